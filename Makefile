@@ -1,0 +1,62 @@
+# Imogen: `make run` sets everything up and starts the app; `make test` sets everything up and runs the tests.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+PY     := $(BIN)/python
+
+.PHONY: run test test-fast test-slow test-postgres lint bench prepare system-deps clean help
+
+help:
+	@echo "make run        set up (venv, packages, database, static files) and start web + worker + broker"
+	@echo "make test       set up and run the whole test suite (with ruff)"
+	@echo "make test-slow  the long fault-tolerance tests"
+	@echo "make bench      the benchmarks under bench/"
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+
+$(VENV)/.run-deps: requirements.txt | $(PY)
+	$(PY) -m pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.test-deps: requirements.txt requirements-dev.txt | $(PY)
+	$(PY) -m pip install -q -r requirements-dev.txt
+	touch $@ $(VENV)/.run-deps
+
+system-deps:
+	@scripts/system-deps.sh
+
+prepare:
+	@command -v msgfmt >/dev/null && $(PY) manage.py compilemessages -v0 --ignore=.venv || echo "[imogen] gettext (msgfmt) missing: pages stay in English. apt-get install gettext to get Korean."
+	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py createcachetable
+	$(PY) manage.py collectstatic --noinput -v0
+
+run: $(VENV)/.run-deps
+	@scripts/system-deps.sh run
+	@$(MAKE) --no-print-directory prepare
+	$(PY) manage.py serve
+
+lint: $(VENV)/.test-deps
+	$(BIN)/ruff check .
+
+test: $(VENV)/.test-deps system-deps
+	$(BIN)/ruff check .
+	@$(MAKE) --no-print-directory prepare
+	$(PY) -m pytest
+
+test-fast: $(VENV)/.test-deps
+	$(PY) -m pytest -m "not browser and not slow"
+
+test-slow: $(VENV)/.test-deps system-deps
+	$(PY) -m pytest -m slow --run-slow
+
+test-postgres: $(VENV)/.test-deps system-deps
+	DATABASE_URL=$${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/imogen} $(PY) -m pytest -m "postgres or e2e"
+
+bench: $(VENV)/.test-deps
+	@ls bench/*.py | sed 's/^/  /'; echo "Run one: $(PY) bench/<name>.py --help"
+
+clean:
+	rm -rf $(VENV) staticfiles var

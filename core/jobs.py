@@ -1,0 +1,133 @@
+"""Running jobs: send an id to the broker, claim it in a worker, keep a heartbeat, record the outcome.
+
+A feature's Celery task is one line:
+
+    @shared_task(name="myapp.tasks.run_thing", acks_late=True)
+    def run_thing(job_id):
+        run_job(ThingJob, job_id, make_thing)
+
+where `make_thing(job)` does the work, calls `job.update_progress(...)` (which returns False once the user
+canceled) and raises `JobFailed("plain words for the user")` for failures the user should read.
+"""
+import logging
+import threading
+
+from django.apps import apps
+from django.db import close_old_connections, connection
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import Job, JobStatus
+
+log = logging.getLogger(__name__)
+
+
+class JobFailed(Exception):
+    """A failure with a message meant for the user (already in plain words)."""
+
+
+class JobCanceled(Exception):
+    """Raised by work functions when they notice the user canceled."""
+
+
+def job_models():
+    return [m for m in apps.get_models() if issubclass(m, Job) and m.task_name]
+
+
+def send_job(model, job_id):
+    """Publish the job id; never raises. Returns True if the broker took it."""
+    from imogen.celery import app
+
+    try:
+        app.send_task(model.task_name, args=[str(job_id)])
+    except Exception as exc:  # broker down: the sweep re-sends queued jobs later
+        log.warning("Broker unreachable, %s %s stays queued and will be re-sent: %s", model.__name__, job_id, exc)
+        model.objects.filter(pk=job_id).update(enqueued_at=timezone.now())
+        return False
+    model.objects.filter(pk=job_id).update(enqueued_at=timezone.now())
+    return True
+
+
+class _Heartbeat(threading.Thread):
+    """Touches heartbeat_at while long work runs, so the sweep knows this worker is alive."""
+
+    def __init__(self, model, job_id, interval):
+        super().__init__(daemon=True, name=f"heartbeat-{job_id}")
+        self.model, self.job_id, self.interval = model, job_id, interval
+        self.stopped = threading.Event()
+
+    def run(self):
+        try:
+            while not self.stopped.wait(self.interval):
+                self.model.objects.filter(pk=self.job_id, status=JobStatus.RUNNING).update(
+                    heartbeat_at=timezone.now()
+                )
+        except Exception:  # the job itself will report any real database trouble
+            log.exception("Heartbeat for %s stopped", self.job_id)
+        finally:
+            connection.close()
+
+
+def run_job(model, job_id, work):
+    """Claim `job_id`, run `work(job)`, record succeeded/failed/canceled. Safe to call twice."""
+    from django.conf import settings
+
+    close_old_connections()
+    job = model.claim(job_id)
+    if job is None:
+        log.info("%s %s is not claimable (already running, finished or canceled); skipping", model.__name__, job_id)
+        return None
+    log.info("%s %s started (attempt %d)", model.__name__, job_id, job.attempts)
+    beat = _Heartbeat(model, job.pk, settings.IMOGEN_JOB_HEARTBEAT_SECONDS)
+    beat.start()
+    try:
+        fields = work(job) or {}
+    except JobCanceled:
+        job.finish(JobStatus.CANCELED, error="")
+    except JobFailed as exc:
+        log.warning("%s %s failed: %s", model.__name__, job_id, exc)
+        job.finish(JobStatus.FAILED, error=str(exc))
+    except Exception:
+        log.exception("%s %s crashed", model.__name__, job_id)
+        job.finish(
+            JobStatus.FAILED,
+            error=_("Something went wrong on our side while making this. Please try again; "
+                    "if it keeps failing, tell us the job id."),
+        )
+    else:
+        if model.objects.filter(pk=job.pk, cancel_requested=True).exists():
+            job.finish(JobStatus.CANCELED)
+        else:
+            job.finish(JobStatus.SUCCEEDED, stage="", **fields)
+    finally:
+        beat.stopped.set()
+        beat.join(timeout=2)
+    log.info("%s %s ended as %s", model.__name__, job_id, job.status)
+    return job
+
+
+def sweep(now=None):
+    """Re-send queued jobs nobody picked up and hand abandoned running jobs to another worker."""
+    from django.conf import settings
+
+    now = now or timezone.now()
+    resend_before = now - timezone.timedelta(seconds=settings.IMOGEN_JOB_RESEND_SECONDS)
+    stale_before = now - timezone.timedelta(seconds=settings.IMOGEN_JOB_STALE_SECONDS)
+    counts = {}
+    for model in job_models():
+        abandoned = model.objects.filter(status=JobStatus.RUNNING, heartbeat_at__lt=stale_before)
+        revived = list(abandoned.values_list("pk", flat=True))
+        if revived:
+            log.warning("%d %s(s) lost their worker; queueing them again", len(revived), model.__name__)
+            model.objects.filter(pk__in=revived, status=JobStatus.RUNNING, heartbeat_at__lt=stale_before).update(
+                status=JobStatus.QUEUED, stage=_("Waiting for a worker (the previous one stopped)")
+            )
+        stuck = model.objects.filter(status=JobStatus.QUEUED, cancel_requested=False).filter(
+            Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=resend_before)
+        )
+        sent = 0
+        for pk in stuck.values_list("pk", flat=True):
+            sent += send_job(model, pk)
+        counts[model.__name__] = {"revived": len(revived), "resent": sent}
+    return counts

@@ -1,0 +1,154 @@
+"""The job pattern every background feature shares, and the worker heartbeat table.
+
+The database row is the truth: Celery messages carry only the job id, a worker claims a job with a
+conditional UPDATE (so two deliveries never run it at once), and the periodic sweep re-sends jobs that
+no live worker holds. Nothing accepted is ever lost.
+"""
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed")
+    CANCELED = "canceled", _("Canceled")
+
+
+FINAL_STATUSES = (JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELED)
+
+
+class Job(models.Model):
+    """Abstract base for background jobs. Subclasses set `task_name` (the Celery task that runs them)."""
+
+    task_name = ""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    status = models.CharField(max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED, db_index=True)
+    progress = models.FloatField(default=0.0)
+    stage = models.CharField(max_length=120, blank=True)
+    error = models.TextField(blank=True, help_text="Shown to the user as it is.")
+    cancel_requested = models.BooleanField(default=False)
+    attempts = models.PositiveIntegerField(default=0)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    session_key = models.CharField(max_length=40, blank=True, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    enqueued_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{type(self).__name__} {self.pk} ({self.status})"
+
+    @property
+    def is_final(self):
+        return self.status in FINAL_STATUSES
+
+    # --- submitting ------------------------------------------------------------------------------
+    def enqueue(self):
+        """Send the job id to the broker once the surrounding transaction commits.
+
+        If the broker is unreachable the job simply stays `queued`; the sweep sends it again later.
+        """
+        from django.db import transaction
+
+        from .jobs import send_job
+
+        transaction.on_commit(lambda: send_job(type(self), self.pk))
+
+    # --- claiming and finishing (called by workers) -----------------------------------------------
+    @classmethod
+    def claimable(cls, now=None):
+        now = now or timezone.now()
+        stale = now - timezone.timedelta(seconds=settings.IMOGEN_JOB_STALE_SECONDS)
+        return Q(status=JobStatus.QUEUED) | Q(status=JobStatus.RUNNING, heartbeat_at__lt=stale)
+
+    @classmethod
+    def claim(cls, job_id):
+        """Atomically move a queued (or abandoned running) job to `running`; None if someone else has it."""
+        now = timezone.now()
+        claimed = (
+            cls.objects.filter(cls.claimable(now), pk=job_id, cancel_requested=False)
+            .update(status=JobStatus.RUNNING, started_at=now, heartbeat_at=now, attempts=F("attempts") + 1)
+        )
+        if not claimed:
+            cls.objects.filter(pk=job_id, status=JobStatus.QUEUED, cancel_requested=True).update(
+                status=JobStatus.CANCELED, finished_at=now
+            )
+            return None
+        return cls.objects.get(pk=job_id)
+
+    def update_progress(self, progress=None, stage=None, **fields):
+        """Record progress while running; returns False if the job was canceled meanwhile."""
+        now = timezone.now()
+        if progress is not None:
+            fields["progress"] = max(0.0, min(1.0, float(progress)))
+        if stage is not None:
+            fields["stage"] = stage[:120]
+        fields["heartbeat_at"] = now
+        type(self).objects.filter(pk=self.pk, status=JobStatus.RUNNING).update(**fields)
+        for name, value in fields.items():
+            setattr(self, name, value)
+        return not type(self).objects.filter(pk=self.pk, cancel_requested=True).exists()
+
+    def finish(self, status, error="", **fields):
+        """Final transition; only from `running`, so a second delivery can never overwrite an outcome."""
+        now = timezone.now()
+        values = {"status": status, "error": str(error), "finished_at": now, "heartbeat_at": now, **fields}
+        if status == JobStatus.SUCCEEDED:
+            values["progress"] = 1.0
+        done = type(self).objects.filter(pk=self.pk, status=JobStatus.RUNNING).update(**values)
+        if done:
+            for name, value in values.items():
+                setattr(self, name, value)
+        return bool(done)
+
+    def request_cancel(self):
+        """Cancel now if not started; ask the worker to stop if running. Returns the new status."""
+        now = timezone.now()
+        model = type(self)
+        model.objects.filter(pk=self.pk, status=JobStatus.QUEUED).update(
+            status=JobStatus.CANCELED, cancel_requested=True, finished_at=now
+        )
+        model.objects.filter(pk=self.pk, status=JobStatus.RUNNING).update(cancel_requested=True)
+        self.refresh_from_db()
+        return self.status
+
+
+class EchoJob(Job):
+    """The smallest real job: proves web → broker → worker → database works (`manage.py check_queue`)."""
+
+    task_name = "core.tasks.run_echo_job"
+    message = models.CharField(max_length=200, default="ping")
+    reply = models.CharField(max_length=200, blank=True)
+    delay_seconds = models.FloatField(default=0)
+
+
+class WorkerBeat(models.Model):
+    """One row per live Celery worker, refreshed every few seconds; /healthz counts the fresh ones."""
+
+    hostname = models.CharField(max_length=200, unique=True)
+    queues = models.CharField(max_length=200, blank=True)
+    pid = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField(default=timezone.now)
+    last_seen = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self):
+        return self.hostname
+
+    @classmethod
+    def live(cls, within_seconds=30):
+        return cls.objects.filter(last_seen__gte=timezone.now() - timezone.timedelta(seconds=within_seconds))

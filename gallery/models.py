@@ -1,0 +1,110 @@
+"""Creations: every image Imogen makes (style transfer, text-to-image, edits) — the thing that is
+downloaded, emailed, edited, shared and listed in galleries."""
+import uuid
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from PIL import Image
+
+from core.uploads import encode_image, random_name
+
+THUMBNAIL_SIZE = (480, 480)
+
+
+class CreationKind(models.TextChoices):
+    STYLE = "style", _("Style transfer")
+    TEXT2IMAGE = "text2image", _("Text2Imagen")
+    EDIT = "edit", _("Edited image")
+
+
+class CreationQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published_at__isnull=False, is_hidden=False)
+
+
+class CreationManager(models.Manager.from_queryset(CreationQuerySet)):
+    def create_from_image(self, image, *, kind, owner=None, session_key="", title="", metadata=None,
+                          pnginfo=None, fmt="PNG"):
+        """Store `image` (PIL) and its thumbnail under random names and record the creation."""
+        creation = self.model(
+            kind=kind, owner=owner, session_key=session_key or "", width=image.width, height=image.height,
+            metadata=metadata or {}, file_title=title[:200],
+        )
+        extension = "jpg" if fmt == "JPEG" else "png"
+        data = encode_image(image, fmt, pnginfo)
+        creation.image.name = default_storage.save(random_name("creations", extension), ContentFile(data))
+        creation.byte_size = len(data)
+        thumb = image.convert("RGB")
+        thumb.thumbnail(THUMBNAIL_SIZE, Image.Resampling.LANCZOS)
+        creation.thumbnail.name = default_storage.save(
+            random_name("thumbnails", "jpg"), ContentFile(encode_image(thumb, "JPEG"))
+        )
+        creation.save()
+        return creation
+
+
+class Creation(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(max_length=16, choices=CreationKind.choices, db_index=True)
+    image = models.FileField(max_length=300)
+    thumbnail = models.FileField(max_length=300, blank=True)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    byte_size = models.PositiveBigIntegerField(default=0)
+    file_title = models.CharField(max_length=200, blank=True, help_text="Words for the download file name.")
+    metadata = models.JSONField(default=dict, blank=True, help_text="Settings or prompt that made it.")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="creations"
+    )
+    session_key = models.CharField(max_length=40, blank=True, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # Board (sharing).
+    title = models.CharField(max_length=120, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    is_hidden = models.BooleanField(default=False, help_text="Hidden from the board by staff.")
+    like_count = models.PositiveIntegerField(default=0)
+
+    objects = CreationManager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.width}×{self.height} ({self.pk})"
+
+    def get_absolute_url(self):
+        return reverse("gallery:creation", args=[self.pk])
+
+    @property
+    def extension(self):
+        return self.image.name.rsplit(".", 1)[-1] if "." in self.image.name else "png"
+
+    @property
+    def file_name(self):
+        """A name that says what it is, e.g. imogen-style-starry-night-1920x1080.png (never user-chosen path)."""
+        words = slugify(self.file_title, allow_unicode=False)[:60].strip("-")
+        parts = ["imogen", self.kind] + ([words] if words else []) + [f"{self.width}x{self.height}"]
+        return "-".join(parts) + "." + self.extension
+
+    @property
+    def image_url(self):
+        return self.image.url if self.image else ""
+
+    @property
+    def thumbnail_url(self):
+        return self.thumbnail.url if self.thumbnail else self.image_url
+
+    def absolute_image_url(self):
+        url = self.image_url
+        return url if url.startswith("http") else settings.SITE_URL + url
+
+    def delete_files(self):
+        for field in (self.image, self.thumbnail):
+            if field and field.name:
+                field.storage.delete(field.name)

@@ -1,0 +1,25 @@
+"""Settings for the test suite: the normal settings, with test-only data folders.
+
+Worker processes started by tests use this module too, so they see the same database and media."""
+import os
+from pathlib import Path
+
+_root = Path(__file__).resolve().parent.parent
+os.environ.setdefault("IMOGEN_VAR_DIR", str(_root / "var" / "test"))
+os.environ.setdefault("MEDIA_ROOT", str(_root / "var" / "test" / "media"))
+os.environ.setdefault("DEBUG", "1")
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
+
+from .settings import *  # noqa: E402,F403
+from .settings import DATABASES, VAR_DIR  # noqa: E402
+
+# A worker process in an end-to-end test is pointed at the test database by name.
+if os.environ.get("IMOGEN_TEST_DB_NAME"):
+    DATABASES["default"]["NAME"] = os.environ["IMOGEN_TEST_DB_NAME"]
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["IMOGEN_TEST_DB_NAME"]}
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast sign-ups in tests
+IMOGEN_JOB_HEARTBEAT_SECONDS = int(os.environ.get("IMOGEN_JOB_HEARTBEAT_SECONDS", "1"))
+IMOGEN_JOB_STALE_SECONDS = int(os.environ.get("IMOGEN_JOB_STALE_SECONDS", "6"))
+IMOGEN_JOB_RESEND_SECONDS = int(os.environ.get("IMOGEN_JOB_RESEND_SECONDS", "2"))
+EMAIL_FILE_PATH = str(VAR_DIR / "mail")

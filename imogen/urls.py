@@ -1,0 +1,23 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+urlpatterns = [
+    path("", include("core.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("accounts.urls")),
+    path("gallery/", include("gallery.urls")),
+    path("style/", include("styletransfer.urls")),
+    path("text2image/", include("text2image.urls")),
+    path("editor/", include("editor.urls")),
+    path("mail/", include("mailer.urls")),
+    path("api/", include("gallery.api_urls")),
+    path("api/", include("mailer.api_urls")),
+    path("api/", include("styletransfer.api_urls")),
+    path("api/", include("text2image.api_urls")),
+    path("api/", include("editor.api_urls")),
+    path("api/", include("accounts.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("admin/", admin.site.urls),
+]

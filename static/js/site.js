@@ -1,0 +1,81 @@
+/* Shared helpers for every page: toasts (success/failure popups) and JSON API calls with CSRF. */
+(function () {
+  "use strict";
+  function cookie(name) {
+    const m = document.cookie.match(new RegExp("(?:^|; )" + name + "=([^;]*)"));
+    return m ? decodeURIComponent(m[1]) : "";
+  }
+
+  /** Show a popup. kind: "success" | "error" | "info". Returns the element. */
+  function toast(message, kind, timeoutMs) {
+    const box = document.getElementById("toasts");
+    const el = document.createElement("div");
+    el.className = "toast " + (kind || "info");
+    el.setAttribute("role", kind === "error" ? "alert" : "status");
+    el.dataset.kind = kind || "info";
+    const text = document.createElement("div");
+    text.className = "toast-text";
+    text.textContent = message;
+    const close = document.createElement("button");
+    close.className = "toast-close";
+    close.type = "button";
+    close.setAttribute("aria-label", "close");
+    close.textContent = "×";
+    close.addEventListener("click", () => el.remove());
+    el.append(text, close);
+    box.append(el);
+    const ms = timeoutMs === undefined ? (kind === "error" ? 12000 : 6000) : timeoutMs;
+    if (ms) setTimeout(() => el.remove(), ms);
+    return el;
+  }
+
+  /** Turn a DRF error body into one readable sentence. */
+  function errorText(body, fallback) {
+    if (!body) return fallback;
+    if (typeof body === "string") return body;
+    if (body.detail) return body.detail;
+    const parts = [];
+    for (const [key, value] of Object.entries(body)) {
+      const msg = Array.isArray(value) ? value.join(" ") : (typeof value === "object" ? errorText(value, "") : value);
+      parts.push(key === "non_field_errors" ? msg : msg);
+    }
+    return parts.join(" ") || fallback;
+  }
+
+  /** fetch() JSON with the CSRF header; resolves {ok, status, body}. Never throws on HTTP errors. */
+  async function api(url, options) {
+    const opts = Object.assign({ method: "GET", headers: {} }, options || {});
+    opts.headers = Object.assign({ "X-CSRFToken": cookie("csrftoken"), "Accept": "application/json" }, opts.headers);
+    if (opts.json !== undefined) {
+      opts.headers["Content-Type"] = "application/json";
+      opts.body = JSON.stringify(opts.json);
+      delete opts.json;
+    }
+    opts.credentials = "same-origin";
+    let response;
+    try {
+      response = await fetch(url, opts);
+    } catch (e) {
+      return { ok: false, status: 0, body: { detail: t("network") } };
+    }
+    let body = null;
+    const type = response.headers.get("Content-Type") || "";
+    if (type.includes("json")) {
+      try { body = await response.json(); } catch (e) { body = null; }
+    } else {
+      body = await response.text();
+    }
+    return { ok: response.ok, status: response.status, body: body };
+  }
+
+  const builtin = {
+    en: { network: "Could not reach Imogen. Check your connection and try again." },
+    ko: { network: "Imogen에 연결할 수 없습니다. 인터넷 연결을 확인하고 다시 시도하세요." },
+  };
+  function t(key) {
+    const lang = (document.documentElement.lang || "en").slice(0, 2);
+    return (builtin[lang] || builtin.en)[key] || key;
+  }
+
+  window.imogen = { toast, api, errorText, cookie, t };
+})();

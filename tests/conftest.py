@@ -1,0 +1,314 @@
+"""Shared test fixtures: real Redis, real Celery worker processes, headless Chromium, test images.
+
+Nothing here is a mock: the broker is a Redis server over TCP, workers are `celery worker` processes
+that share the test database, and browser tests drive Debian's Chromium through Playwright.
+"""
+import io
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+import requests
+from PIL import Image
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"]
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM is still used synchronously.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_addoption(parser):
+    parser.addoption("--run-slow", action="store_true", help="also run tests marked slow")
+
+
+def pytest_collection_modifyitems(config, items):
+    if config.getoption("--run-slow") or os.environ.get("IMOGEN_RUN_SLOW") == "1":
+        return
+    skip = pytest.mark.skip(reason="slow: run with `make test-slow`")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def port_open(port, host="127.0.0.1"):
+    with socket.socket() as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex((host, port)) == 0
+
+
+# --- images -----------------------------------------------------------------------------------------
+def image_bytes(fmt="PNG", size=(64, 48), color=(200, 60, 30), mode="RGB"):
+    """A real encoded image with a gradient (so it is not trivially compressible)."""
+    image = Image.new(mode, size, color if mode == "RGB" else None)
+    if mode == "RGB":
+        pixels = image.load()
+        for x in range(size[0]):
+            for y in range(0, size[1], max(1, size[1] // 8)):
+                pixels[x, y] = ((color[0] + x) % 256, (color[1] + y) % 256, color[2])
+    buffer = io.BytesIO()
+    image.save(buffer, fmt)
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def png_bytes():
+    return image_bytes("PNG")
+
+
+@pytest.fixture
+def jpeg_bytes():
+    return image_bytes("JPEG")
+
+
+# --- Redis ------------------------------------------------------------------------------------------
+class RedisServer:
+    """A redis-server process of our own (so fault tests can stop and restart it)."""
+
+    def __init__(self, port=None):
+        self.port = port or free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.proc = None
+
+    def start(self):
+        binary = shutil.which("redis-server")
+        if not binary:
+            pytest.skip("redis-server is not installed (make test installs it with apt-get when it can)")
+        self.proc = subprocess.Popen(
+            [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        deadline = time.time() + 10
+        while not port_open(self.port):
+            if time.time() > deadline:
+                raise RuntimeError("redis-server did not start")
+            time.sleep(0.05)
+        return self
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(timeout=10)
+        self.proc = None
+
+
+@pytest.fixture(scope="session")
+def redis_url():
+    """A real Redis: the machine's own on 6379 (database 15) when running, else one we start."""
+    if port_open(6379) and not os.environ.get("IMOGEN_TEST_OWN_REDIS"):
+        import redis
+
+        url = "redis://127.0.0.1:6379/15"
+        redis.Redis.from_url(url).flushdb()
+        yield url
+        return
+    server = RedisServer().start()
+    yield server.url
+    server.stop()
+
+
+def use_broker(url):
+    """Point this (web) process's Celery app at `url`."""
+    from django.conf import settings
+
+    from imogen.celery import app
+
+    settings.CELERY_BROKER_URL = url
+    app.conf.broker_url = url
+    app._pool = None  # connections to the previous broker are simply dropped
+    app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def broker(redis_url):
+    use_broker(redis_url)
+    return redis_url
+
+
+# --- Celery workers ---------------------------------------------------------------------------------
+class Worker:
+    """A real `celery worker` process on the test database."""
+
+    def __init__(self, broker_url, db_name, queues="default,style", extra_env=None, name=None):
+        self.name = name or f"test-{uuid.uuid4().hex[:6]}"
+        ARTIFACTS.mkdir(exist_ok=True)
+        self.log_path = ARTIFACTS / f"worker-{self.name}.log"
+        env = dict(os.environ)
+        env.update({
+            "DJANGO_SETTINGS_MODULE": "imogen.test_settings",
+            "IMOGEN_TEST_DB_NAME": db_name,
+            "CELERY_BROKER_URL": broker_url,
+            "IMOGEN_VISIBILITY_TIMEOUT": "8",
+            "PYTHONUNBUFFERED": "1",
+        })
+        env.update(extra_env or {})
+        self.command = [sys.executable, "-m", "celery", "-A", "imogen", "worker", "-P", "solo", "-Q", queues,
+                        "-n", f"{self.name}@%h", "-l", "INFO", "--without-gossip", "--without-mingle",
+                        "--without-heartbeat"]
+        self.env = env
+        self.proc = None
+
+    def start(self, timeout=60):
+        self.log = open(self.log_path, "ab")
+        self.proc = subprocess.Popen(self.command, cwd=ROOT, env=self.env, stdout=self.log,
+                                     stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"worker exited early:\n{self.log_path.read_text()[-3000:]}")
+            if b" ready." in self.log_path.read_bytes():
+                return self
+            time.sleep(0.1)
+        raise RuntimeError(f"worker not ready in {timeout}s:\n{self.log_path.read_text()[-3000:]}")
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, 15)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, 9)
+                self.proc.wait()
+        self.proc = None
+
+    def kill(self):
+        """SIGKILL the worker (and its children): the 'dead worker' fault."""
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, 9)
+            self.proc.wait()
+        self.proc = None
+
+    def output(self):
+        return self.log_path.read_text(errors="replace")
+
+
+def test_db_name():
+    from django.db import connection
+
+    return connection.settings_dict["NAME"]
+
+
+@pytest.fixture
+def worker_factory(broker, transactional_db):
+    """Start extra workers (e.g. to kill one). All are stopped at the end of the test."""
+    started = []
+
+    def start(queues="default,style", extra_env=None):
+        worker = Worker(broker, test_db_name(), queues=queues, extra_env=extra_env).start()
+        started.append(worker)
+        return worker
+
+    yield start
+    for worker in started:
+        worker.stop()
+
+
+@pytest.fixture
+def celery_worker(worker_factory):
+    """One real worker consuming every queue."""
+    return worker_factory()
+
+
+def wait_for(predicate, timeout=60, interval=0.2, message="condition"):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout}s waiting for {message}")
+
+
+# --- HTTP clients against a live server -------------------------------------------------------------
+class HttpClient(requests.Session):
+    """requests.Session bound to a base URL that sends the CSRF token like a browser does."""
+
+    def __init__(self, base_url):
+        super().__init__()
+        self.base_url = base_url.rstrip("/")
+
+    def request(self, method, url, *args, **kwargs):
+        if url.startswith("/"):
+            url = self.base_url + url
+        if method.upper() not in ("GET", "HEAD", "OPTIONS"):
+            if "csrftoken" not in self.cookies:
+                super().request("GET", self.base_url + "/api/csrf/")
+            headers = kwargs.pop("headers", None) or {}
+            headers.setdefault("X-CSRFToken", self.cookies.get("csrftoken", ""))
+            headers.setdefault("Referer", self.base_url + "/")
+            kwargs["headers"] = headers
+        kwargs.setdefault("timeout", 30)
+        return super().request(method, url, *args, **kwargs)
+
+
+@pytest.fixture
+def http(live_server):
+    client = HttpClient(live_server.url)
+    yield client
+    client.close()
+
+
+# --- Browser ----------------------------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def playwright_browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Chromium is not installed (make test installs it with apt-get when it can)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser_context_factory(playwright_browser, live_server):
+    contexts = []
+
+    def make(locale="en-US", viewport=None, **kwargs):
+        context = playwright_browser.new_context(
+            base_url=live_server.url, locale=locale, accept_downloads=True,
+            viewport=viewport or {"width": 1280, "height": 900}, **kwargs,
+        )
+        context.set_default_timeout(20000)
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(browser_context_factory):
+    """A page that fails the test if the content security policy blocked anything or a script crashed."""
+    context = browser_context_factory()
+    pg = context.new_page()
+    problems = []
+    pg.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" and (
+        "Content Security Policy" in msg.text or "Refused to" in msg.text) else None)
+    pg.on("pageerror", lambda exc: problems.append(f"script error: {exc}"))
+    yield pg
+    assert not problems, f"browser reported problems: {problems}"
+
+
+def screenshot(page, name):
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path

@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class TextToImageConfig(AppConfig):
+    name = "text2image"
