@@ -276,3 +276,19 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Mailer ---
+# Which mail provider sends deliveries: auto (SMTP when EMAIL_HOST is set, else files under var/mail), smtp,
+# folder, django (whatever EMAIL_BACKEND says, e.g. an API-based backend) or a dotted path to a provider class.
+IMOGEN_MAIL_PROVIDER = env("IMOGEN_MAIL_PROVIDER", "auto")
+IMOGEN_MAIL_FOLDER = env("IMOGEN_MAIL_FOLDER", str(VAR_DIR / "mail"))
+# Images bigger than this are sent as a link only (the mail says so).
+IMOGEN_MAIL_ATTACHMENT_MAX_BYTES = env_int("IMOGEN_MAIL_ATTACHMENT_MAX_BYTES", 15 * 1024 * 1024)
+# Temporary SMTP failures (server unreachable, 4xx) are retried: this many tries in all, waiting
+# backoff × 2^(try-1) seconds between them (capped at the max).
+IMOGEN_MAIL_MAX_ATTEMPTS = env_int("IMOGEN_MAIL_MAX_ATTEMPTS", 5)
+IMOGEN_MAIL_RETRY_BACKOFF = float(env("IMOGEN_MAIL_RETRY_BACKOFF", "30"))
+IMOGEN_MAIL_RETRY_BACKOFF_MAX = float(env("IMOGEN_MAIL_RETRY_BACKOFF_MAX", "1800"))
+# Abuse limits (N/second|minute|hour|day): mails to one address, and mails from one client (session, account or IP).
+IMOGEN_MAIL_LIMIT_PER_RECIPIENT = env("IMOGEN_MAIL_LIMIT_PER_RECIPIENT", "5/hour")
+IMOGEN_MAIL_LIMIT_PER_CLIENT = env("IMOGEN_MAIL_LIMIT_PER_CLIENT", env("IMOGEN_THROTTLE_MAIL", "30/day"))
