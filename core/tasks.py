@@ -24,3 +24,10 @@ def run_echo_job(job_id):
 @shared_task(name="core.tasks.sweep_jobs", ignore_result=True)
 def sweep_jobs():
     return sweep()
+
+
+@shared_task(name="core.tasks.purge_expired", ignore_result=True)
+def purge_expired():
+    from .retention import purge
+
+    return purge()

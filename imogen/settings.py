@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "core.middleware.RequestSizeLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -203,6 +204,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(seconds=env_int("IMOGEN_SWEEP_SECONDS", 30)),
     },
 }
+CELERY_BEAT_SCHEDULE["purge-expired"] = {"task": "core.tasks.purge_expired", "schedule": timedelta(hours=1)}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # Jobs: a running job whose worker has not written a heartbeat for this long is given to another worker.
@@ -210,6 +212,13 @@ IMOGEN_JOB_STALE_SECONDS = env_int("IMOGEN_JOB_STALE_SECONDS", 60)
 IMOGEN_JOB_HEARTBEAT_SECONDS = env_int("IMOGEN_JOB_HEARTBEAT_SECONDS", 5)
 # A queued job not picked up for this long is sent to the broker again (e.g. it was down at submit time).
 IMOGEN_JOB_RESEND_SECONDS = env_int("IMOGEN_JOB_RESEND_SECONDS", 30)
+
+# Retention: anonymous jobs, uploads and creations older than this are deleted (published ones are kept).
+IMOGEN_RETENTION_DAYS = env_int("IMOGEN_RETENTION_DAYS", 7)
+# Also delete old unpublished creations and jobs of accounts (off by default: accounts keep their work).
+IMOGEN_RETENTION_INCLUDE_ACCOUNTS = env_bool("IMOGEN_RETENTION_INCLUDE_ACCOUNTS", False)
+# Requests with a larger body are refused (413) before the body is read.
+IMOGEN_MAX_REQUEST_BYTES = env_int("IMOGEN_MAX_REQUEST_BYTES", 0) or 2 * IMOGEN_UPLOAD_MAX_BYTES + 1024 * 1024
 
 # Mail. Without EMAIL_HOST, mail is written to files under var/mail and the UI says so.
 EMAIL_HOST = env("EMAIL_HOST")
@@ -277,6 +286,36 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
+# --- Text2Imagen ---
+# Which provider draws pictures: offline (built in, no key), karlo, openai or automatic1111.
+IMOGEN_T2I_PROVIDER = env("IMOGEN_T2I_PROVIDER", "offline").strip().lower()
+IMOGEN_T2I_KARLO_URL = env("IMOGEN_T2I_KARLO_URL", "https://api.kakaobrain.com").rstrip("/")
+IMOGEN_T2I_KARLO_KEY = env("IMOGEN_T2I_KARLO_KEY")
+IMOGEN_T2I_KARLO_VERSION = env("IMOGEN_T2I_KARLO_VERSION", "v2.1")
+IMOGEN_T2I_KARLO_RETURN_TYPE = env("IMOGEN_T2I_KARLO_RETURN_TYPE", "base64_string")  # or url
+IMOGEN_T2I_OPENAI_URL = env("IMOGEN_T2I_OPENAI_URL", "https://api.openai.com").rstrip("/")
+IMOGEN_T2I_OPENAI_KEY = env("IMOGEN_T2I_OPENAI_KEY")
+IMOGEN_T2I_OPENAI_MODEL = env("IMOGEN_T2I_OPENAI_MODEL", "dall-e-3")
+IMOGEN_T2I_OPENAI_SIZES = env_list("IMOGEN_T2I_OPENAI_SIZES", "1792x1024,1024x1792,1024x1024")
+IMOGEN_T2I_A1111_URL = env("IMOGEN_T2I_A1111_URL", "http://127.0.0.1:7860").rstrip("/")
+IMOGEN_T2I_A1111_USER = env("IMOGEN_T2I_A1111_USER")
+IMOGEN_T2I_A1111_PASSWORD = env("IMOGEN_T2I_A1111_PASSWORD")
+IMOGEN_T2I_A1111_STEPS = env_int("IMOGEN_T2I_A1111_STEPS", 25)
+IMOGEN_T2I_A1111_CFG_SCALE = float(env("IMOGEN_T2I_A1111_CFG_SCALE", "7"))
+# Seconds to wait for one provider request, how often to retry 429/5xx answers, and the first backoff pause.
+IMOGEN_T2I_TIMEOUT = float(env("IMOGEN_T2I_TIMEOUT", "120"))
+IMOGEN_T2I_RETRIES = env_int("IMOGEN_T2I_RETRIES", 3)
+IMOGEN_T2I_BACKOFF = float(env("IMOGEN_T2I_BACKOFF", "2"))
+# Prompt translation to English: google (Cloud Translation, credentials from GOOGLE_APPLICATION_CREDENTIALS) or none.
+IMOGEN_TRANSLATE_PROVIDER = env(
+    "IMOGEN_TRANSLATE_PROVIDER", "google" if env("GOOGLE_APPLICATION_CREDENTIALS") else "none"
+).strip().lower()
+IMOGEN_TRANSLATE_API = env("IMOGEN_TRANSLATE_API", "v2").strip().lower()  # v2 (REST) or v3 (needs a project)
+IMOGEN_TRANSLATE_ENDPOINT = env("IMOGEN_TRANSLATE_ENDPOINT")  # e.g. a regional endpoint or a local emulator
+IMOGEN_TRANSLATE_PROJECT = env("IMOGEN_TRANSLATE_PROJECT", env("GOOGLE_CLOUD_PROJECT"))
+IMOGEN_TRANSLATE_ANONYMOUS = env_bool("IMOGEN_TRANSLATE_ANONYMOUS", False)  # no credentials (emulators only)
+IMOGEN_TRANSLATE_TIMEOUT = float(env("IMOGEN_TRANSLATE_TIMEOUT", "15"))
+
 # --- Mailer ---
 # Which mail provider sends deliveries: auto (SMTP when EMAIL_HOST is set, else files under var/mail), smtp,
 # folder, django (whatever EMAIL_BACKEND says, e.g. an API-based backend) or a dotted path to a provider class.
@@ -292,3 +331,24 @@ IMOGEN_MAIL_RETRY_BACKOFF_MAX = float(env("IMOGEN_MAIL_RETRY_BACKOFF_MAX", "1800
 # Abuse limits (N/second|minute|hour|day): mails to one address, and mails from one client (session, account or IP).
 IMOGEN_MAIL_LIMIT_PER_RECIPIENT = env("IMOGEN_MAIL_LIMIT_PER_RECIPIENT", "5/hour")
 IMOGEN_MAIL_LIMIT_PER_CLIENT = env("IMOGEN_MAIL_LIMIT_PER_CLIENT", env("IMOGEN_THROTTLE_MAIL", "30/day"))
+
+# --- Accounts and gallery ---
+# Log in with an email address; the session's creations and jobs move to the account at login.
+AUTHENTICATION_BACKENDS = ["accounts.backends.EmailBackend"]
+# Seconds a password-reset link stays valid (default 3 days).
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 60 * 60 * 24 * 3)
+# Pictures per page in "My creations", on the board and in the API.
+IMOGEN_GALLERY_PAGE_SIZE = env_int("IMOGEN_GALLERY_PAGE_SIZE", 24)
+
+# --- Style transfer ---
+# Largest output side and pixel count a user may ask for; smallest side (tiny sizes are for tests and drafts).
+IMOGEN_STYLE_MAX_SIDE = env_int("IMOGEN_STYLE_MAX_SIDE", 3840)
+IMOGEN_STYLE_MIN_SIDE = env_int("IMOGEN_STYLE_MIN_SIDE", 32)
+IMOGEN_STYLE_MAX_PIXELS = env_int("IMOGEN_STYLE_MAX_PIXELS", 3840 * 2160)
+# Long side of the result when the user keeps the content image's own aspect ratio.
+IMOGEN_STYLE_CONTENT_LONG_SIDE = env_int("IMOGEN_STYLE_CONTENT_LONG_SIDE", 1920)
+# Refuse requests the engine estimates need more memory than this (MB); 0 = no limit.
+IMOGEN_STYLE_MEMORY_BUDGET_MB = env_int("IMOGEN_STYLE_MEMORY_BUDGET_MB", 0)
+# How often a running job writes progress and a preview image to the database (seconds).
+IMOGEN_STYLE_PROGRESS_SECONDS = float(env("IMOGEN_STYLE_PROGRESS_SECONDS", "0.5"))
+IMOGEN_STYLE_PREVIEW_SECONDS = float(env("IMOGEN_STYLE_PREVIEW_SECONDS", "3"))

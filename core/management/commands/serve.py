@@ -101,10 +101,11 @@ class Command(BaseCommand):
                 time.sleep(0.5)
         finally:
             self.log("Stopping web, workers and broker...")
+            # Signal each main process only: Celery and gunicorn shut their own children down gracefully.
             for _, proc in children:
                 if proc.poll() is None:
-                    os.killpg(proc.pid, signal.SIGTERM)
-            deadline = time.time() + 15
+                    proc.send_signal(signal.SIGTERM)
+            deadline = time.time() + 30
             for name, proc in children:
                 try:
                     proc.wait(timeout=max(0.1, deadline - time.time()))
