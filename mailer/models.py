@@ -1,1 +1,62 @@
-from django.db import models  # noqa: F401
+"""Deliveries: one email of one creation to one address, sent in the background (the job pattern)."""
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.models import Job, JobStatus
+
+
+class Delivery(Job):
+    """Status `succeeded` is shown as `sent` in the API; `error` holds the reason in the sender's language.
+
+    `attempts` counts tries at handing the mail to the provider: temporary failures put the delivery back to
+    `queued` with `next_attempt_at` in the future, until IMOGEN_MAIL_MAX_ATTEMPTS is reached.
+    """
+
+    task_name = "mailer.tasks.send_delivery"
+
+    creation = models.ForeignKey("gallery.Creation", on_delete=models.CASCADE, related_name="deliveries")
+    recipient = models.EmailField(max_length=254, db_index=True)
+    language = models.CharField(max_length=8, default="en", help_text="The sender's language (mail body).")
+    client_ip = models.GenericIPAddressField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True, help_text="When a temporary failure is retried.")
+    transport = models.CharField(max_length=16, blank=True, help_text="smtp, or folder when no server is set up.")
+    attached = models.BooleanField(null=True, help_text="Whether the image was attached (no: link only).")
+    message_id = models.CharField(max_length=250, blank=True)
+
+    class Meta(Job.Meta):
+        verbose_name_plural = "deliveries"
+
+    @property
+    def api_status(self):
+        if self.status == JobStatus.SUCCEEDED:
+            return "sent"
+        if self.status in (JobStatus.FAILED, JobStatus.CANCELED):
+            return "failed"
+        return "queued"
+
+    def retry_later(self, delay_seconds, reason):
+        """From `running` back to `queued` (keeping the reason), and send the task again after the delay.
+
+        `enqueued_at` is set to the due time so the periodic sweep leaves it alone until then (and re-sends it
+        if the delayed message is lost)."""
+        from imogen.celery import app
+
+        now = timezone.now()
+        due = now + timezone.timedelta(seconds=delay_seconds)
+        moved = type(self).objects.filter(pk=self.pk, status=JobStatus.RUNNING).update(
+            status=JobStatus.QUEUED, error=str(reason), stage=_("Waiting to try again"), next_attempt_at=due,
+            enqueued_at=due, heartbeat_at=now,
+        )
+        if not moved:
+            return False
+        self.status, self.error, self.next_attempt_at = JobStatus.QUEUED, str(reason), due
+
+        def publish():
+            try:
+                app.send_task(self.task_name, args=[str(self.pk)], countdown=max(0.0, delay_seconds))
+            except Exception:  # broker down: the sweep re-sends it once it is due
+                pass
+
+        transaction.on_commit(publish)
+        return True

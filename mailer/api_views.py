@@ -1,0 +1,84 @@
+from django.db import transaction
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core.ownership import is_owner, owned_q, owner_fields
+from gallery.models import Creation
+
+from .models import Delivery
+from .service import check_limits, check_recipient, client_ip
+
+
+class EmailRequestSerializer(serializers.Serializer):
+    to = serializers.CharField(max_length=254, trim_whitespace=False,
+                               help_text=_("One email address, like name@example.com."))
+
+    def validate_to(self, value):
+        return check_recipient(value)
+
+
+class DeliverySerializer(serializers.ModelSerializer):
+    status = serializers.SerializerMethodField(help_text="queued, sent or failed.")
+    to = serializers.EmailField(source="recipient", read_only=True)
+    creation = serializers.UUIDField(source="creation_id", read_only=True)
+    error = serializers.SerializerMethodField(help_text="Why it failed (or why it is being retried), for people.")
+
+    class Meta:
+        model = Delivery
+        fields = ["id", "status", "to", "creation", "error", "attempts", "transport", "attached", "created_at",
+                  "finished_at", "next_attempt_at"]
+        read_only_fields = fields
+
+    def get_status(self, obj) -> str:
+        return obj.api_status
+
+    def get_error(self, obj) -> str:
+        return obj.error if obj.api_status != "sent" else ""
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+class CreationEmailView(APIView):
+    """Email a creation you made to one address. The answer (202) is the delivery; poll it for the outcome."""
+
+    throttle_classes = []
+
+    @extend_schema(
+        request=EmailRequestSerializer,
+        responses={202: DeliverySerializer, 400: OpenApiResponse(description="Not one valid address"),
+                   404: ErrorSerializer, 429: ErrorSerializer},
+    )
+    def post(self, request, pk):
+        creation = Creation.objects.filter(pk=pk).first()
+        if creation is None or not is_owner(request, creation):
+            raise NotFound(_("There is no such image among yours."))
+        serializer = EmailRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        to = serializer.validated_data["to"]
+        with transaction.atomic():
+            refusal = check_limits(request, to)
+            if refusal:
+                return Response({"detail": refusal.message}, status=status.HTTP_429_TOO_MANY_REQUESTS,
+                                headers={"Retry-After": str(refusal.retry_after)})
+            delivery = Delivery.objects.create(creation=creation, recipient=to, language=(get_language() or "en")[:8],
+                                               client_ip=client_ip(request), **owner_fields(request))
+            delivery.enqueue()
+        return Response(DeliverySerializer(delivery).data, status=status.HTTP_202_ACCEPTED)
+
+
+class DeliveryView(APIView):
+    """The outcome of an email: queued (waiting or retrying), sent (handed to the mail server) or failed."""
+
+    @extend_schema(responses={200: DeliverySerializer, 404: ErrorSerializer})
+    def get(self, request, pk):
+        delivery = Delivery.objects.filter(owned_q(request), pk=pk).first()
+        if delivery is None:
+            raise NotFound(_("There is no such email among yours."))
+        return Response(DeliverySerializer(delivery).data)

@@ -1,0 +1,53 @@
+import logging
+
+from celery import shared_task
+from django.conf import settings
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from core.jobs import JobFailed, run_job
+
+from .models import Delivery
+from .providers import PermanentMailError, TemporaryMailError, get_provider
+from .service import build_mail, retry_delay
+
+log = logging.getLogger(__name__)
+
+
+def send(delivery):
+    """Hand one delivery to the mail provider. Temporary failures are retried later (the delivery goes back
+    to `queued`, and `run_job`'s final step is then a no-op); permanent ones fail at once."""
+    with translation.override(delivery.language or settings.LANGUAGE_CODE):
+        delivery.update_progress(0.2, stage=_("Sending"))
+        try:
+            mail = build_mail(delivery)
+        except OSError as exc:
+            log.warning("Delivery %s: image file unreadable: %s", delivery.pk, exc)
+            raise JobFailed(_("The image file is no longer available, so it cannot be emailed.")) from exc
+        provider = get_provider()
+        try:
+            message_id = provider.send(mail)
+        except PermanentMailError as exc:
+            raise JobFailed(str(exc)) from exc
+        except TemporaryMailError as exc:
+            if delivery.attempts >= settings.IMOGEN_MAIL_MAX_ATTEMPTS:
+                raise JobFailed(
+                    _("The email could not be sent after %(n)d tries: %(reason)s Please try again later.")
+                    % {"n": delivery.attempts, "reason": exc}
+                ) from exc
+            delay = retry_delay(delivery.attempts)
+            log.info("Delivery %s: temporary failure (%s); try %d in %.1fs", delivery.pk, exc,
+                     delivery.attempts + 1, delay)
+            delivery.retry_later(delay, _("Trying again soon: %(reason)s") % {"reason": exc})
+            return {}
+    return {"transport": provider.transport, "message_id": message_id[:250], "attached": bool(mail.attachments),
+            "next_attempt_at": None}
+
+
+@shared_task(name="mailer.tasks.send_delivery", acks_late=True, reject_on_worker_lost=True)
+def send_delivery(delivery_id):
+    # A retry that arrives early (a duplicate message) waits for the one that is due.
+    if Delivery.objects.filter(pk=delivery_id, next_attempt_at__gt=timezone.now() + timezone.timedelta(seconds=1)).exists():
+        log.info("Delivery %s is not due yet; skipping this message", delivery_id)
+        return
+    run_job(Delivery, delivery_id, send)
