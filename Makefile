@@ -41,10 +41,16 @@ run: $(VENV)/.run-deps
 lint: $(VENV)/.test-deps
 	$(BIN)/ruff check .
 
+PG_URL ?= postgres://postgres@127.0.0.1:5432/imogen
+PG_UP  := $(PY) -c "import socket,sys; s=socket.socket(); s.settimeout(1); sys.exit(s.connect_ex(('127.0.0.1',5432)))"
+
 test: $(VENV)/.test-deps system-deps
 	$(BIN)/ruff check .
 	@$(MAKE) --no-print-directory prepare
 	$(PY) -m pytest
+	@if $(PG_UP) 2>/dev/null; then echo "[imogen] PostgreSQL run (tests marked postgres) against $(PG_URL)"; \
+	  DATABASE_URL=$(PG_URL) $(PY) -m pytest -m postgres -q; \
+	else echo "[imogen] No PostgreSQL on 127.0.0.1:5432: skipping the PostgreSQL run (make test-postgres)"; fi
 
 test-fast: $(VENV)/.test-deps
 	$(PY) -m pytest -m "not browser and not slow"
@@ -53,7 +59,7 @@ test-slow: $(VENV)/.test-deps system-deps
 	$(PY) -m pytest -m slow --run-slow
 
 test-postgres: $(VENV)/.test-deps system-deps
-	DATABASE_URL=$${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/imogen} $(PY) -m pytest -m "postgres or e2e"
+	DATABASE_URL=$(PG_URL) $(PY) -m pytest -m postgres
 
 bench: $(VENV)/.test-deps
 	@ls bench/*.py | sed 's/^/  /'; echo "Run one: $(PY) bench/<name>.py --help"

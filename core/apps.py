@@ -6,4 +6,4 @@ class CoreConfig(AppConfig):
     verbose_name = "Imogen core"
 
     def ready(self):
-        from . import signals  # noqa: F401  (worker heartbeat)
+        from . import schema, signals  # noqa: F401  (OpenAPI auth scheme, worker heartbeat)

@@ -9,6 +9,8 @@ from core.jobs import sweep
 from core.models import EchoJob, JobStatus
 from tests.conftest import RedisServer, Worker, test_db_name, use_broker, wait_for
 
+pytestmark = pytest.mark.postgres
+
 
 def submit(message="hello", **fields):
     with transaction.atomic():

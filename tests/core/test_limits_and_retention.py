@@ -8,7 +8,7 @@ from core.models import EchoJob, JobStatus
 from core.retention import purge
 from gallery.models import Creation
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
 
 def test_oversized_request_is_refused_before_reading_the_body(client, settings):
