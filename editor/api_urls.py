@@ -1,1 +1,7 @@
-urlpatterns = []
+from django.urls import path
+
+from . import api_views
+
+urlpatterns = [
+    path("editor/renders/", api_views.RenderView.as_view(), name="editor-renders"),
+]

@@ -1,7 +1,8 @@
 from django.urls import path
-from django.views.generic import TemplateView
+
+from . import views
 
 app_name = "editor"
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="editor/index.html"), name="index"),
+    path("", views.index, name="index"),
 ]
