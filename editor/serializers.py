@@ -1,0 +1,87 @@
+import math
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from core.uploads import ImageUploadField
+from gallery.models import Creation
+
+from .filters import FILTERS
+
+
+def _fmt(value):
+    return f"{value:g}"
+
+
+class FilterValueField(serializers.FloatField):
+    """One filter amount; anything outside FILTERS[name]'s range is refused with the range in the message."""
+
+    def __init__(self, name, **kwargs):
+        self.filter_name = name
+        spec = FILTERS[name]
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("default", spec["default"])
+        kwargs.setdefault("help_text", f"{spec['css']}() amount, {_fmt(spec['min'])}–{_fmt(spec['max'])}"
+                                       f"{' ' + spec['unit'] if spec['unit'] else ''}, default {_fmt(spec['default'])}.")
+        super().__init__(**kwargs)
+
+    def range_message(self):
+        spec = FILTERS[self.filter_name]
+        unit = {"deg": _("degrees"), "px": _("pixels")}.get(spec["unit"], "")
+        return _("%(name)s must be a number from %(min)s to %(max)s%(unit)s (%(default)s leaves the image unchanged).") % {
+            "name": self.filter_name, "min": _fmt(spec["min"]), "max": _fmt(spec["max"]),
+            "unit": f" {unit}" if unit else "", "default": _fmt(spec["default"]),
+        }
+
+    def to_internal_value(self, data):
+        try:
+            value = float(str(data).strip())
+        except (TypeError, ValueError):
+            raise serializers.ValidationError(self.range_message()) from None
+        spec = FILTERS[self.filter_name]
+        if math.isnan(value) or not spec["min"] <= value <= spec["max"]:
+            raise serializers.ValidationError(self.range_message())
+        return value
+
+
+class RenderSerializer(serializers.Serializer):
+    image = ImageUploadField(required=False, help_text=_("A PNG or JPEG image to edit (or give `creation`)."))
+    creation = serializers.UUIDField(required=False, help_text=_("The id of a creation to edit (or give `image`)."))
+    format = serializers.ChoiceField(
+        choices=["png", "jpeg"], required=False,
+        help_text=_("Output format; by default JPEG for JPEG sources and PNG otherwise."),
+    )
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for name in FILTERS:
+            fields[name] = FilterValueField(name)
+        return fields
+
+    def validate(self, attrs):
+        has_image, has_creation = attrs.get("image") is not None, attrs.get("creation") is not None
+        if has_image == has_creation:
+            raise serializers.ValidationError(
+                {"image": [_("Send either an image file or the id of one of your creations, not both.")
+                           if has_image else _("Send an image file or the id of a creation to edit.")]}
+            )
+        return attrs
+
+
+class EditedCreationSerializer(serializers.ModelSerializer):
+    image_url = serializers.CharField(read_only=True)
+    thumbnail_url = serializers.CharField(read_only=True)
+    file_name = serializers.CharField(read_only=True)
+    page_url = serializers.CharField(source="get_absolute_url", read_only=True)
+    editor_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Creation
+        fields = ["id", "kind", "image_url", "thumbnail_url", "file_name", "width", "height", "byte_size",
+                  "page_url", "editor_url", "metadata", "created_at"]
+        read_only_fields = fields
+
+    def get_editor_url(self, obj) -> str:
+        from django.urls import reverse
+
+        return f"{reverse('editor:index')}?creation={obj.pk}"
