@@ -1,1 +1,36 @@
-from django.db import models  # noqa: F401
+"""A text-to-image request and its outcome (the background job pattern from core.models)."""
+from django.db import models
+
+from core.models import Job
+
+
+class TextToImageJob(Job):
+    """Draw `samples` pictures of `prompt` with the provider that was active when the job was made."""
+
+    task_name = "text2image.tasks.run_text2image"
+
+    prompt = models.TextField()
+    negative_prompt = models.TextField(blank=True)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    samples = models.PositiveSmallIntegerField(default=1)
+    seed = models.BigIntegerField(null=True, blank=True, help_text="Empty: a random seed per image.")
+    provider = models.CharField(max_length=32)
+    # Filled by the worker.
+    source_language = models.CharField(max_length=16, blank=True)
+    translated_prompt = models.TextField(blank=True, help_text="The prompt as sent to the provider.")
+    translated_negative_prompt = models.TextField(blank=True)
+    notice = models.TextField(blank=True, help_text="Something the user should know (e.g. not translated).")
+    images = models.JSONField(default=list, blank=True, help_text="[{creation_id, seed}] in order.")
+
+    class Meta(Job.Meta):
+        verbose_name = "text-to-image job"
+
+    def creations(self):
+        """The Creation rows of the results, in order (skipping any deleted since)."""
+        from gallery.models import Creation
+
+        ids = [item["creation_id"] for item in self.images]
+        found = {str(c.pk): c for c in Creation.objects.filter(pk__in=ids)}
+        return [(found[str(item["creation_id"])], item.get("seed")) for item in self.images
+                if str(item["creation_id"]) in found]

@@ -1,0 +1,26 @@
+"""Text-to-image providers, one module each behind `base.Provider`, chosen by IMOGEN_T2I_PROVIDER."""
+from django.conf import settings
+
+from .automatic1111 import Automatic1111Provider
+from .base import GeneratedImage, GenerationRequest, Provider, ProviderError, SizePreset
+from .karlo import KarloProvider
+from .offline import OfflineProvider
+from .openai_images import OpenAIImagesProvider
+
+PROVIDERS = {cls.name: cls for cls in (OfflineProvider, KarloProvider, OpenAIImagesProvider, Automatic1111Provider)}
+ALIASES = {"a1111": "automatic1111", "forge": "automatic1111", "openai_images": "openai", "kakao": "karlo"}
+
+__all__ = ["GeneratedImage", "GenerationRequest", "Provider", "ProviderError", "SizePreset", "PROVIDERS",
+           "get_provider", "active_provider"]
+
+
+def get_provider(name):
+    name = ALIASES.get((name or "").strip().lower(), (name or "").strip().lower())
+    try:
+        return PROVIDERS[name]()
+    except KeyError:
+        raise ValueError(f"Unknown text-to-image provider {name!r}; choose one of {', '.join(PROVIDERS)}") from None
+
+
+def active_provider():
+    return get_provider(settings.IMOGEN_T2I_PROVIDER)

@@ -1,0 +1,214 @@
+"""The one small interface every text-to-image provider implements, and the HTTP plumbing they share.
+
+A provider turns a `GenerationRequest` into a list of `GeneratedImage`s, calling `progress(fraction, stage)`
+now and then (which raises when the user canceled), and raises `ProviderError("plain words")` when it cannot.
+HTTP providers use `call_json()`: short timeouts, retries with exponential backoff for 429 and 5xx answers
+(never for a 4xx that cannot succeed), and readable messages for every way a remote service can fail.
+"""
+import base64
+import binascii
+import logging
+import time
+from dataclasses import dataclass, field
+
+import requests
+from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core.uploads import UploadRejected, read_image
+
+log = logging.getLogger(__name__)
+
+
+class ProviderError(Exception):
+    """The provider could not make the pictures; the message is shown to the user as it is."""
+
+
+@dataclass(frozen=True)
+class SizePreset:
+    width: int
+    height: int
+    label: str
+
+    @property
+    def key(self):
+        return f"{self.width}x{self.height}"
+
+
+def presets(*sizes):
+    """SizePresets from (width, height, label) tuples."""
+    return [SizePreset(w, h, label) for w, h, label in sizes]
+
+
+DESKTOP = gettext_lazy("Desktop (16:9)")
+DESKTOP_WIDE = gettext_lazy("Wide desktop (16:9, large)")
+PHONE = gettext_lazy("Phone (9:16)")
+TALL_PHONE = gettext_lazy("Tall phone (9:19.5)")
+SQUARE = gettext_lazy("Square (1:1)")
+TABLET = gettext_lazy("Tablet (4:3)")
+
+
+@dataclass
+class GenerationRequest:
+    prompt: str
+    negative_prompt: str
+    width: int
+    height: int
+    samples: int
+    seeds: list = field(default_factory=list)  # one per sample; None where the provider picks
+
+
+@dataclass
+class GeneratedImage:
+    image: object  # PIL.Image.Image, RGB
+    seed: int | None = None
+
+
+class Provider:
+    name = ""
+    label = ""
+    needs_english = False  # True: prompts must be English (translated first, or refused)
+    max_prompt_chars = 1000
+    max_samples = 4
+    offline = False
+    size_presets: list = []
+
+    def size_error(self, width, height):
+        """None when (width, height) is allowed, else a message saying what is."""
+        if any(p.width == width and p.height == height for p in self.size_presets):
+            return None
+        allowed = ", ".join(p.key for p in self.size_presets)
+        return _("%(width)d×%(height)d is not a size %(provider)s can make. Choose one of: %(allowed)s.") % {
+            "width": width, "height": height, "provider": self.label, "allowed": allowed}
+
+    def default_preset(self):
+        return self.size_presets[0]
+
+    def is_configured(self):
+        return True
+
+    def generate(self, request, progress):
+        raise NotImplementedError
+
+
+# --- HTTP ------------------------------------------------------------------------------------------
+RETRY = "retry"
+
+
+def _timeout():
+    return (min(10.0, settings.IMOGEN_T2I_TIMEOUT), settings.IMOGEN_T2I_TIMEOUT)
+
+
+def _pause(attempt, response=None):
+    delay = settings.IMOGEN_T2I_BACKOFF * (2 ** attempt)
+    if response is not None:
+        try:
+            delay = max(delay, min(float(response.headers.get("Retry-After", 0)), 30.0))
+        except ValueError:
+            pass
+    time.sleep(delay)
+
+
+def call_json(label, method, url, *, classify, session=None, **kwargs):
+    """Send a request and return the decoded JSON body.
+
+    `classify(response)` looks at a non-2xx answer and returns RETRY (try again after a pause) or a
+    ProviderError to raise. Timeouts are not retried: the provider may still be drawing (and charging).
+    """
+    http = session or requests
+    retries = max(0, settings.IMOGEN_T2I_RETRIES)
+    last_status = None
+    for attempt in range(retries + 1):
+        try:
+            response = http.request(method, url, timeout=_timeout(), **kwargs)
+        except requests.Timeout:
+            raise ProviderError(
+                _("%(provider)s did not answer within %(seconds)s seconds. Please try again later.")
+                % {"provider": label, "seconds": f"{settings.IMOGEN_T2I_TIMEOUT:g}"}
+            )
+        except requests.RequestException as exc:
+            log.warning("%s unreachable (attempt %d): %s", label, attempt + 1, exc)
+            last_status = "unreachable"
+            if attempt < retries:
+                _pause(attempt)
+                continue
+            raise ProviderError(
+                _("Imogen could not reach %(provider)s. Please try again later.") % {"provider": label}
+            )
+        if 200 <= response.status_code < 300:
+            try:
+                body = response.json()
+            except ValueError:
+                body = None
+            if not isinstance(body, dict):
+                log.warning("%s answered %d with a body that is not a JSON object: %r",
+                            label, response.status_code, response.text[:200])
+                raise ProviderError(
+                    _("%(provider)s sent an answer Imogen could not read. Please try again later.")
+                    % {"provider": label}
+                )
+            return body
+        outcome = classify(response)
+        log.warning("%s answered %d (attempt %d): %s", label, response.status_code, attempt + 1,
+                    response.text[:300])
+        if outcome != RETRY:
+            raise outcome
+        last_status = response.status_code
+        if attempt < retries:
+            _pause(attempt, response)
+    if last_status == 429:
+        raise ProviderError(
+            _("%(provider)s is busy (too many requests). Please try again in a few minutes.") % {"provider": label}
+        )
+    raise ProviderError(
+        _("%(provider)s is having trouble right now. Please try again later.") % {"provider": label}
+    )
+
+
+def error_json(response):
+    try:
+        body = response.json()
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
+def decode_base64_image(label, data):
+    if isinstance(data, str) and data.startswith("data:") and "," in data:
+        data = data.split(",", 1)[1]
+    try:
+        raw = base64.b64decode(data, validate=False)
+    except (binascii.Error, TypeError, ValueError):
+        raise ProviderError(_("%(provider)s sent an image Imogen could not read.") % {"provider": label})
+    return _decode(label, raw)
+
+
+def download_image(label, url, session=None):
+    """Fetch an image the provider links to (such links expire within minutes: fetch at once)."""
+    http = session or requests
+    retries = max(0, settings.IMOGEN_T2I_RETRIES)
+    for attempt in range(retries + 1):
+        try:
+            response = http.get(url, timeout=_timeout())
+        except requests.Timeout:
+            raise ProviderError(_("Downloading the picture from %(provider)s took too long.") % {"provider": label})
+        except requests.RequestException:
+            response = None
+        if response is not None and response.status_code == 200:
+            return _decode(label, response.content)
+        if response is not None and response.status_code < 500 and response.status_code != 429:
+            break
+        if attempt < retries:
+            _pause(attempt, response)
+    raise ProviderError(
+        _("%(provider)s made the picture, but Imogen could not download it (the link may have expired). "
+          "Please try again.") % {"provider": label}
+    )
+
+
+def _decode(label, raw):
+    try:
+        return read_image(raw, max_bytes=64 * 1024 * 1024, max_pixels=40_000_000).image
+    except UploadRejected:
+        raise ProviderError(_("%(provider)s sent an image Imogen could not read.") % {"provider": label})
