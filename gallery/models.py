@@ -69,11 +69,15 @@ class Creation(models.Model):
     published_at = models.DateTimeField(null=True, blank=True, db_index=True)
     is_hidden = models.BooleanField(default=False, help_text="Hidden from the board by staff.")
     like_count = models.PositiveIntegerField(default=0)
+    show_settings = models.BooleanField(
+        default=False, help_text="The owner chose to show the settings or prompt with the post."
+    )
 
     objects = CreationManager()
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["-like_count", "-published_at"], name="gallery_board_top")]
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.width}×{self.height} ({self.pk})"
@@ -104,7 +108,35 @@ class Creation(models.Model):
         url = self.image_url
         return url if url.startswith("http") else settings.SITE_URL + url
 
+    @property
+    def is_published(self):
+        return self.published_at is not None
+
     def delete_files(self):
         for field in (self.image, self.thumbnail):
             if field and field.name:
                 field.storage.delete(field.name)
+
+    def delete_with_files(self):
+        """Delete the row, then its image and thumbnail files."""
+        self.delete()
+        self.delete_files()
+
+    def refresh_like_count(self):
+        self.like_count = self.likes.count()
+        Creation.objects.filter(pk=self.pk).update(like_count=self.like_count)
+        return self.like_count
+
+
+class Like(models.Model):
+    """One like per account per post (anonymous visitors cannot like)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="creation_likes")
+    creation = models.ForeignKey(Creation, on_delete=models.CASCADE, related_name="likes")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "creation"], name="one_like_per_user")]
+
+    def __str__(self):
+        return f"{self.user_id} ♥ {self.creation_id}"
