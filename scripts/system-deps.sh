@@ -3,11 +3,15 @@
 # `system-deps.sh run`: only what `make run` benefits from (redis-server, gettext). Otherwise also Chromium.
 set -u
 want=(redis-server:redis-server msgfmt:gettext)
-[ "${1:-}" = "run" ] || want+=(chromium:chromium)
 missing=()
 for pair in "${want[@]}"; do
   command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}")
 done
+if [ "${1:-}" != "run" ]; then
+  command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+  # Korean text in browser screenshots needs a CJK font.
+  fc-list :lang=ko 2>/dev/null | grep -q . || missing+=(fonts-noto-cjk)
+fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ]; then SUDO=""; elif sudo -n true 2>/dev/null; then SUDO="sudo -n"; else
   echo "[imogen] Missing system packages: ${missing[*]}. Install them with: sudo apt-get install ${missing[*]}"
