@@ -1,0 +1,224 @@
+"""Emailing a creation through the API, sent in-process to a real SMTP server (aiosmtpd on localhost)."""
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+from mailer.models import Delivery
+from mailer.providers import OutgoingMail, PermanentMailError
+from mailer.providers.smtp import SmtpProvider
+from mailer.tasks import send_delivery
+
+from .conftest import attachments, body_text, make_creation, new_session_key, stored_bytes
+
+# Transactional: the worker code (run_job) runs outside a test transaction, as in a real worker.
+pytestmark = pytest.mark.django_db(transaction=True)
+
+MAILER = Path(__file__).resolve().parents[2] / "mailer"
+
+
+def email_it(client, creation, to, **extra):
+    return client.post(f"/api/creations/{creation.pk}/email/", {"to": to}, content_type="application/json", **extra)
+
+
+def status_of(client, delivery_id):
+    response = client.get(f"/api/deliveries/{delivery_id}/")
+    assert response.status_code == 200
+    return response.json()
+
+
+def test_sent_mail_has_recipient_subject_link_and_exact_image(owner_client, mail_settings, smtp_server):
+    creation = owner_client.creation
+    response = email_it(owner_client, creation, "friend@example.com")
+    assert response.status_code == 202, response.content
+    body = response.json()
+    assert body["status"] == "queued" and body["id"]
+    assert status_of(owner_client, body["id"])["status"] == "queued"
+
+    send_delivery(body["id"])  # what the worker runs
+
+    result = status_of(owner_client, body["id"])
+    assert result["status"] == "sent" and result["error"] == "" and result["attempts"] == 1
+    assert result["transport"] == "smtp" and result["attached"] is True
+    assert len(smtp_server.messages) == 1
+    mail = smtp_server.messages[0]
+    assert mail.rcpt_tos == ["friend@example.com"]
+    assert mail.message["To"] == "friend@example.com"
+    assert mail.message["Subject"] == creation.file_name
+    assert creation.file_name.startswith("imogen-style-starry-night-96x64")
+    text = body_text(mail.message)
+    assert creation.absolute_image_url() in text
+    assert creation.absolute_image_url().startswith("http")
+    assert "attached" in text
+    files = attachments(mail.message)
+    assert files == [(creation.file_name, "image/png", stored_bytes(creation))]
+
+
+def test_body_is_in_the_senders_language(owner_client, mail_settings, smtp_server):
+    po = MAILER / "locale/ko/LC_MESSAGES/django.po"
+    if not shutil.which("msgfmt"):
+        pytest.skip("msgfmt (gettext) is not installed")
+    subprocess.run(["msgfmt", "-o", str(po.with_suffix(".mo")), str(po)], check=True)
+    from django.utils.translation import trans_real
+
+    trans_real._translations = {}  # pick up the freshly compiled catalogue
+    trans_real._active = trans_real.Local()
+    response = email_it(owner_client, owner_client.creation, "friend@example.com", HTTP_ACCEPT_LANGUAGE="ko")
+    assert response.status_code == 202
+    send_delivery(response.json()["id"])
+    text = body_text(smtp_server.messages[0].message)
+    assert "Imogen으로 만든 이미지" in text
+    assert owner_client.creation.absolute_image_url() in text
+
+
+def test_image_over_the_attachment_limit_goes_as_link_only(owner_client, mail_settings, smtp_server):
+    mail_settings.IMOGEN_MAIL_ATTACHMENT_MAX_BYTES = 200
+    creation = owner_client.creation
+    assert creation.byte_size > 200
+    response = email_it(owner_client, creation, "friend@example.com")
+    send_delivery(response.json()["id"])
+    result = status_of(owner_client, response.json()["id"])
+    assert result["status"] == "sent" and result["attached"] is False
+    message = smtp_server.messages[0].message
+    assert attachments(message) == []
+    text = body_text(message)
+    assert "too large to attach" in text and creation.absolute_image_url() in text
+
+
+@pytest.mark.parametrize("to", [
+    "not-an-address",
+    "friend@example.com, other@example.com",
+    "friend@example.com;other@example.com",
+    "Friend <friend@example.com>",
+    "friend@example.com\r\nBcc: victim@example.com",
+    "friend@example.com\nSubject: buy now",
+    "friend@example.com%0d%0aBcc:victim@example.com",
+    "friend@exa mple.com",
+    "",
+    ["friend@example.com", "other@example.com"],
+])
+def test_invalid_address_or_header_injection_is_refused_and_nothing_sent(owner_client, mail_settings,
+                                                                          smtp_server, to):
+    response = email_it(owner_client, owner_client.creation, to)
+    assert response.status_code == 400, response.content
+    assert "to" in response.json() and response.json()["to"][0]
+    assert Delivery.objects.count() == 0
+    assert smtp_server.messages == [] and smtp_server.handler.data_attempts == 0
+
+
+def test_header_injection_is_impossible_even_past_validation(mail_settings, smtp_server):
+    """The provider itself refuses a recipient or subject with a line break: no extra header can be added."""
+    for to, subject in [("a@example.com\r\nBcc: victim@example.com", "x.png"),
+                        ("a@example.com", "x.png\r\nBcc: victim@example.com")]:
+        mail = OutgoingMail(to=to, subject=subject, body="hi", from_email="imogen@example.org")
+        with pytest.raises(PermanentMailError):
+            SmtpProvider().send(mail)
+    assert smtp_server.messages == [] and smtp_server.handler.data_attempts == 0
+
+
+def test_strangers_get_404_and_nothing_is_sent(owner_client, mail_settings, smtp_server):
+    creation = owner_client.creation
+    stranger = Client()
+    assert email_it(stranger, creation, "friend@example.com").status_code == 404  # no session at all
+    from django.conf import settings
+
+    stranger.cookies[settings.SESSION_COOKIE_NAME] = new_session_key()
+    response = email_it(stranger, creation, "friend@example.com")
+    assert response.status_code == 404 and response.json()["detail"]
+    assert Delivery.objects.count() == 0
+    # Nor can a stranger read someone else's delivery.
+    delivery_id = email_it(owner_client, creation, "friend@example.com").json()["id"]
+    assert stranger.get(f"/api/deliveries/{delivery_id}/").status_code == 404
+    assert smtp_server.messages == []
+
+
+def test_missing_csrf_token_is_403(mail_settings, smtp_server):
+    from django.conf import settings
+
+    key = new_session_key()
+    creation = make_creation(key)
+    client = Client(enforce_csrf_checks=True)
+    client.cookies[settings.SESSION_COOKIE_NAME] = key
+    assert email_it(client, creation, "friend@example.com").status_code == 403
+    assert Delivery.objects.count() == 0
+
+
+def test_rate_limit_per_recipient_is_429_with_a_clear_message(owner_client, mail_settings):
+    mail_settings.IMOGEN_MAIL_LIMIT_PER_RECIPIENT = "2/hour"
+    creation = owner_client.creation
+    assert email_it(owner_client, creation, "friend@example.com").status_code == 202
+    assert email_it(owner_client, creation, "Friend@Example.com").status_code == 202
+    response = email_it(owner_client, creation, "friend@example.com")
+    assert response.status_code == 429
+    assert "Too many emails to friend@example.com" in response.json()["detail"]
+    assert "2 per hour" in response.json()["detail"]
+    assert 0 < int(response["Retry-After"]) <= 3601
+    assert email_it(owner_client, creation, "other@example.com").status_code == 202
+    # The limit is per address, whoever asks: another visitor is refused too.
+    from django.conf import settings
+
+    other = Client(REMOTE_ADDR="10.9.8.7")
+    key = new_session_key()
+    other.cookies[settings.SESSION_COOKIE_NAME] = key
+    assert email_it(other, make_creation(key), "friend@example.com").status_code == 429
+    assert Delivery.objects.count() == 3
+
+
+def test_rate_limit_per_client_is_429(owner_client, mail_settings):
+    mail_settings.IMOGEN_MAIL_LIMIT_PER_CLIENT = "3/day"
+    creation = owner_client.creation
+    for n in range(3):
+        assert email_it(owner_client, creation, f"friend{n}@example.com").status_code == 202
+    response = email_it(owner_client, creation, "friend9@example.com")
+    assert response.status_code == 429
+    assert "You have sent too many emails: at most 3 per day" in response.json()["detail"]
+
+
+def test_korean_429_message(owner_client, mail_settings):
+    mail_settings.IMOGEN_MAIL_LIMIT_PER_CLIENT = "1/day"
+    email_it(owner_client, owner_client.creation, "a@example.com")
+    response = email_it(owner_client, owner_client.creation, "b@example.com", HTTP_ACCEPT_LANGUAGE="ko")
+    assert response.status_code == 429
+
+
+def test_refused_recipient_fails_at_once_with_a_readable_error(owner_client, mail_settings, smtp_server):
+    mail_settings.IMOGEN_MAIL_MAX_ATTEMPTS = 5
+    smtp_server.handler.refused["nobody@example.com"] = "550 5.1.1 <nobody@example.com>: user unknown"
+    delivery_id = email_it(owner_client, owner_client.creation, "nobody@example.com").json()["id"]
+    send_delivery(delivery_id)
+    result = status_of(owner_client, delivery_id)
+    assert result["status"] == "failed" and result["attempts"] == 1
+    assert "refused the address nobody@example.com" in result["error"] and "user unknown" in result["error"]
+    assert smtp_server.messages == []
+
+
+def test_without_smtp_mail_goes_to_the_folder_and_the_page_says_so(owner_client, mail_settings, smtp_server):
+    mail_settings.EMAIL_HOST = ""
+    folder = Path(mail_settings.IMOGEN_MAIL_FOLDER)
+    page = owner_client.get(f"/mail/send/{owner_client.creation.pk}/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'class="email-form"' in html and f'data-creation-id="{owner_client.creation.pk}"' in html
+    assert "saved to a folder on the server" in html
+    delivery_id = email_it(owner_client, owner_client.creation, "friend@example.com").json()["id"]
+    send_delivery(delivery_id)
+    result = status_of(owner_client, delivery_id)
+    assert result["status"] == "sent" and result["transport"] == "folder"
+    files = list(folder.iterdir())
+    assert len(files) == 1 and owner_client.creation.file_name in files[0].read_text(errors="replace")
+    assert smtp_server.messages == []
+
+
+def test_send_page_is_only_for_the_owner(owner_client, mail_settings):
+    assert owner_client.get(f"/mail/send/{owner_client.creation.pk}/").status_code == 200
+    assert Client().get(f"/mail/send/{owner_client.creation.pk}/").status_code == 404
+
+
+def test_task_is_idempotent(owner_client, mail_settings, smtp_server):
+    delivery_id = email_it(owner_client, owner_client.creation, "friend@example.com").json()["id"]
+    send_delivery(delivery_id)
+    send_delivery(delivery_id)  # a second delivery of the same message
+    assert len(smtp_server.messages) == 1
+    assert status_of(owner_client, delivery_id)["attempts"] == 1
