@@ -13,7 +13,7 @@
   const POLL_LIMIT_MS = 5 * 60 * 1000;
 
   function fill(template, to) {
-    return (template || "").replace("%(to)s", to);
+    return (template || "").split("{to}").join(to);
   }
 
   function msg(form, name, to) {
