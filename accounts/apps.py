@@ -1,5 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AccountsConfig(AppConfig):
     name = "accounts"
+    verbose_name = _("Accounts")
+
+    def ready(self):
+        from . import transfer  # noqa: F401  (moves a visitor's work to the account at login)

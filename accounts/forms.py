@@ -1,0 +1,88 @@
+from django import forms
+from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+DISPLAY_NAME_MAX = 40
+
+
+def display_name(user):
+    """The name shown on the board: the one the person chose, never their email address."""
+    if user is None:
+        return _("Anonymous")
+    return user.first_name or _("Imogen artist")
+
+
+def make_username(email):
+    """The (hidden) Django user name: the email when it fits, else a random one."""
+    import uuid
+
+    return email if len(email) <= 150 else f"user-{uuid.uuid4().hex}"
+
+
+class EmailLoginForm(AuthenticationForm):
+    username = forms.CharField(
+        label=_("Email"), max_length=254,
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+    )
+    error_messages = {
+        "invalid_login": _("That email and password do not match an account. Check both and try again."),
+        "inactive": _("This account is disabled."),
+    }
+
+
+class SignupForm(forms.Form):
+    email = forms.EmailField(label=_("Email"), max_length=254,
+                             widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}))
+    display_name = forms.CharField(
+        label=_("Display name"), max_length=DISPLAY_NAME_MAX, required=False,
+        help_text=_("Shown with the pictures you share on the board. Your email is never shown."),
+    )
+    password1 = forms.CharField(label=_("Password"), strip=False,
+                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+                                help_text=_("At least 8 characters; not only digits, not a common password."))
+    password2 = forms.CharField(label=_("Password again"), strip=False,
+                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+    def clean_email(self):
+        email = get_user_model().objects.normalize_email(self.cleaned_data["email"]).lower()
+        if get_user_model().objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(_("An account with this email already exists. Log in instead, "
+                                          "or reset the password if you forgot it."), code="taken")
+        return email
+
+    def clean(self):
+        data = super().clean()
+        p1, p2 = data.get("password1"), data.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", _("The two passwords are different."))
+        elif p1:
+            user = get_user_model()(email=data.get("email") or "", first_name=data.get("display_name") or "")
+            try:
+                password_validation.validate_password(p1, user)
+            except forms.ValidationError as exc:
+                self.add_error("password1", exc)
+        return data
+
+    def save(self):
+        email = self.cleaned_data["email"]
+        return get_user_model().objects.create_user(
+            username=make_username(email), email=email, password=self.cleaned_data["password1"],
+            first_name=self.cleaned_data.get("display_name", "").strip(),
+        )
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = get_user_model()
+        fields = ["first_name"]
+        labels = {"first_name": _("Display name")}
+        help_texts = {"first_name": _("Shown with the pictures you share on the board. Your email is never shown.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from django.core.validators import MaxLengthValidator
+
+        self.fields["first_name"].max_length = DISPLAY_NAME_MAX
+        self.fields["first_name"].validators.append(MaxLengthValidator(DISPLAY_NAME_MAX))
+        self.fields["first_name"].widget.attrs["maxlength"] = DISPLAY_NAME_MAX

@@ -1,0 +1,85 @@
+"""What a creation may show to whom, and the links that reuse it in the other features.
+
+Links into the other features (documented in docs/gallery.md):
+- "Use this prompt":  /text2image/?prompt=<text>&negative_prompt=<text>   (only when the owner shared the settings)
+- "Try this style":   /style/?style_creation=<creation uuid>                 (the picture itself becomes the style image)
+- "Edit":             /editor/?creation=<creation uuid>                      (owner only)
+"""
+from urllib.parse import urlencode
+
+from django.template.exceptions import TemplateDoesNotExist
+from django.template.loader import get_template
+from django.urls import NoReverseMatch, reverse
+
+from core.ownership import is_owner
+
+# Metadata keys never shown to other people, even when the owner shares the settings.
+PRIVATE_KEY_PARTS = ("path", "file", "upload", "session", "email", "job", "owner", "user", "ip", "key", "token")
+SETTING_VALUE_MAX = 500
+
+
+def _url(name):
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return ""
+
+
+def shareable_settings(creation):
+    """The plain settings of a creation (prompt, strength, size...), without anything private."""
+    out = {}
+    for key, value in (creation.metadata or {}).items():
+        if any(part in key.lower() for part in PRIVATE_KEY_PARTS):
+            continue
+        if isinstance(value, bool | int | float) or (isinstance(value, str) and value.strip()):
+            text = value if not isinstance(value, str) else value[:SETTING_VALUE_MAX]
+            out[key] = text
+    return out
+
+
+def prompt_of(creation):
+    """(prompt, negative prompt) of a text-to-image creation, '' when there is none."""
+    meta = creation.metadata or {}
+    prompt, negative = meta.get("prompt"), meta.get("negative_prompt")
+    return (prompt.strip() if isinstance(prompt, str) else "",
+            negative.strip() if isinstance(negative, str) else "")
+
+
+def use_prompt_url(creation, shared_only=True):
+    """/text2image/?prompt=...&negative_prompt=... when the owner shared a prompt (or it is yours); else ''."""
+    if shared_only and not creation.show_settings:
+        return ""
+    prompt, negative = prompt_of(creation)
+    base = _url("text2image:create")
+    if not prompt or not base:
+        return ""
+    query = {"prompt": prompt}
+    if negative:
+        query["negative_prompt"] = negative
+    return f"{base}?{urlencode(query)}"
+
+
+def try_style_url(creation):
+    base = _url("styletransfer:create")
+    return f"{base}?{urlencode({'style_creation': str(creation.pk)})}" if base else ""
+
+
+def edit_url(creation):
+    base = _url("editor:index")
+    return f"{base}?{urlencode({'creation': str(creation.pk)})}" if base else ""
+
+
+def can_view(request, creation):
+    """Anyone with the (unguessable) link sees a creation; a post hidden by staff only its owner and staff."""
+    if creation.is_hidden:
+        return is_owner(request, creation) or request.user.is_staff
+    return True
+
+
+def mail_form_available():
+    """The mailer's email component, once that feature is installed."""
+    try:
+        get_template("mailer/email_form.html")
+    except TemplateDoesNotExist:
+        return False
+    return True
