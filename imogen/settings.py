@@ -352,11 +352,3 @@ IMOGEN_STYLE_MEMORY_BUDGET_MB = env_int("IMOGEN_STYLE_MEMORY_BUDGET_MB", 0)
 # How often a running job writes progress and a preview image to the database (seconds).
 IMOGEN_STYLE_PROGRESS_SECONDS = float(env("IMOGEN_STYLE_PROGRESS_SECONDS", "0.5"))
 IMOGEN_STYLE_PREVIEW_SECONDS = float(env("IMOGEN_STYLE_PREVIEW_SECONDS", "3"))
-
-# --- Accounts and gallery ---
-# Log in with an email address; the session's creations and jobs move to the account at login.
-AUTHENTICATION_BACKENDS = ["accounts.backends.EmailBackend"]
-# Seconds a password-reset link stays valid (default 3 days).
-PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 60 * 60 * 24 * 3)
-# Pictures per page in "My creations", on the board and in the API.
-IMOGEN_GALLERY_PAGE_SIZE = env_int("IMOGEN_GALLERY_PAGE_SIZE", 24)
