@@ -16,6 +16,7 @@ class TextToImageJob(Job):
     samples = models.PositiveSmallIntegerField(default=1)
     seed = models.BigIntegerField(null=True, blank=True, help_text="Empty: a random seed per image.")
     provider = models.CharField(max_length=32)
+    language = models.CharField(max_length=8, blank=True, help_text="The page language; messages use it.")
     # Filled by the worker.
     source_language = models.CharField(max_length=16, blank=True)
     translated_prompt = models.TextField(blank=True, help_text="The prompt as sent to the provider.")

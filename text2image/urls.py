@@ -1,7 +1,9 @@
 from django.urls import path
-from django.views.generic import TemplateView
+
+from . import views
 
 app_name = "text2image"
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="text2image/create.html"), name="create"),
+    path("", views.create, name="create"),
+    path("jobs/<uuid:pk>/", views.job_page, name="job"),
 ]

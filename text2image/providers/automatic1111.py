@@ -35,6 +35,7 @@ PROGRESS_INTERVAL = 1.0
 
 class Automatic1111Provider(Provider):
     name = "automatic1111"
+    prefers_english = True  # these models were trained on English captions
     label = gettext_lazy("Stable Diffusion web UI (AUTOMATIC1111)")
     max_prompt_chars = 1000
     size_presets = presets(

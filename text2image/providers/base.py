@@ -69,6 +69,7 @@ class Provider:
     name = ""
     label = ""
     needs_english = False  # True: prompts must be English (translated first, or refused)
+    prefers_english = False  # True: translated when translation is set up, else sent as written
     max_prompt_chars = 1000
     max_samples = 4
     offline = False

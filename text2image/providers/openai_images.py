@@ -37,6 +37,7 @@ def _label_for(width, height):
 
 class OpenAIImagesProvider(Provider):
     name = "openai"
+    prefers_english = True  # these models were trained on English captions
     label = gettext_lazy("OpenAI-compatible images API")
     max_prompt_chars = 1000
 

@@ -1,0 +1,55 @@
+from django.db import transaction
+from django.shortcuts import get_object_or_404
+from django.utils.translation import get_language
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from core.ownership import owned_q, owner_fields
+
+from .models import TextToImageJob
+from .serializers import JobCreateSerializer, JobSerializer
+
+
+class JobListView(APIView):
+    """Start a text-to-image job (202); the pictures are made in the background."""
+
+    throttle_scope = "jobs"
+
+    def get_throttles(self):
+        return [ScopedRateThrottle()] if self.request.method == "POST" else []
+
+    @extend_schema(request=JobCreateSerializer, responses={202: JobSerializer})
+    def post(self, request):
+        serializer = JobCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        with transaction.atomic():
+            job = TextToImageJob.objects.create(
+                prompt=data["prompt"], negative_prompt=data.get("negative_prompt", "").strip(),
+                width=data["width"], height=data["height"], samples=data["samples"], seed=data.get("seed"),
+                provider=serializer.provider.name, language=(get_language() or "")[:8], **owner_fields(request),
+            )
+            job.enqueue()
+        return Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+
+
+class JobDetailView(APIView):
+    """A job's state and, once done, its pictures. Only its owner (account or browser session) sees it."""
+
+    @extend_schema(responses={200: JobSerializer})
+    def get(self, request, pk):
+        job = get_object_or_404(TextToImageJob.objects.filter(owned_q(request)), pk=pk)
+        return Response(JobSerializer(job).data)
+
+
+class JobCancelView(APIView):
+    """Stop a job: at once if it has not started, else as soon as the worker notices."""
+
+    @extend_schema(request=None, responses={200: JobSerializer})
+    def post(self, request, pk):
+        job = get_object_or_404(TextToImageJob.objects.filter(owned_q(request)), pk=pk)
+        job.request_cancel()
+        return Response(JobSerializer(job).data)

@@ -1,0 +1,100 @@
+"""The Celery task: translate the prompt if needed, ask the provider, store each picture as a Creation."""
+import random
+
+from celery import shared_task
+from django.utils import translation
+from django.utils.translation import gettext as _
+from PIL.PngImagePlugin import PngInfo
+
+from core.jobs import JobCanceled, JobFailed, run_job
+from gallery.models import Creation, CreationKind
+
+from .models import TextToImageJob
+from .providers import GenerationRequest, ProviderError, get_provider
+from .translation import TranslationError, prepare_prompts
+
+MAX_SEED = 2**31 - 1
+
+
+def job_seeds(job):
+    """One seed per picture: seed, seed+1, … when the user gave one; random (but recorded) otherwise."""
+    if job.seed is not None:
+        return [(job.seed + i) % (MAX_SEED + 1) for i in range(job.samples)]
+    rng = random.Random(str(job.pk))  # the same seeds if the job runs again after a lost worker
+    return [rng.randint(0, MAX_SEED) for _ in range(job.samples)]
+
+
+def png_metadata(metadata):
+    info = PngInfo()
+    info.add_text("Software", "Imogen Text2Imagen")
+    for key, value in metadata.items():
+        info.add_itxt(f"imogen:{key}", "" if value is None else str(value))
+    # The key most tools (and AUTOMATIC1111) read a prompt from.
+    info.add_itxt("parameters", f"{metadata['prompt']}\nNegative prompt: {metadata['negative_prompt']}\n"
+                                f"Seed: {metadata['seed']}, Size: {metadata['width']}x{metadata['height']}, "
+                                f"Provider: {metadata['provider']}")
+    return info
+
+
+def make_pictures(job):
+    with translation.override(job.language or None):
+        return _make_pictures(job)
+
+
+def _make_pictures(job):
+    def progress(fraction, stage=None):
+        if not job.update_progress(fraction, stage=stage):
+            raise JobCanceled()
+
+    try:
+        provider = get_provider(job.provider)
+    except ValueError:
+        raise JobFailed(_("The picture service this job asked for is no longer available."))
+    made = list(job.images)  # pictures an earlier attempt already stored (the job is safe to run twice)
+    seeds = job_seeds(job)[len(made):]
+    if not seeds:
+        return {"images": made}
+
+    progress(0.02, _("Reading the prompt"))
+    if not job.translated_prompt:
+        try:
+            prepared = prepare_prompts(job.prompt, job.negative_prompt, provider)
+        except TranslationError as exc:
+            raise JobFailed(str(exc))
+        prompt, negative = prepared.prompt, prepared.negative_prompt
+        if provider.max_prompt_chars and len(prompt) > provider.max_prompt_chars:
+            prompt = prompt[: provider.max_prompt_chars].rsplit(" ", 1)[0]
+        negative = negative[: provider.max_prompt_chars]
+        job.update_progress(0.05, stage=_("Drawing"), translated_prompt=prompt, translated_negative_prompt=negative,
+                            source_language=prepared.source_language, notice=prepared.notice)
+    request = GenerationRequest(prompt=job.translated_prompt, negative_prompt=job.translated_negative_prompt,
+                                width=job.width, height=job.height, samples=len(seeds), seeds=seeds)
+    try:
+        pictures = provider.generate(request, lambda f, stage=None: progress(0.05 + 0.8 * f, stage))
+    except ProviderError as exc:
+        raise JobFailed(str(exc))
+    if not pictures:
+        raise JobFailed(_("The picture service sent no pictures. Please try again."))
+
+    progress(0.9, _("Saving the pictures"))
+    for picture in pictures:
+        image = picture.image.convert("RGB")
+        metadata = {
+            "prompt": job.prompt, "negative_prompt": job.negative_prompt,
+            "translated_prompt": job.translated_prompt, "translated_negative_prompt": job.translated_negative_prompt,
+            "provider": provider.name, "width": image.width, "height": image.height, "seed": picture.seed,
+            "job_id": str(job.pk),
+        }
+        creation = Creation.objects.create_from_image(
+            image, kind=CreationKind.TEXT2IMAGE, owner=job.owner, session_key=job.session_key,
+            title=(job.translated_prompt or job.prompt)[:80], metadata=metadata,
+            pnginfo=png_metadata(metadata),
+        )
+        made.append({"creation_id": str(creation.pk), "seed": picture.seed})
+        job.update_progress(images=made)
+    return {"images": made}
+
+
+@shared_task(name="text2image.tasks.run_text2image", acks_late=True, reject_on_worker_lost=True)
+def run_text2image(job_id):
+    run_job(TextToImageJob, job_id, make_pictures)

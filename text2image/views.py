@@ -1,0 +1,50 @@
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import ensure_csrf_cookie
+
+from core.ownership import owned_q
+
+from .models import TextToImageJob
+from .providers import active_provider
+from .translation import get_translator
+
+
+def _provider_context():
+    provider = active_provider()
+    return {"provider": provider, "translator": get_translator(), "presets": provider.size_presets,
+            "max_samples_range": range(1, provider.max_samples + 1)}
+
+
+@ensure_csrf_cookie
+def create(request):
+    context = _provider_context()
+    provider = context["provider"]
+    initial = {"prompt": "", "negative_prompt": "", "size": provider.default_preset().key, "samples": 1, "seed": ""}
+    source = request.GET.get("from")
+    if source:
+        try:
+            job = TextToImageJob.objects.filter(owned_q(request)).get(pk=source)
+        except (TextToImageJob.DoesNotExist, ValueError, Exception):
+            job = None
+        if job:
+            size = f"{job.width}x{job.height}"
+            initial = {"prompt": job.prompt, "negative_prompt": job.negative_prompt,
+                       "size": size if any(p.key == size for p in provider.size_presets) else initial["size"],
+                       "samples": min(job.samples, provider.max_samples),
+                       "seed": "" if job.seed is None else job.seed}
+    context["initial"] = initial
+    context["texts"] = {"sending": _("Sending your prompt…"), "failed": _("Imogen could not start the job."),
+                        "empty": _("Write what you want to see.")}
+    return render(request, "text2image/create.html", context)
+
+
+@ensure_csrf_cookie
+def job_page(request, pk):
+    job = get_object_or_404(TextToImageJob.objects.filter(owned_q(request)), pk=pk)
+    texts = {
+        "status": {"queued": _("Queued"), "running": _("Drawing"), "succeeded": _("Done"), "failed": _("Failed"),
+                   "canceled": _("Canceled")},
+        "done": _("Your pictures are ready."), "failed": _("The pictures could not be made."),
+        "seed": _("seed"), "canceled": _("The job was canceled."), "waiting": _("Waiting for a worker…"),
+    }
+    return render(request, "text2image/job.html", {"job": job, "texts": texts, **_provider_context()})
