@@ -41,7 +41,7 @@ class DeliverySerializer(serializers.ModelSerializer):
         return obj.error if obj.api_status != "sent" else ""
 
 
-class ErrorSerializer(serializers.Serializer):
+class MailErrorSerializer(serializers.Serializer):
     detail = serializers.CharField()
 
 
@@ -53,7 +53,7 @@ class CreationEmailView(APIView):
     @extend_schema(
         request=EmailRequestSerializer,
         responses={202: DeliverySerializer, 400: OpenApiResponse(description="Not one valid address"),
-                   404: ErrorSerializer, 429: ErrorSerializer},
+                   404: MailErrorSerializer, 429: MailErrorSerializer},
     )
     def post(self, request, pk):
         creation = Creation.objects.filter(pk=pk).first()
@@ -76,7 +76,7 @@ class CreationEmailView(APIView):
 class DeliveryView(APIView):
     """The outcome of an email: queued (waiting or retrying), sent (handed to the mail server) or failed."""
 
-    @extend_schema(responses={200: DeliverySerializer, 404: ErrorSerializer})
+    @extend_schema(responses={200: DeliverySerializer, 404: MailErrorSerializer})
     def get(self, request, pk):
         delivery = Delivery.objects.filter(owned_q(request), pk=pk).first()
         if delivery is None:
