@@ -8,3 +8,7 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from . import transfer  # noqa: F401  (moves a visitor's work to the account at login)
+
+
+# Labels of the account links in the shared navigation (templates/base.html), translated in this app's catalog.
+NAV_LABELS = [_("Account"), _("Sign up"), _("Log in"), _("Log out"), _("My creations")]
