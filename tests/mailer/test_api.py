@@ -214,3 +214,26 @@ def test_task_is_idempotent(owner_client, mail_settings, smtp_server):
     send_delivery(delivery_id)  # a second delivery of the same message
     assert len(smtp_server.messages) == 1
     assert status_of(owner_client, delivery_id)["attempts"] == 1
+
+
+def test_per_client_limit_follows_the_visitor_address_behind_a_proxy(mail_settings):
+    """New browser sessions from the same address do not escape the per-client limit."""
+    from django.conf import settings
+
+    mail_settings.IMOGEN_MAIL_LIMIT_PER_CLIENT = "2/day"
+    mail_settings.IMOGEN_MAIL_CLIENT_IP_HEADER = "X-Forwarded-For"
+
+    def fresh_visitor(forwarded):
+        client = Client(HTTP_X_FORWARDED_FOR=forwarded)
+        key = new_session_key()
+        client.cookies[settings.SESSION_COOKIE_NAME] = key
+        return client, make_creation(key)
+
+    for n, forwarded in enumerate(["1.2.3.4, 203.0.113.7", "9.9.9.9, 203.0.113.7"]):
+        client, creation = fresh_visitor(forwarded)
+        assert email_it(client, creation, f"friend{n}@example.com").status_code == 202
+    client, creation = fresh_visitor("5.5.5.5, 203.0.113.7")  # forged first entry, same real address
+    assert email_it(client, creation, "friend9@example.com").status_code == 429
+    client, creation = fresh_visitor("203.0.113.8")
+    assert email_it(client, creation, "friend9@example.com").status_code == 202
+    assert set(Delivery.objects.values_list("client_ip", flat=True)) == {"203.0.113.7", "203.0.113.8"}
