@@ -331,6 +331,8 @@ IMOGEN_MAIL_RETRY_BACKOFF_MAX = float(env("IMOGEN_MAIL_RETRY_BACKOFF_MAX", "1800
 # Abuse limits (N/second|minute|hour|day): mails to one address, and mails from one client (session, account or IP).
 IMOGEN_MAIL_LIMIT_PER_RECIPIENT = env("IMOGEN_MAIL_LIMIT_PER_RECIPIENT", "5/hour")
 IMOGEN_MAIL_LIMIT_PER_CLIENT = env("IMOGEN_MAIL_LIMIT_PER_CLIENT", env("IMOGEN_THROTTLE_MAIL", "30/day"))
+# Behind a reverse proxy, the header that carries the visitor's address (e.g. X-Forwarded-For) for the per-client limit.
+IMOGEN_MAIL_CLIENT_IP_HEADER = env("IMOGEN_MAIL_CLIENT_IP_HEADER")
 
 # --- Accounts and gallery ---
 # Log in with an email address; the session's creations and jobs move to the account at login.
