@@ -354,3 +354,8 @@ IMOGEN_STYLE_MEMORY_BUDGET_MB = env_int("IMOGEN_STYLE_MEMORY_BUDGET_MB", 0)
 # How often a running job writes progress and a preview image to the database (seconds).
 IMOGEN_STYLE_PROGRESS_SECONDS = float(env("IMOGEN_STYLE_PROGRESS_SECONDS", "0.5"))
 IMOGEN_STYLE_PREVIEW_SECONDS = float(env("IMOGEN_STYLE_PREVIEW_SECONDS", "3"))
+
+# --- Editor ---
+# The server renders edits (Email/Share on the editor page, POST /api/editor/renders/) inside the request; images
+# above this many pixels are refused with a 400 (the page's Download still works in the browser).
+IMOGEN_EDITOR_MAX_PIXELS = env_int("IMOGEN_EDITOR_MAX_PIXELS", IMOGEN_UPLOAD_MAX_PIXELS)
