@@ -1,7 +1,12 @@
 from django.urls import path
-from django.views.generic import TemplateView
+
+from . import views
 
 app_name = "styletransfer"
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="styletransfer/create.html"), name="create"),
+    path("", views.create, name="create"),
+    path("jobs/", views.jobs, name="jobs"),
+    path("jobs/<uuid:pk>/", views.job, name="job"),
+    path("samples/<str:sample_id>.jpg", views.sample_image, name="sample-image"),
+    path("samples/<str:sample_id>/thumbnail.jpg", views.sample_image, {"thumbnail": True}, name="sample-thumbnail"),
 ]

@@ -1,0 +1,95 @@
+"""Style transfer API: samples, submit a job, follow it, cancel it (contract in docs/styletransfer.md)."""
+from django.db import transaction
+from django.shortcuts import get_object_or_404
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from core.ownership import is_owner, owned_q, owner_fields
+from core.uploads import save_image
+
+from . import samples
+from .models import StyleTransferJob
+from .serializers import JobCreateSerializer, JobSerializer, SampleSerializer
+
+
+class SampleListView(APIView):
+    """The bundled samples, optionally of one kind."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("kind", OpenApiTypes.STR, enum=list(samples.KINDS), required=False)],
+        responses={200: SampleSerializer(many=True)},
+    )
+    def get(self, request):
+        kind = request.query_params.get("kind", "")
+        if kind and kind not in samples.KINDS:
+            raise ValidationError({"kind": [_("Use kind=content or kind=style.")]})
+        return Response(SampleSerializer(samples.by_kind(kind), many=True).data)
+
+
+class JobListCreateView(APIView):
+    """POST: start a style transfer (multipart). GET: this browser's (or account's) recent jobs."""
+
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    throttle_scope = "jobs"
+
+    def get_throttles(self):
+        return [ScopedRateThrottle()] if self.request.method == "POST" else []
+
+    @extend_schema(responses={200: JobSerializer(many=True)})
+    def get(self, request):
+        jobs = StyleTransferJob.objects.filter(owned_q(request)).select_related("result")[:50]
+        return Response(JobSerializer(jobs, many=True).data)
+
+    @extend_schema(request={"multipart/form-data": JobCreateSerializer}, responses={202: JobSerializer})
+    def post(self, request):
+        for side in ("content", "style"):
+            if len(request.FILES.getlist(f"{side}_image")) > 1:
+                raise ValidationError({f"{side}_image": [
+                    _("Send only one content image.") if side == "content" else _("Send only one style image.")]})
+        serializer = JobCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        job = StyleTransferJob(
+            options=serializer.options(), language=get_language() or "", **owner_fields(request),
+            content_sample=data.get("content_sample", ""), style_sample=data.get("style_sample", ""),
+        )
+        if data.get("content_image") is not None:
+            job.content_image.name = save_image(data["content_image"].image, "style/uploads")
+        if data.get("style_image") is not None:
+            job.style_image.name = save_image(data["style_image"].image, "style/uploads")
+        with transaction.atomic():
+            job.save()
+            job.enqueue()
+        return Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+
+
+class JobDetailView(APIView):
+    """A job's state. The id is unguessable: whoever has it (the link) may follow the job."""
+
+    @extend_schema(responses={200: JobSerializer})
+    def get(self, request, pk):
+        job = get_object_or_404(StyleTransferJob.objects.select_related("result"), pk=pk)
+        return Response(JobSerializer(job).data)
+
+
+class JobCancelView(APIView):
+    """Cancel a queued job at once, or ask the worker to stop a running one. Only the job's owner may."""
+
+    @extend_schema(request=None, responses={200: JobSerializer})
+    def post(self, request, pk):
+        job = get_object_or_404(StyleTransferJob, pk=pk)
+        if not is_owner(request, job):
+            raise PermissionDenied(_("Only the person who started this job can cancel it."))
+        if not job.is_final:
+            job.request_cancel()
+        job = StyleTransferJob.objects.select_related("result").get(pk=pk)
+        return Response(JobSerializer(job).data)
+

@@ -1,0 +1,89 @@
+"""Style transfer pages: create, one job (progress → result), my jobs; and the bundled sample images."""
+from django.conf import settings
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, render
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import ensure_csrf_cookie
+from django.views.decorators.http import require_GET
+
+from core.ownership import is_owner, owned_q
+
+from . import samples
+from .models import StyleTransferJob
+from .serializers import JobSerializer, presets, size_presets
+
+
+def has_template(name):
+    try:
+        get_template(name)
+        return True
+    except TemplateDoesNotExist:
+        return False
+
+
+@ensure_csrf_cookie
+def create(request):
+    context = {
+        "content_samples": samples.by_kind("content"),
+        "style_samples": samples.by_kind("style"),
+        "presets": list(presets()),
+        "size_presets": size_presets(),
+        "min_side": settings.IMOGEN_STYLE_MIN_SIDE,
+        "max_side": settings.IMOGEN_STYLE_MAX_SIDE,
+        "max_mb": settings.IMOGEN_UPLOAD_MAX_BYTES // (1024 * 1024),
+        "strings": {
+            "wrong_type": _("Please choose a PNG or JPEG image."),
+            "too_large": _("The file is too large. The limit is %(mb)d MB.")
+            % {"mb": settings.IMOGEN_UPLOAD_MAX_BYTES // (1024 * 1024)},
+            "failed": _("The job could not be started."),
+            "starting": _("Starting…"),
+        },
+        "max_bytes": settings.IMOGEN_UPLOAD_MAX_BYTES,
+    }
+    return render(request, "styletransfer/create.html", context)
+
+
+@ensure_csrf_cookie
+def job(request, pk):
+    item = get_object_or_404(StyleTransferJob.objects.select_related("result"), pk=pk)
+    context = {
+        "job": item,
+        "job_data": JobSerializer(item).data,
+        "is_owner": is_owner(request, item),
+        "content": samples.get(item.content_sample, "content"),
+        "style": samples.get(item.style_sample, "style"),
+        "has_email_form": has_template("mailer/email_form.html"),
+        "strings": {
+            "statuses": {"queued": _("Queued"), "running": _("Running"), "succeeded": _("Succeeded"),
+                         "failed": _("Failed"), "canceled": _("Canceled")},
+            "waiting": _("Waiting for a free painter…"),
+            "eta_seconds": _("about %(n)s s left"),
+            "eta_minutes": _("about %(n)s min left"),
+            "canceling": _("Stopping…"),
+            "cancel_failed": _("Could not cancel the job."),
+            "done": _("Your wallpaper is ready."),
+            "failed": _("The style transfer failed."),
+            "size": _("%(width)s×%(height)s pixels"),
+        },
+    }
+    return render(request, "styletransfer/job.html", context)
+
+
+def jobs(request):
+    items = StyleTransferJob.objects.filter(owned_q(request)).select_related("result")[:50]
+    return render(request, "styletransfer/jobs.html", {"jobs": items})
+
+
+@require_GET
+def sample_image(request, sample_id, thumbnail=False):
+    sample = samples.get(sample_id)
+    if sample is None:
+        raise Http404
+    path = sample.thumbnail_path if thumbnail else sample.path
+    if not path.is_file():
+        raise Http404
+    response = FileResponse(open(path, "rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
