@@ -2,7 +2,8 @@
 
 Links into the other features (documented in docs/gallery.md):
 - "Use this prompt":  /text2image/?prompt=<text>&negative_prompt=<text>   (only when the owner shared the settings)
-- "Try this style":   /style/?style_creation=<creation uuid>                 (the picture itself becomes the style image)
+- "Try this style":   /style/?style_creation=<creation uuid>[&style_sample=<bundled style id>]
+                      (the picture itself as the style image; for a style transfer made with a bundled style, that style)
 - "Edit":             /editor/?creation=<creation uuid>                      (owner only)
 """
 from urllib.parse import urlencode
@@ -25,15 +26,25 @@ def _url(name):
         return ""
 
 
+def _scalar(value):
+    if isinstance(value, bool | int | float):
+        return True, value
+    if isinstance(value, str) and value.strip():
+        return True, value[:SETTING_VALUE_MAX]
+    return False, None
+
+
 def shareable_settings(creation):
-    """The plain settings of a creation (prompt, strength, size...), without anything private."""
+    """The plain settings of a creation (prompt, strength, filters...), without anything private."""
     out = {}
     for key, value in (creation.metadata or {}).items():
         if any(part in key.lower() for part in PRIVATE_KEY_PARTS):
             continue
-        if isinstance(value, bool | int | float) or (isinstance(value, str) and value.strip()):
-            text = value if not isinstance(value, str) else value[:SETTING_VALUE_MAX]
-            out[key] = text
+        items = value.items() if isinstance(value, dict) else [("", value)]
+        for sub, item in items:
+            ok, shown = _scalar(item)
+            if ok:
+                out[f"{key}.{sub}" if sub else key] = shown
     return out
 
 
@@ -60,8 +71,15 @@ def use_prompt_url(creation, shared_only=True):
 
 
 def try_style_url(creation):
+    """The picture itself as the style image; for style transfers made from a bundled style, that style too."""
     base = _url("styletransfer:create")
-    return f"{base}?{urlencode({'style_creation': str(creation.pk)})}" if base else ""
+    if not base:
+        return ""
+    query = {"style_creation": str(creation.pk)}
+    style = (creation.metadata or {}).get("style")
+    if creation.kind == "style" and isinstance(style, str) and style and style != "upload":
+        query["style_sample"] = style
+    return f"{base}?{urlencode(query)}"
 
 
 def edit_url(creation):
