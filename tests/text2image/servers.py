@@ -42,7 +42,8 @@ class FakeServer:
                     parsed = json.loads(raw) if raw else None
                 except ValueError:
                     parsed = None
-                record = {"method": self.command, "path": self.path, "headers": dict(self.headers),
+                path, _, query = self.path.partition("?")
+                record = {"method": self.command, "path": path, "query": query, "headers": dict(self.headers),
                           "body": parsed, "raw": raw}
                 if self.path.startswith("/files/"):
                     data = server.files.get(self.path[len("/files/"):])

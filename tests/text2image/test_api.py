@@ -1,0 +1,189 @@
+"""The API contract, validation (400, nothing queued), ownership, and what a finished job stores."""
+import io
+import json
+import time
+
+import pytest
+from PIL import Image
+
+from gallery.models import Creation
+from text2image.models import TextToImageJob
+from text2image.providers.offline import render
+from text2image.tasks import run_text2image
+
+from .servers import png_b64
+from .test_translation import ENGLISH, KOREAN, translate_api
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def api(client):
+    return client
+
+
+def post(client, **data):
+    return client.post("/api/text2image/jobs/", data=json.dumps(data), content_type="application/json")
+
+
+@pytest.fixture
+def no_broker(monkeypatch):
+    """Record what would be sent to the broker (right away: the test's transaction never commits)."""
+    sent = []
+    monkeypatch.setattr("core.jobs.send_job", lambda model, pk: sent.append(pk) or True)
+    monkeypatch.setattr("django.db.transaction.on_commit", lambda fn, *args, **kwargs: fn())
+    return sent
+
+
+@pytest.mark.parametrize("data,field,words", [
+    ({"prompt": ""}, "prompt", "Write what you want"),
+    ({"prompt": "   "}, "prompt", "Write what you want"),
+    ({"prompt": "x" * 1001}, "prompt", "1000 characters"),
+    ({"prompt": "sea", "samples": 5}, "samples", "between 1 and 4"),
+    ({"prompt": "sea", "samples": 0}, "samples", "between 1 and 4"),
+    ({"prompt": "sea", "width": 1000, "height": 1000}, "width", "not a size"),
+    ({"prompt": "sea", "width": 1920}, "width", "both"),
+    ({"prompt": "sea", "seed": -1}, "seed", "0 to"),
+    ({"prompt": "sea", "samples": "many"}, "samples", "valid integer"),
+])
+def test_bad_input_is_a_400_with_a_field_message_and_nothing_is_queued(api, no_broker, data, field, words):
+    response = post(api, **data)
+    assert response.status_code == 400
+    assert words in " ".join(response.json()[field])
+    assert TextToImageJob.objects.count() == 0 and not no_broker
+
+
+def test_bad_input_message_in_korean(api, no_broker):
+    response = api.post("/api/text2image/jobs/", data=json.dumps({"prompt": "바다", "samples": 9}),
+                        content_type="application/json", HTTP_ACCEPT_LANGUAGE="ko")
+    assert response.status_code == 400
+    assert "1" in response.json()["samples"][0] and "장" in response.json()["samples"][0]
+
+
+def test_karlo_without_translation_refuses_korean_at_submit(api, no_broker, settings):
+    settings.IMOGEN_T2I_PROVIDER = "karlo"
+    settings.IMOGEN_TRANSLATE_PROVIDER = "none"
+    response = post(api, prompt=KOREAN, width=1536, height=864)
+    assert response.status_code == 400 and "English only" in response.json()["prompt"][0]
+    assert post(api, prompt="x" * 257, width=1536, height=864).status_code == 400
+    assert not no_broker
+
+
+@pytest.mark.django_db(transaction=True)
+def test_create_returns_202_with_the_job_then_the_worker_fills_it(api, no_broker):
+    response = post(api, prompt="밤하늘 아래 산", negative_prompt="구름", width=1080, height=1920, samples=2, seed=42)
+    assert response.status_code == 202
+    body = response.json()
+    assert body["status"] == "queued" and body["provider"] == "offline" and body["images"] == []
+    for key in ("id", "status", "progress", "error", "provider", "prompt", "negative_prompt", "translated_prompt",
+                "images"):
+        assert key in body
+    assert no_broker == [TextToImageJob.objects.get().pk]
+
+    run_text2image(body["id"])  # what the worker does, in this process
+    done = api.get(f"/api/text2image/jobs/{body['id']}/").json()
+    assert done["status"] == "succeeded", done["error"]
+    assert done["progress"] == 1.0 and done["translated_prompt"] == "밤하늘 아래 산"
+    assert [i["seed"] for i in done["images"]] == [42, 43]
+    creation = Creation.objects.get(pk=done["images"][0]["creation_id"])
+    assert creation.kind == "text2image" and (creation.width, creation.height) == (1080, 1920)
+    assert creation.metadata | {} == {**creation.metadata, "prompt": "밤하늘 아래 산", "negative_prompt": "구름",
+                                      "translated_prompt": "밤하늘 아래 산", "provider": "offline", "width": 1080,
+                                      "height": 1920, "seed": 42}
+    png = Image.open(creation.image.open("rb"))
+    assert png.format == "PNG"
+    assert png.text["imogen:prompt"] == "밤하늘 아래 산" and png.text["imogen:seed"] == "42"
+    assert png.text["imogen:provider"] == "offline" and png.text["imogen:negative_prompt"] == "구름"
+    assert "Negative prompt: 구름" in png.text["parameters"]
+    # The same seed gives the same picture.
+    again = render("밤하늘 아래 산", "구름", 1080, 1920, 42)
+    assert list(again.getdata())[:5000] == list(png.convert("RGB").getdata())[:5000]
+    # Running the task again (a redelivery) changes nothing.
+    run_text2image(body["id"])
+    assert Creation.objects.count() == 2
+
+
+def test_jobs_belong_to_their_browser_session(api, no_broker, client):
+    job_id = post(api, prompt="sea").json()["id"]
+    from django.test import Client
+
+    stranger = Client()
+    assert stranger.get(f"/api/text2image/jobs/{job_id}/").status_code == 404
+    assert stranger.get(f"/text2image/jobs/{job_id}/").status_code == 404
+    assert api.get(f"/text2image/jobs/{job_id}/").status_code == 200
+    assert api.get("/api/text2image/jobs/00000000-0000-0000-0000-000000000000/").status_code == 404
+
+
+def test_cancel_before_start(api, no_broker):
+    job_id = post(api, prompt="sea").json()["id"]
+    assert api.post(f"/api/text2image/jobs/{job_id}/cancel/").json()["status"] == "canceled"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_karlo_job_translates_then_stores_pictures(api, no_broker, settings, fake_server, fast_http):
+    """Korean prompt → Cloud Translation (local v2 server) → Karlo protocol (same local server) → creations."""
+    settings.IMOGEN_T2I_PROVIDER = "karlo"
+    settings.IMOGEN_T2I_KARLO_URL = fake_server.url
+    settings.IMOGEN_T2I_KARLO_KEY = "k"
+    settings.IMOGEN_TRANSLATE_PROVIDER = "google"
+    settings.IMOGEN_TRANSLATE_ENDPOINT = fake_server.url
+    settings.IMOGEN_TRANSLATE_ANONYMOUS = True
+
+    def answer(record):
+        if record["path"].startswith("/language/"):
+            return translate_api(record)
+        return 200, {"id": "r", "model_version": "v2.1",
+                     "images": [{"id": "i", "seed": s, "image": png_b64()} for s in record["body"]["seed"]]}
+
+    fake_server.answer((200, answer))
+    job_id = post(api, prompt=KOREAN, width=1536, height=864, seed=7).json()["id"]
+    run_text2image(job_id)
+    done = api.get(f"/api/text2image/jobs/{job_id}/").json()
+    assert done["status"] == "succeeded", done["error"]
+    assert done["translated_prompt"] == ENGLISH and done["source_language"] == "ko"
+    karlo_call = [r for r in fake_server.requests if r["path"] == "/v2/inference/karlo/t2i"][0]
+    assert karlo_call["body"]["prompt"] == ENGLISH and karlo_call["body"]["seed"] == [7]
+    creation = Creation.objects.get()
+    assert creation.metadata["translated_prompt"] == ENGLISH and creation.metadata["prompt"] == KOREAN
+    assert creation.file_name.startswith("imogen-text2image-a-small-island")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_provider_failure_ends_the_job_failed_with_a_plain_message(api, no_broker, settings, fake_server, fast_http):
+    settings.IMOGEN_T2I_PROVIDER = "karlo"
+    settings.IMOGEN_T2I_KARLO_URL = fake_server.url
+    settings.IMOGEN_T2I_KARLO_KEY = "bad"
+    fake_server.answer((401, {"code": -401, "msg": "invalid"}))
+    job_id = post(api, prompt="a red sunset", width=1536, height=864).json()["id"]
+    run_text2image(job_id)
+    job = TextToImageJob.objects.get(pk=job_id)
+    assert job.status == "failed" and "refused the API key" in job.error and not job.images
+
+
+def test_pages_render_and_say_which_provider_is_active(api, settings):
+    page = api.get("/text2image/").content.decode()
+    assert "Offline engine" in page and "IMOGEN_T2I_PROVIDER" in page and 'value="1920x1080"' in page
+    settings.IMOGEN_T2I_PROVIDER = "karlo"
+    page = api.get("/text2image/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Kakao Karlo" in page and 'value="1536x864"' in page and "English only" in page
+
+
+def test_offline_engine_is_fast_deterministic_and_reads_the_words():
+    started = time.perf_counter()
+    image = render("노을 지는 바다", "", 1920, 1080, 3)
+    elapsed = time.perf_counter() - started
+    assert image.size == (1920, 1080) and elapsed < 4.0  # ~1 s on a free core; the CI machine is shared
+    assert render("노을 지는 바다", "", 320, 180, 3).tobytes() == render("노을 지는 바다", "", 320, 180, 3).tobytes()
+    assert render("노을 지는 바다", "", 320, 180, 3).tobytes() != render("노을 지는 바다", "", 320, 180, 4).tobytes()
+
+    def mean(prompt):
+        pixels = render(prompt, "", 320, 180, 1).resize((1, 1), Image.Resampling.BOX).getpixel((0, 0))
+        return pixels
+
+    sunset, night, snow = mean("sunset"), mean("밤하늘"), mean("눈 내리는 겨울")
+    assert sunset[0] > sunset[2]  # warm
+    assert sum(night) < sum(sunset) and night[2] > night[0]  # dark and blue
+    assert sum(snow) > sum(sunset)  # bright
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    assert len(buffer.getvalue()) > 100_000  # a real picture, not a flat colour
