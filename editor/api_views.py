@@ -32,15 +32,30 @@ def source_creation(request, pk):
     return creation
 
 
+def max_pixels():
+    return getattr(settings, "IMOGEN_EDITOR_MAX_PIXELS", settings.IMOGEN_UPLOAD_MAX_PIXELS)
+
+
+def check_size(clean, field):
+    """Rendering runs inside the request: refuse images above IMOGEN_EDITOR_MAX_PIXELS with a clear 400."""
+    width, height = clean.image.size
+    if width * height > max_pixels():
+        raise ValidationError({field: [
+            _("The image is %(width)d×%(height)d pixels; the server renders edits of up to %(limit).0f megapixels. "
+              "Use Download on the editor page instead, or make the image smaller.")
+            % {"width": width, "height": height, "limit": max_pixels() / 1e6}
+        ]})
+    return clean
+
+
 def load_creation_image(creation):
-    max_pixels = getattr(settings, "IMOGEN_EDITOR_MAX_PIXELS", settings.IMOGEN_UPLOAD_MAX_PIXELS)
     try:
         with creation.image.open("rb") as handle:
             data = handle.read()
     except (OSError, ValueError):
         raise NotFound(_("The image of this creation is no longer stored.")) from None
     try:
-        return read_image(data, max_bytes=max(len(data), 1), max_pixels=max_pixels)
+        return read_image(data, max_bytes=max(len(data), 1), max_pixels=max(max_pixels(), creation.width * creation.height))
     except UploadRejected as exc:
         raise ValidationError({"creation": exc.messages}) from None
 
@@ -66,11 +81,11 @@ class RenderView(APIView):
         values = {name: data[name] for name in FILTERS}
         if data.get("creation") is not None:
             creation = source_creation(request, data["creation"])
-            clean = load_creation_image(creation)
+            clean = check_size(load_creation_image(creation), "creation")
             source = {"type": "creation", "id": str(creation.pk), "kind": creation.kind}
             title = creation.title or creation.file_title
         else:
-            clean = data["image"]
+            clean = check_size(data["image"], "image")
             source = {"type": "upload", "format": clean.format}
             upload = request.FILES.get("image")
             title = PurePath(getattr(upload, "name", "") or "").stem

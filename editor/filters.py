@@ -177,6 +177,31 @@ def apply_to_array(rgb, steps):
     return out
 
 
+def _never_clamps(step):
+    """True when the step maps the unit cube into itself, so clamping after it changes nothing."""
+    matrix, offset = step
+    low = offset + np.minimum(matrix, 0).sum(axis=1)
+    high = offset + np.maximum(matrix, 0).sum(axis=1)
+    return bool(np.all(low >= -1e-9) and np.all(high <= 1 + 1e-9))
+
+
+def _merge_unclamped(steps):
+    """Compose each step whose clamp is a no-op with the step after it (same result, fewer passes)."""
+    merged = []
+    carry = None
+    for matrix, offset in steps:
+        if carry is not None:
+            matrix, offset = matrix @ carry[0], matrix @ carry[1] + offset
+            carry = None
+        if _never_clamps((matrix, offset)):
+            carry = (matrix, offset)
+        else:
+            merged.append((matrix, offset))
+    if carry is not None:
+        merged.append(carry)
+    return merged
+
+
 def _colour_pass(image, steps):
     """Colour steps over a PIL RGB image, band by band; returns a new uint8 RGB image.
 
@@ -191,7 +216,7 @@ def _colour_pass(image, steps):
         lead += 1
     levels = np.arange(256, dtype=np.float64)[:, None].repeat(3, axis=1) / 255.0
     lut = apply_to_array(levels, steps[:lead]).T.astype(np.float32)  # (3, 256)
-    rest = [(m.astype(np.float32), o.astype(np.float32)[:, None]) for m, o in steps[lead:]]
+    rest = [(m.astype(np.float32), o.astype(np.float32)[:, None]) for m, o in _merge_unclamped(steps[lead:])]
     if not rest:
         table = np.rint(lut * 255.0).astype(np.uint8)
         out = np.stack([table[c][src[..., c]] for c in range(3)], axis=-1)

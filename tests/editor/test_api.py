@@ -138,3 +138,14 @@ def test_api_schema_documents_the_endpoint(client):
     props = operation["requestBody"]["content"]["multipart/form-data"]["schema"]
     assert "201" in operation["responses"]
     assert props
+
+
+def test_images_above_the_server_rendering_limit_are_400(client, settings):
+    settings.IMOGEN_EDITOR_MAX_PIXELS = 1000
+    file, _ = upload(size=(64, 48))
+    response = client.post(URL, {"image": file, "brightness": "1.2"})
+    assert response.status_code == 400
+    assert "64×48" in response.json()["image"][0] and "Download" in response.json()["image"][0]
+    source = make_creation(client, size=(80, 60))
+    response = client.post(URL, {"creation": str(source.pk)})
+    assert response.status_code == 400 and "80×60" in response.json()["creation"][0]
