@@ -116,7 +116,12 @@ def test_edit_a_creation_download_email_and_share(page, worker_factory, smtp_ser
     mailed = np.asarray(Image.open(io.BytesIO(files[0][2])).convert("RGB")).astype(int)
     assert np.abs(mailed - expected).max() <= 1
 
-    # share reuses that rendering (nothing changed) and opens its page
+    # changing the edit closes the email form (it would send the old rendering)
+    slide(page, "blur", 1)
+    assert not form.is_visible()
+    slide(page, "blur", 0)
+
+    # share reuses that rendering (the edit is the same again) and opens its page
     count = Creation.objects.count()
     page.get_by_role("button", name="Share").click()
     page.wait_for_url(re.compile(rf"/gallery/c/{edited.pk}/$"))

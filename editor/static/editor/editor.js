@@ -80,6 +80,15 @@
     for (const el of [els.compare, els.download, els.email, els.share]) el.disabled = !ready || state.busy;
     document.querySelectorAll(".editor-slider input, .editor-preset").forEach((el) => { el.disabled = !ready; });
     els.preview.dataset.filter = cssFilter(state.values);
+    // The email form sends the server rendering it was opened for: hide it once the edit changes.
+    if (els.emailBox.dataset.key && els.emailBox.dataset.key !== renderKey()) {
+      els.emailBox.classList.add("hidden");
+      els.emailBox.dataset.key = "";
+    }
+  }
+
+  function renderKey() {
+    return state.source ? JSON.stringify([state.source.url, state.values]) : "";
   }
 
   function updatePreview() {
@@ -302,7 +311,7 @@
   // --- Email and Share: a copy rendered on the server ------------------------------------------------------
   async function serverRender() {
     const values = snapshot();
-    const key = JSON.stringify([state.source.url, values]);
+    const key = renderKey();
     if (state.rendered && state.rendered.key === key) return state.rendered.creation;
     const body = new FormData();
     if (state.source.creationId) body.append("creation", state.source.creationId);
@@ -330,7 +339,7 @@
     const creation = await serverRender();
     if (!creation) return;
     els.emailBox.classList.remove("hidden");
-    els.emailBox.dataset.creationId = creation.id;
+    els.emailBox.dataset.key = state.rendered.key;
     if (imogen.emailForm && emailForm) imogen.emailForm.bind(emailForm, creation.id);
     const input = emailForm && emailForm.querySelector("input[type=email]");
     if (input) input.focus();
