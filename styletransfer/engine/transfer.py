@@ -1,0 +1,453 @@
+"""Neural style transfer by the method of Gatys et al., optimised coarse to fine with L-BFGS.
+
+The objective at each scale, for an image x (VGG input convention, see vgg.py):
+
+    content_weight * |F(x) - F(content)|² / |F(content)|²                  at relu4_2
+  + style_weight * strength * mean_l |G_l(x) - G_l(style)|² / |G_l(style)|²  at relu1_1 ... relu5_1
+  + tv_weight * mean squared difference of neighbouring pixels (image scaled to 0..1)
+
+G_l is the Gram matrix of layer l divided by its number of positions, so it does not depend on image size
+and style images of any size can be blended. Dividing each term by its target's size makes every layer
+count about the same and keeps the default weights meaningful at any resolution.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from PIL import Image
+
+from .errors import Canceled, EngineError, InputError, MemoryBudgetExceeded
+from .vgg import CAFFE_MEAN_BGR, VGG19Features, load_vgg19
+
+MIN_SIDE = 32  # below this VGG's deepest style layer (1/16 resolution) sees next to nothing
+MAX_SIDE = 4096
+CONTENT_LAYER = "relu4_2"
+STYLE_LAYERS = ("relu1_1", "relu2_1", "relu3_1", "relu4_1", "relu5_1")
+
+CONTENT_WEIGHT = 1.0
+STYLE_WEIGHT = 10.0
+TV_WEIGHT = 2.0
+INIT_NOISE = 2.0  # std of the seeded noise added to the first image, in 0..255 units
+
+SIZE_PRESETS = {
+    "desktop-1080p": (1920, 1080),
+    "desktop-1440p": (2560, 1440),
+    "phone": (1080, 2400),
+    "square": (2048, 2048),
+    "4k": (3840, 2160),
+}
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """How a quality preset spends its time.
+
+    Scales halve from the output size down to about `start_side` (long side). Each scale gets
+    `work / megapixels` L-BFGS iterations, clamped to [min_iterations, max_iterations]: small scales are
+    cheap and get many iterations, the full size only a few to add fine detail.
+    """
+
+    description: str
+    start_side: int
+    work: float  # megapixel-iterations per scale
+    min_iterations: int
+    max_iterations: int
+    max_optimised_side: int = MAX_SIDE  # larger outputs are upscaled from this size (preview only)
+    history_size: int = 10
+
+
+PRESETS = {
+    "preview": Schedule("Fast draft: coarse scales only, at most 384 px, then upscaled.", 96, 1.5, 10, 60, 384),
+    "standard": Schedule("Balanced: coarse-to-fine from ~128 px, a few iterations at full size.", 128, 4.0, 4, 100),
+    "high": Schedule("Best quality: more iterations at every scale, including full size.", 128, 12.0, 10, 300),
+}
+
+
+@dataclass
+class TransferOptions:
+    width: int | None = None
+    height: int | None = None
+    size: int | None = 512
+    preset: str = "standard"
+    style_strength: float = 1.0
+    preserve_colors: bool = False
+    style_scale: float = 1.0
+    style_blend_weights: list[float] | None = None
+    seed: int = 0
+    device: str = "auto"
+    threads: int | None = None
+    memory_budget_bytes: int | None = None
+    preview_every: int = 10
+    vgg_state_dict: dict | None = None  # optional user-supplied VGG19 weights (Caffe convention)
+
+
+@dataclass
+class Progress:
+    stage: str
+    step: int
+    total_steps: int
+    loss: float | None
+    fraction: float
+    preview: Image.Image | None = None
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Devices, sizes and plans
+
+
+def resolve_device(name: str = "auto") -> torch.device:
+    """"auto" picks CUDA, then Apple MPS, then the CPU."""
+    name = (name or "auto").lower()
+    mps = getattr(torch.backends, "mps", None)
+    mps_ok = bool(mps and mps.is_available())
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "mps" if mps_ok else "cpu")
+    if name not in ("cpu", "cuda", "mps") and not name.startswith("cuda:"):
+        raise InputError(f"Unknown device {name!r}; use auto, cpu, cuda or mps.")
+    if name.startswith("cuda") and not torch.cuda.is_available():
+        raise InputError("CUDA was requested but no CUDA GPU is available.")
+    if name == "mps" and not mps_ok:
+        raise InputError("MPS was requested but Apple's Metal backend is not available.")
+    return torch.device(name)
+
+
+def check_side(value, what: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise InputError(f"The {what} must be a whole number of pixels, got {value!r}.")
+    if not MIN_SIDE <= value <= MAX_SIDE:
+        raise InputError(f"The {what} must be between {MIN_SIDE} and {MAX_SIDE} pixels, got {value}.")
+    return int(value)
+
+
+def output_size(opts: TransferOptions, content_size: tuple[int, int]) -> tuple[int, int]:
+    """(width, height) of the result: exact width×height, one side plus the content's aspect, or long side."""
+    cw, ch = content_size
+    if opts.width is not None and opts.height is not None:
+        return check_side(opts.width, "width"), check_side(opts.height, "height")
+    if opts.width is not None:
+        width = check_side(opts.width, "width")
+        return width, check_side(max(1, round(width * ch / cw)), "height (from the content's aspect ratio)")
+    if opts.height is not None:
+        height = check_side(opts.height, "height")
+        return check_side(max(1, round(height * cw / ch)), "width (from the content's aspect ratio)"), height
+    if opts.size is None:
+        raise InputError("Give either a size (long side) or a width and height.")
+    long_side = check_side(opts.size, "size")
+    scale = long_side / max(cw, ch)
+    short = check_side(max(1, round(min(cw, ch) * scale)), "short side (from the content's aspect ratio)")
+    return (long_side, short) if cw >= ch else (short, long_side)
+
+
+def plan_scales(width: int, height: int, preset: str) -> list[tuple[int, int, int]]:
+    """[(width, height, iterations)] from coarsest to finest."""
+    schedule = get_schedule(preset)
+    factor = min(1.0, schedule.max_optimised_side / max(width, height))
+    top_w, top_h = max(MIN_SIDE // 2, round(width * factor)), max(MIN_SIDE // 2, round(height * factor))
+    sizes = [(top_w, top_h)]
+    while max(sizes[-1]) / 2 >= schedule.start_side * 0.75 and min(sizes[-1]) / 2 >= 16:
+        w, h = sizes[-1]
+        sizes.append((max(1, round(w / 2)), max(1, round(h / 2))))
+    plan = []
+    for w, h in reversed(sizes):
+        iterations = round(schedule.work / (w * h / 1e6))
+        plan.append((w, h, int(min(schedule.max_iterations, max(schedule.min_iterations, iterations)))))
+    return plan
+
+
+def get_schedule(preset: str) -> Schedule:
+    if preset not in PRESETS:
+        raise InputError(f"Unknown quality preset {preset!r}; use one of: {', '.join(PRESETS)}.")
+    return PRESETS[preset]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Memory
+
+
+def estimate_memory_bytes(opts: TransferOptions, content_size: tuple[int, int] = (1, 1),
+                          style_sizes: list[tuple[int, int]] | None = None) -> int:
+    """Rough peak memory of a request (process included), dominated by the largest scale's activations.
+
+    `content_size` only matters when the output size follows the content's aspect ratio.
+    Calibrated against measured peak RSS on CPU (see bench/engine_wallpaper.py); on a GPU it is the
+    device memory plus ~0.5 GB of host memory.
+    """
+    width, height = output_size(opts, content_size)
+    w, h, iterations = plan_scales(width, height, opts.preset)[-1]
+    pixels = w * h
+    # Activations kept for the backward pass (in-place ReLUs) plus the gradients alive at its peak,
+    # in floats per output pixel: ~350 saved + ~130 transient.
+    activations = 480 * 4 * pixels
+    history = 2 * min(get_schedule(opts.preset).history_size, iterations) * 3 * 4 * pixels
+    # Style targets: a no-grad forward of the (scaled) style image keeps about two layer-1 tensors alive.
+    style_pixels = pixels * opts.style_scale**2
+    style_forward = 2 * 64 * 4 * style_pixels
+    fixed = 600 * 2**20  # torch, the network weights, images
+    return int(activations + history + style_forward + fixed)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Images
+
+
+def to_rgb(image, what: str) -> Image.Image:
+    if not isinstance(image, Image.Image):
+        raise InputError(f"The {what} is not an image (got {type(image).__name__}).")
+    if image.width < 1 or image.height < 1:
+        raise InputError(f"The {what} is empty.")
+    if image.mode == "RGB":
+        return image
+    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+        # Flatten transparency onto white rather than black, as a viewer would show it.
+        background = Image.new("RGBA", image.size, (255, 255, 255, 255))
+        return Image.alpha_composite(background, image.convert("RGBA")).convert("RGB")
+    return image.convert("RGB")
+
+
+def cover_crop(image: Image.Image, width: int, height: int) -> Image.Image:
+    """Centre crop to the target aspect ratio, so wallpapers fill the screen without distortion."""
+    target, current = width / height, image.width / image.height
+    if abs(target - current) < 1e-3:
+        return image
+    if current > target:
+        new_w = max(1, round(image.height * target))
+        left = (image.width - new_w) // 2
+        return image.crop((left, 0, left + new_w, image.height))
+    new_h = max(1, round(image.width / target))
+    top = (image.height - new_h) // 2
+    return image.crop((0, top, image.width, top + new_h))
+
+
+def to_tensor(image: Image.Image, size: tuple[int, int], device) -> torch.Tensor:
+    """PIL RGB → 1×3×H×W tensor in VGG convention (BGR, 0..255, mean subtracted)."""
+    if image.size != size:
+        image = image.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
+    array = torch.from_numpy(np.asarray(image, dtype=np.float32)[:, :, ::-1].copy())
+    tensor = array.permute(2, 0, 1)[None] - torch.tensor(CAFFE_MEAN_BGR).view(1, 3, 1, 1)
+    return tensor.to(device)
+
+
+def to_image(tensor: torch.Tensor) -> Image.Image:
+    bgr = tensor.detach()[0].float().cpu() + torch.tensor(CAFFE_MEAN_BGR).view(3, 1, 1)
+    array = bgr.flip(0).permute(1, 2, 0).clamp(0, 255).round().to(torch.uint8).numpy()
+    return Image.fromarray(array, "RGB")
+
+
+def luminance(image: Image.Image) -> np.ndarray:
+    return np.asarray(image.convert("YCbCr"), dtype=np.float32)[:, :, 0]
+
+
+def grey_like(image: Image.Image, mean: float | None = None, std: float | None = None) -> Image.Image:
+    """Luminance as a grey RGB image, optionally shifted to a given mean/std (Gatys et al. 2016)."""
+    y = luminance(image)
+    if mean is not None:
+        y = (y - y.mean()) / (y.std() + 1e-6) * std + mean
+    y = np.clip(y, 0, 255).round().astype(np.uint8)
+    return Image.fromarray(y, "L").convert("RGB")
+
+
+def with_colors_of(luma_image: Image.Image, color_image: Image.Image) -> Image.Image:
+    """Luminance of the first image, chroma (Cb, Cr) of the second."""
+    y = luma_image.convert("YCbCr").getchannel(0)
+    color = color_image if color_image.size == luma_image.size else color_image.resize(
+        luma_image.size, Image.Resampling.LANCZOS)
+    _, cb, cr = color.convert("YCbCr").split()
+    return Image.merge("YCbCr", (y, cb, cr)).convert("RGB")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Objective
+
+
+def gram(features: torch.Tensor) -> torch.Tensor:
+    flat = features.flatten(2)[0]  # channels × positions
+    return flat @ flat.T / flat.shape[1]
+
+
+class Objective:
+    """Content + style + total variation loss against fixed targets at one scale."""
+
+    def __init__(self, net: VGG19Features, content: torch.Tensor, styles: list[torch.Tensor],
+                 blend: list[float], style_weight: float, content_weight: float = CONTENT_WEIGHT,
+                 tv_weight: float = TV_WEIGHT):
+        self.net = net
+        self.layers = [CONTENT_LAYER, *STYLE_LAYERS]
+        with torch.no_grad():
+            self.content_target = net(content, [CONTENT_LAYER])[CONTENT_LAYER].detach()
+            self.style_targets = {layer: 0.0 for layer in STYLE_LAYERS}
+            for style, weight in zip(styles, blend):
+                features = net(style, list(STYLE_LAYERS))
+                for layer in STYLE_LAYERS:
+                    self.style_targets[layer] = self.style_targets[layer] + weight * gram(features[layer])
+                del features
+        self.content_norm = self.content_target.square().sum()
+        self.style_norms = {layer: g.square().sum() for layer, g in self.style_targets.items()}
+        self.content_weight, self.style_weight, self.tv_weight = content_weight, style_weight, tv_weight
+
+    def __call__(self, image: torch.Tensor) -> torch.Tensor:
+        features = self.net(image, self.layers)
+        content = (features[CONTENT_LAYER] - self.content_target).square().sum() / self.content_norm
+        style = sum((gram(features[layer]) - self.style_targets[layer]).square().sum() / self.style_norms[layer]
+                    for layer in STYLE_LAYERS) / len(STYLE_LAYERS)
+        tv = ((image[..., 1:, :] - image[..., :-1, :]).square().mean()
+              + (image[..., :, 1:] - image[..., :, :-1]).square().mean()) / 255**2
+        return self.content_weight * content + self.style_weight * style + self.tv_weight * tv
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The transfer
+
+
+def check_options(opts: TransferOptions, n_styles: int) -> list[float]:
+    get_schedule(opts.preset)
+    for name, low, high in (("style_strength", 0.0, 100.0), ("style_scale", 0.05, 8.0)):
+        value = getattr(opts, name)
+        if not isinstance(value, (int, float)) or not math.isfinite(value) or not low < value <= high:
+            raise InputError(f"{name} must be a number above {low} and at most {high}, got {value!r}.")
+    if opts.threads is not None and (not isinstance(opts.threads, int) or opts.threads < 1):
+        raise InputError(f"threads must be a positive whole number, got {opts.threads!r}.")
+    blend = opts.style_blend_weights or [1.0] * n_styles
+    if len(blend) != n_styles:
+        raise InputError(f"Got {len(blend)} style blend weights for {n_styles} style images.")
+    if any(not math.isfinite(w) or w < 0 for w in blend) or sum(blend) <= 0:
+        raise InputError("Style blend weights must be non-negative numbers, not all zero.")
+    return [w / sum(blend) for w in blend]
+
+
+def transfer(content: Image.Image, styles: Image.Image | list[Image.Image], opts: TransferOptions | None = None,
+             on_progress: Callable[[Progress], None] | None = None,
+             should_cancel: Callable[[], bool] | None = None) -> Image.Image:
+    """Returns `content` painted in the style of `styles` (see TransferOptions for the knobs)."""
+    opts = opts or TransferOptions()
+
+    content = to_rgb(content, "content image")
+    styles = [styles] if not isinstance(styles, (list, tuple)) else list(styles)
+    if not styles:
+        raise InputError("Give at least one style image.")
+    styles = [to_rgb(style, f"style image {i + 1}") for i, style in enumerate(styles)]
+    blend = check_options(opts, len(styles))
+    width, height = output_size(opts, content.size)
+    device = resolve_device(opts.device)
+    if opts.memory_budget_bytes is not None:
+        needed = estimate_memory_bytes(opts, content.size)
+        if needed > opts.memory_budget_bytes:
+            raise MemoryBudgetExceeded(
+                f"A {width}×{height} image needs about {needed / 2**30:.1f} GB of memory, more than the "
+                f"{opts.memory_budget_bytes / 2**30:.1f} GB allowed; choose a smaller size or a lower preset.",
+                needed, opts.memory_budget_bytes)
+    if opts.threads:
+        torch.set_num_threads(opts.threads)
+
+    def report(stage, step, total, loss, fraction, preview=None):
+        if on_progress is not None:
+            on_progress(Progress(stage, step, total, loss, min(1.0, max(0.0, fraction)), preview))
+
+    def check_cancel():
+        if should_cancel is not None and should_cancel():
+            raise Canceled("The style transfer was canceled.")
+
+    report("loading", 0, 0, None, 0.0)
+    check_cancel()
+    net = load_vgg19(device, opts.vgg_state_dict)
+
+    content = cover_crop(content, width, height)
+    if opts.preserve_colors:
+        # Luminance-only transfer: optimise a grey image against grey styles whose brightness statistics
+        # match the content's, then put the content's chroma back.
+        y = luminance(content)
+        color_source = content
+        content = grey_like(content)
+        styles = [grey_like(style, float(y.mean()), float(y.std())) for style in styles]
+
+    def finish(tensor, size=None):
+        image = to_image(tensor)
+        if size is not None and image.size != size:
+            image = image.resize(size, Image.Resampling.LANCZOS)
+        return with_colors_of(image, color_source) if opts.preserve_colors else image
+
+    plan = plan_scales(width, height, opts.preset)
+    schedule = get_schedule(opts.preset)
+    total_steps = sum(it for _, _, it in plan)
+    total_work = sum(w * h * it for w, h, it in plan)
+    step, work_done = 0, 0
+    generator = torch.Generator().manual_seed(int(opts.seed))
+    image = None
+    loss_value = None
+    for index, (w, h, iterations) in enumerate(plan):
+        stage = f"scale {index + 1}/{len(plan)} ({w}×{h})"
+        report(stage, step, total_steps, loss_value, work_done / total_work)
+        check_cancel()
+        content_tensor = to_tensor(content, (w, h), device)
+        style_tensors = [to_tensor(s, style_size(s, w, h, opts.style_scale), device) for s in styles]
+        objective = Objective(net, content_tensor, style_tensors, blend, STYLE_WEIGHT * opts.style_strength)
+        del style_tensors
+        if image is None:
+            noise = torch.randn(content_tensor.shape, generator=generator) * INIT_NOISE
+            start = content_tensor + noise.to(device)
+        else:
+            start = F.interpolate(image, size=(h, w), mode="bicubic", align_corners=False)
+        del content_tensor
+
+        def on_step(loss, current, w=w, h=h, stage=stage):
+            nonlocal step, work_done, loss_value
+            step, work_done, loss_value = step + 1, work_done + w * h, loss
+            preview = None
+            if on_progress is not None and opts.preview_every and step % opts.preview_every == 0:
+                preview = finish(current)
+            report(stage, step, total_steps, loss, work_done / total_work, preview)
+
+        image = optimise(objective, clamp_to_pixels(start), iterations, schedule.history_size, on_step,
+                         check_cancel)
+        image = clamp_to_pixels(image.detach())
+        del objective
+
+    result = finish(image, (width, height))
+    report("done", step, total_steps, loss_value, 1.0, result)
+    return result
+
+
+def optimise(objective: Objective, start: torch.Tensor, iterations: int, history_size: int,
+             on_step: Callable[[float, torch.Tensor], None], check_cancel: Callable[[], None]) -> torch.Tensor:
+    """L-BFGS from `start`, one function evaluation per step (no line search, as in Gatys et al.)."""
+    image = start.detach().clone().requires_grad_(True)
+    optimizer = torch.optim.LBFGS([image], lr=1.0, max_iter=1, history_size=history_size,
+                                  tolerance_grad=-1.0, tolerance_change=-1.0)
+    # The objective is a mean, so its per-pixel gradients are tiny; L-BFGS ignores curvature pairs with
+    # s·y < 1e-10 and would crawl. Scaling by the pixel count gives O(1) gradients.
+    loss_scale = float(image[0, 0].numel())
+
+    def closure():
+        check_cancel()  # inside the closure, so even a line search stops within one evaluation
+        optimizer.zero_grad(set_to_none=True)
+        loss = objective(image)
+        (loss * loss_scale).backward()
+        return loss.detach()
+
+    for _ in range(iterations):
+        loss = float(optimizer.step(closure))
+        on_step(loss, image.detach())
+    return image.detach()
+
+
+def style_size(style: Image.Image, width: int, height: int, style_scale: float) -> tuple[int, int]:
+    """Style images are resized so their long side matches the scale's long side × style_scale."""
+    long_side = max(width, height) * style_scale
+    factor = long_side / max(style.size)
+    return max(16, round(style.width * factor)), max(16, round(style.height * factor))
+
+
+def clamp_to_pixels(tensor: torch.Tensor) -> torch.Tensor:
+    mean = torch.tensor(CAFFE_MEAN_BGR, device=tensor.device).view(1, 3, 1, 1)
+    return (tensor.detach().clamp(-mean, 255 - mean)).contiguous()
+
+
+__all__ = [
+    "EngineError", "InputError", "MemoryBudgetExceeded", "Canceled", "TransferOptions", "Progress",
+    "transfer", "estimate_memory_bytes", "PRESETS", "SIZE_PRESETS", "resolve_device", "MIN_SIDE", "MAX_SIDE",
+]
