@@ -237,3 +237,14 @@ def test_per_client_limit_follows_the_visitor_address_behind_a_proxy(mail_settin
     client, creation = fresh_visitor("203.0.113.8")
     assert email_it(client, creation, "friend9@example.com").status_code == 202
     assert set(Delivery.objects.values_list("client_ip", flat=True)) == {"203.0.113.7", "203.0.113.8"}
+
+
+def test_delivery_log_in_the_admin(owner_client, mail_settings, smtp_server, admin_client):
+    smtp_server.handler.refused["nobody@example.com"] = "550 5.1.1 user unknown"
+    delivery_id = email_it(owner_client, owner_client.creation, "nobody@example.com").json()["id"]
+    send_delivery(delivery_id)
+    page = admin_client.get("/admin/mailer/delivery/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "nobody@example.com" in html and "user unknown" in html
+    assert admin_client.get(f"/admin/mailer/delivery/{delivery_id}/change/").status_code == 200
