@@ -55,6 +55,7 @@ class JobCreateSerializer(serializers.Serializer):
 class ImageSerializer(serializers.Serializer):
     creation_id = serializers.UUIDField()
     image_url = serializers.CharField()
+    download_url = serializers.CharField()
     thumbnail_url = serializers.CharField()
     file_name = serializers.CharField()
     width = serializers.IntegerField()
@@ -75,7 +76,10 @@ class JobSerializer(serializers.ModelSerializer):
 
     @staticmethod
     def _image(creation, seed):
-        return {"creation_id": creation.pk, "image_url": creation.image_url, "thumbnail_url": creation.thumbnail_url,
+        from django.urls import reverse
+
+        return {"creation_id": creation.pk, "image_url": creation.image_url,
+                "download_url": reverse("text2image:download", args=[creation.pk]), "thumbnail_url": creation.thumbnail_url,
                 "file_name": creation.file_name, "width": creation.width, "height": creation.height, "seed": seed}
 
     def get_images(self, job) -> ImageSerializer(many=True):

@@ -6,4 +6,5 @@ app_name = "text2image"
 urlpatterns = [
     path("", views.create, name="create"),
     path("jobs/<uuid:pk>/", views.job_page, name="job"),
+    path("download/<uuid:pk>/", views.download, name="download"),
 ]

@@ -52,7 +52,7 @@
     node.querySelector(".t2i-meta").textContent = image.width + "×" + image.height +
       (image.seed !== null && image.seed !== undefined ? " · " + texts.seed + " " + image.seed : "");
     const download = node.querySelector(".t2i-download");
-    download.href = image.image_url;
+    download.href = image.download_url || image.image_url;
     download.setAttribute("download", image.file_name);
     node.querySelector(".t2i-edit").href = "/editor/?creation=" + encodeURIComponent(image.creation_id);
     node.querySelector(".t2i-share").href = "/gallery/c/" + encodeURIComponent(image.creation_id) + "/";

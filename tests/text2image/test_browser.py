@@ -1,0 +1,55 @@
+"""In Chromium: write a Korean prompt, watch the job, get the pictures, download one."""
+import io
+
+import pytest
+from PIL import Image
+
+from tests.conftest import screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.e2e]
+
+
+def test_korean_prompt_to_downloaded_wallpaper(page, celery_worker):
+    page.goto("/text2image/")
+    assert "Offline engine" in page.locator("#t2i-provider").inner_text()
+    page.fill("#t2i-prompt", "밤하늘 아래 눈 덮인 산과 호수")
+    page.fill("#t2i-negative", "구름")
+    page.select_option("#t2i-samples", "2")
+    page.fill("#t2i-seed", "2024")
+    screenshot(page, "text2image-create")
+    page.get_by_role("button", name="Draw").click()
+    page.wait_for_url("**/text2image/jobs/*/")
+    results = page.locator(".t2i-result")
+    results.nth(1).wait_for(timeout=90000)
+    assert page.locator("#t2i-status").inner_text() == "Done"
+    assert page.locator("#t2i-translated").inner_text() == "밤하늘 아래 눈 덮인 산과 호수"
+    assert page.locator(".toast.success").count() == 1
+    first = results.first
+    creation_id = first.get_attribute("data-creation-id")
+    assert first.locator(".t2i-edit").get_attribute("href") == f"/editor/?creation={creation_id}"
+    assert first.locator(".t2i-share").get_attribute("href") == f"/gallery/c/{creation_id}/"
+    assert first.locator("form.email-form").get_attribute("data-creation-id") == creation_id
+    screenshot(page, "text2image-job")
+
+    with page.expect_download() as info:
+        first.locator(".t2i-download").click()
+    download = info.value
+    assert download.suggested_filename.startswith("imogen-text2image-") and download.suggested_filename.endswith(
+        "1920x1080.png")
+    image = Image.open(io.BytesIO(open(download.path(), "rb").read()))
+    assert image.size == (1920, 1080) and image.text["imogen:prompt"] == "밤하늘 아래 눈 덮인 산과 호수"
+
+    page.get_by_role("link", name="Run again with these settings").click()
+    assert page.locator("#t2i-prompt").input_value() == "밤하늘 아래 눈 덮인 산과 호수"
+    assert page.locator("#t2i-seed").input_value() == "2024"
+
+
+def test_phone_layout_and_korean_page(browser_context_factory):
+    context = browser_context_factory(locale="ko-KR", viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    page.goto("/text2image/")
+    assert page.locator("h1").inner_text() == "원하는 배경화면을 글로 써 보세요"
+    page.get_by_role("button", name="그리기").click()  # empty prompt: told, nothing sent
+    assert page.locator("[data-error-for=prompt]").inner_text() == "보고 싶은 장면을 적어 주세요."
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, "text2image-phone-ko")
