@@ -202,37 +202,67 @@ def _merge_unclamped(steps):
     return merged
 
 
+def _transfer_table(steps):
+    """A run of per-channel steps (feComponentTransfer) as one 256-entry table per channel, built the way Chromium
+    builds its 8-bit transfer tables: value = slope·i + 255·intercept on float32 parameters, clamped to [0, 255]
+    and truncated, one step after another. Returns uint8 of shape (3, 256)."""
+    levels = np.tile(np.arange(256, dtype=np.float64), (3, 1))
+    for matrix, offset in steps:
+        slope = np.diag(matrix).astype(np.float32).astype(np.float64)[:, None]
+        intercept = offset.astype(np.float32).astype(np.float64)[:, None]
+        levels = np.floor(np.clip(slope * levels + 255.0 * intercept, 0.0, 255.0) + 1e-9)
+    return levels.astype(np.uint8)
+
+
+def _runs(steps):
+    """Split steps into runs: ("table", uint8 (3, 256)) for per-channel steps, ("matrix", [(m, o)…]) for the rest."""
+    runs = []
+    for step in steps:
+        kind = "table" if _is_per_channel(step) else "matrix"
+        if runs and runs[-1][0] == kind:
+            runs[-1][1].append(step)
+        else:
+            runs.append((kind, [step]))
+    out = []
+    for kind, group in runs:
+        if kind == "table":
+            out.append(("table", _transfer_table(group)))
+        else:
+            out.append(("matrix", [(m.astype(np.float32), o.astype(np.float32)[:, None])
+                                   for m, o in _merge_unclamped(group)]))
+    return out
+
+
 def _colour_pass(image, steps):
     """Colour steps over a PIL RGB image, band by band; returns a new uint8 RGB image.
 
-    Leading per-channel steps (brightness, contrast, invert) act on 8-bit input, so they become one exact
-    256-entry lookup table per channel; the rest run as 3×3 matrix products on planar float32 bands."""
+    Per-channel steps (brightness, contrast, invert) become 8-bit lookup tables, as in Chromium's
+    feComponentTransfer; colour-matrix steps run as 3×3 products on planar float32 values, clamped after each
+    (merged where the clamp cannot change anything) and rounded to 8 bits at the end of the run."""
     if not steps:
         return image
     src = np.asarray(image.convert("RGB"))
     height, width = src.shape[:2]
-    lead = 0
-    while lead < len(steps) and _is_per_channel(steps[lead]):
-        lead += 1
-    levels = np.arange(256, dtype=np.float64)[:, None].repeat(3, axis=1) / 255.0
-    lut = apply_to_array(levels, steps[:lead]).T.astype(np.float32)  # (3, 256)
-    rest = [(m.astype(np.float32), o.astype(np.float32)[:, None]) for m, o in _merge_unclamped(steps[lead:])]
-    if not rest:
-        table = np.rint(lut * 255.0).astype(np.uint8)
-        out = np.stack([table[c][src[..., c]] for c in range(3)], axis=-1)
-        return Image.fromarray(out, "RGB")
+    runs = _runs(steps)
     out = np.empty_like(src)
     rows = max(1, BAND_PIXELS // max(1, width))
     for top in range(0, height, rows):
         band = src[top:top + rows]
-        planar = np.stack([lut[c][band[..., c].ravel()] for c in range(3)])  # (3, N) float32
-        for matrix, offset in rest:
-            planar = matrix @ planar
-            planar += offset
-            np.clip(planar, 0.0, 1.0, out=planar)
-        planar *= 255.0
-        np.rint(planar, out=planar)
-        out[top:top + rows] = planar.astype(np.uint8).T.reshape(band.shape)
+        planar = np.ascontiguousarray(band.reshape(-1, 3).T)  # (3, N) uint8
+        for kind, run in runs:
+            if kind == "table":
+                planar = np.stack([run[c][planar[c]] for c in range(3)])
+                continue
+            values = planar.astype(np.float32)
+            values *= 1.0 / 255.0
+            for matrix, offset in run:
+                values = matrix @ values
+                values += offset
+                np.clip(values, 0.0, 1.0, out=values)
+            values *= 255.0
+            np.rint(values, out=values)
+            planar = values.astype(np.uint8)
+        out[top:top + rows] = planar.T.reshape(band.shape)
     return Image.fromarray(out, "RGB")
 
 
