@@ -241,9 +241,22 @@ def _colour_pass(image, steps):
     (merged where the clamp cannot change anything) and rounded to 8 bits at the end of the run."""
     if not steps:
         return image
-    src = np.asarray(image.convert("RGB"))
-    height, width = src.shape[:2]
+    image = image.convert("RGB")
     runs = _runs(steps)
+    # Tables at either end run in Pillow's C code over the whole image (Image.point), the rest band by band.
+    if runs and runs[0][0] == "table":
+        image = image.point(runs.pop(0)[1].ravel().tolist())
+    last = runs.pop()[1] if runs and runs[-1][0] == "table" else None
+    if runs:
+        image = _band_pass(image, runs)
+    if last is not None:
+        image = image.point(last.ravel().tolist())
+    return image
+
+
+def _band_pass(image, runs):
+    src = np.asarray(image)
+    height, width = src.shape[:2]
     out = np.empty_like(src)
     rows = max(1, BAND_PIXELS // max(1, width))
     for top in range(0, height, rows):
