@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 from core.ownership import owned_q, owner_fields
 
 from .models import TextToImageJob
-from .serializers import JobCreateSerializer, JobSerializer
+from .serializers import TextToImageJobCreateSerializer, TextToImageJobSerializer
 
 
 class JobListView(APIView):
@@ -21,9 +21,9 @@ class JobListView(APIView):
     def get_throttles(self):
         return [ScopedRateThrottle()] if self.request.method == "POST" else []
 
-    @extend_schema(request=JobCreateSerializer, responses={202: JobSerializer})
+    @extend_schema(request=TextToImageJobCreateSerializer, responses={202: TextToImageJobSerializer})
     def post(self, request):
-        serializer = JobCreateSerializer(data=request.data)
+        serializer = TextToImageJobCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         with transaction.atomic():
@@ -33,23 +33,23 @@ class JobListView(APIView):
                 provider=serializer.provider.name, language=(get_language() or "")[:8], **owner_fields(request),
             )
             job.enqueue()
-        return Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+        return Response(TextToImageJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
 
 class JobDetailView(APIView):
     """A job's state and, once done, its pictures. Only its owner (account or browser session) sees it."""
 
-    @extend_schema(responses={200: JobSerializer})
+    @extend_schema(responses={200: TextToImageJobSerializer})
     def get(self, request, pk):
         job = get_object_or_404(TextToImageJob.objects.filter(owned_q(request)), pk=pk)
-        return Response(JobSerializer(job).data)
+        return Response(TextToImageJobSerializer(job).data)
 
 
 class JobCancelView(APIView):
     """Stop a job: at once if it has not started, else as soon as the worker notices."""
 
-    @extend_schema(request=None, responses={200: JobSerializer})
+    @extend_schema(request=None, responses={200: TextToImageJobSerializer})
     def post(self, request, pk):
         job = get_object_or_404(TextToImageJob.objects.filter(owned_q(request)), pk=pk)
         job.request_cancel()
-        return Response(JobSerializer(job).data)
+        return Response(TextToImageJobSerializer(job).data)

@@ -8,7 +8,7 @@ from .tasks import MAX_SEED
 from .translation import get_translator, guess_language, needs_english_message
 
 
-class JobCreateSerializer(serializers.Serializer):
+class TextToImageJobCreateSerializer(serializers.Serializer):
     prompt = serializers.CharField(max_length=2000, trim_whitespace=True,
                                    help_text=gettext_lazy("What to draw, in Korean or English."),
                                    error_messages={"blank": gettext_lazy("Write what you want to see."),
@@ -52,7 +52,7 @@ class JobCreateSerializer(serializers.Serializer):
         return data
 
 
-class ImageSerializer(serializers.Serializer):
+class TextToImageResultSerializer(serializers.Serializer):
     creation_id = serializers.UUIDField()
     image_url = serializers.CharField()
     download_url = serializers.CharField()
@@ -63,7 +63,7 @@ class ImageSerializer(serializers.Serializer):
     seed = serializers.IntegerField(allow_null=True)
 
 
-class JobSerializer(serializers.ModelSerializer):
+class TextToImageJobSerializer(serializers.ModelSerializer):
     images = serializers.SerializerMethodField()
     provider_label = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField()
@@ -82,8 +82,8 @@ class JobSerializer(serializers.ModelSerializer):
                 "download_url": reverse("text2image:download", args=[creation.pk]), "thumbnail_url": creation.thumbnail_url,
                 "file_name": creation.file_name, "width": creation.width, "height": creation.height, "seed": seed}
 
-    def get_images(self, job) -> ImageSerializer(many=True):
-        return ImageSerializer([self._image(c, seed) for c, seed in job.creations()], many=True).data
+    def get_images(self, job) -> TextToImageResultSerializer(many=True):
+        return TextToImageResultSerializer([self._image(c, seed) for c, seed in job.creations()], many=True).data
 
     def get_provider_label(self, job) -> str:
         from .providers import PROVIDERS
