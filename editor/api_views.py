@@ -18,7 +18,7 @@ from core.uploads import UploadRejected, read_image
 from gallery.models import Creation, CreationKind
 
 from .filters import FILTERS, apply_filters, changed, css_filter
-from .serializers import EditedCreationSerializer, RenderSerializer
+from .serializers import EditorCreationSerializer, EditorRenderSerializer
 
 log = logging.getLogger(__name__)
 
@@ -66,8 +66,8 @@ class RenderView(APIView):
     parser_classes = [MultiPartParser, FormParser]
 
     @extend_schema(
-        request={"multipart/form-data": RenderSerializer},
-        responses={201: EditedCreationSerializer, 400: OpenApiResponse(description="Bad image or value out of range"),
+        request={"multipart/form-data": EditorRenderSerializer},
+        responses={201: EditorCreationSerializer, 400: OpenApiResponse(description="Bad image or value out of range"),
                    404: OpenApiResponse(description="No such creation")},
         summary="Render edited image",
         description="Applies brightness, contrast, saturate, grayscale, sepia, hue_rotate (degrees), invert and "
@@ -75,7 +75,7 @@ class RenderView(APIView):
                     "the result as a new creation (kind `edit`) owned by the requester.",
     )
     def post(self, request):
-        serializer = RenderSerializer(data=request.data)
+        serializer = EditorRenderSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         values = {name: data[name] for name in FILTERS}
@@ -102,4 +102,4 @@ class RenderView(APIView):
         )
         log.info("Rendered edit %s (%dx%d, %s) in %.2fs", result.pk, image.width, image.height,
                  css_filter(values), seconds)
-        return Response(EditedCreationSerializer(result).data, status=status.HTTP_201_CREATED)
+        return Response(EditorCreationSerializer(result).data, status=status.HTTP_201_CREATED)

@@ -20,6 +20,8 @@ class FilterValueField(serializers.FloatField):
         self.filter_name = name
         spec = FILTERS[name]
         kwargs.setdefault("required", False)
+        kwargs.setdefault("min_value", spec["min"])  # also documents the range in the OpenAPI schema
+        kwargs.setdefault("max_value", spec["max"])
         kwargs.setdefault("default", spec["default"])
         kwargs.setdefault("help_text", f"{spec['css']}() amount, {_fmt(spec['min'])}–{_fmt(spec['max'])}"
                                        f"{' ' + spec['unit'] if spec['unit'] else ''}, default {_fmt(spec['default'])}.")
@@ -44,12 +46,13 @@ class FilterValueField(serializers.FloatField):
         return value
 
 
-class RenderSerializer(serializers.Serializer):
+class EditorRenderSerializer(serializers.Serializer):
     image = ImageUploadField(required=False, help_text=_("A PNG or JPEG image to edit (or give `creation`)."))
     creation = serializers.UUIDField(required=False, help_text=_("The id of a creation to edit (or give `image`)."))
-    format = serializers.ChoiceField(
-        choices=["png", "jpeg"], required=False,
-        help_text=_("Output format; by default JPEG for JPEG sources and PNG otherwise."),
+    format = serializers.RegexField(
+        r"^(png|jpeg)$", required=False,
+        help_text=_("Output format, png or jpeg; by default JPEG for JPEG sources and PNG otherwise."),
+        error_messages={"invalid": _("The format must be png or jpeg.")},
     )
 
     def get_fields(self):
@@ -68,7 +71,7 @@ class RenderSerializer(serializers.Serializer):
         return attrs
 
 
-class EditedCreationSerializer(serializers.ModelSerializer):
+class EditorCreationSerializer(serializers.ModelSerializer):
     image_url = serializers.CharField(read_only=True)
     thumbnail_url = serializers.CharField(read_only=True)
     file_name = serializers.CharField(read_only=True)

@@ -149,3 +149,9 @@ def test_images_above_the_server_rendering_limit_are_400(client, settings):
     source = make_creation(client, size=(80, 60))
     response = client.post(URL, {"creation": str(source.pk)})
     assert response.status_code == 400 and "80×60" in response.json()["creation"][0]
+
+
+def test_unknown_format_is_400(client):
+    file, _ = upload()
+    response = client.post(URL, {"image": file, "format": "gif"})
+    assert response.status_code == 400 and "png or jpeg" in response.json()["format"][0]
