@@ -32,7 +32,7 @@ from .base import (
 THEMES = {
     "sunset": ["sunset", "dusk", "evening", "twilight", "golden hour", "노을", "석양", "황혼", "저녁", "해질"],
     "sunrise": ["sunrise", "dawn", "morning", "daybreak", "일출", "새벽", "아침", "해돋이", "여명"],
-    "night": ["night", "midnight", "starry", "galaxy", "milky way", "cosmos", "space", "밤", "은하", "우주", "자정"],
+    "night": ["night", "midnight", "야경", "불빛", "starry", "galaxy", "milky way", "cosmos", "space", "밤", "은하", "우주", "자정"],
     "stars": ["star", "starry", "galaxy", "milky way", "별", "은하"],
     "moon": ["moon", "lunar", "moonlight", "달빛", "보름", "달밤", "초승달"],
     "sun": ["sun ", "sunny", "sunlight", "sunshine", "태양", "햇살", "햇빛", "해가"],
@@ -108,7 +108,10 @@ PALETTES = {
 
 
 def _mix(a, b, t):
-    return a * (1 - t) + b * t
+    """a + (b - a)·t with as few full-size temporaries as NumPy allows."""
+    out = np.multiply(np.subtract(b, a, dtype=np.float32), t, dtype=np.float32)
+    out += a
+    return out
 
 
 class Scene:
@@ -249,15 +252,17 @@ class Scene:
             ridge = base - amp * self.line_noise((520 - 300 * depth) * self.scale, 5) ** 1.3
             if trees:
                 ridge = ridge - self.treeline(0.012 + 0.035 * depth)
+            top = max(0, int(ridge.min() * self.h) - 2)  # only the rows this layer can cover
+            ys = self.y[top:]
             ridge = ridge[None, :]
-            mask = np.clip((self.y - ridge) * self.h / 1.5, 0, 1)[..., None]
+            mask = np.clip((ys - ridge) * self.h / 1.5, 0, 1)[..., None]
             shade = _mix(haze_to, colour, 0.35 + 0.65 * depth)
-            shade = shade * (1 - 0.25 * np.clip((self.y - ridge) * 3, 0, 1))[..., None]
+            shade = shade * (1 - 0.25 * np.clip((ys - ridge) * 3, 0, 1))[..., None]
             if snowcap:
-                cap = np.clip(1 - (self.y - ridge) / (0.05 * (1 - 0.5 * depth)), 0, 1)[..., None]
+                cap = np.clip(1 - (ys - ridge) / (0.05 * (1 - 0.5 * depth)), 0, 1)[..., None]
                 cap *= np.clip((horizon - ridge) / (peak * 0.6), 0, 1)[..., None]
                 shade = _mix(shade, np.array([0.93, 0.95, 1.0], np.float32) * (0.7 + 0.3 * depth), cap * 0.9)
-            image = _mix(image, shade, mask)
+            image[top:] = _mix(image[top:], shade, mask)
         return image
 
     def treeline(self, height):
@@ -271,19 +276,26 @@ class Scene:
         return np.clip(profile.max(axis=0), 0, None).astype(np.float32)
 
     def sea(self, image, horizon, sun_x):
-        below = np.clip((self.y - horizon) * self.h, 0, 1)[..., None]
-        depth = np.clip((self.y - horizon) / (1 - horizon), 0, 1)
+        top = max(0, int(horizon * self.h) - 1)
+        ys = self.y[top:]
+        below = np.clip((ys - horizon) * self.h, 0, 1)[..., None]
+        depth = np.clip((ys - horizon) / (1 - horizon), 0, 1)
         # Reflection of the sky, flipped about the horizon and darkened with depth.
-        src = np.clip((2 * horizon - self.y[:, 0]) * (self.h - 1), 0, self.h - 1).astype(int)
+        src = np.clip((2 * horizon - ys[:, 0]) * (self.h - 1), 0, self.h - 1).astype(int)
         reflected = image[src, :, :]
         water = _mix(reflected * 0.8, self.palette[4] * 0.6 + self.palette[0] * 0.3, (depth ** 0.7)[..., None])
-        ripples = self.noise(60 * self.scale)
-        waves = np.sin((self.y * 260 / (0.2 + depth)) + ripples * 3.5)
-        sparkle = np.clip(waves, 0, 1) ** 6 * (1 - depth) * 0.25
+        # Long, thin horizontal glints that grow thicker towards the viewer.
+        rows = (depth ** 1.6 * (self.h * 0.2) / max(self.scale, 0.1)).astype(np.float32)
+        streak_rows = int(rows.max()) + 3
+        grid = self.rng.random((streak_rows // 2 + 3, max(3, int(self.w / (90 * self.scale)) + 3)), dtype=np.float32)
+        field = np.asarray(Image.fromarray(grid, "F").resize((self.w, streak_rows), Image.Resampling.BICUBIC))
+        glints = field[np.minimum(rows.astype(int)[:, 0], streak_rows - 1)]
+        glints = np.clip((glints - 0.52) * 3.5, 0, 1) ** 2
         column = np.exp(-((self.x - sun_x) * self.w / (self.w * 0.05 + 60 * self.scale * (1 + 3 * depth))) ** 2)
-        sparkle = sparkle + np.clip(waves, 0, 1) ** 3 * column * 0.7 * (1 - depth * 0.5)
+        sparkle = glints * (0.18 * (1 - depth) + 0.8 * column)
         water = water + sparkle[..., None] * self.palette[3]
-        return _mix(image, water, below)
+        image[top:] = _mix(image[top:], water, below)
+        return image
 
     def petals(self, image, count, colours, size):
         layer = Image.new("RGBA", (self.w, self.h), (0, 0, 0, 0))
@@ -310,27 +322,25 @@ class Scene:
         return _mix(image * 0.92, np.array([0.8, 0.85, 0.95], np.float32), streaks * 0.5)
 
     def city(self, image, horizon):
-        layer = np.zeros((self.h, self.w), dtype=np.float32)
-        lights = np.zeros((self.h, self.w), dtype=np.float32)
-        x = 0
         night = bool(self.themes & {"night", "sunset"})
-        win = self.rng.random((self.h, self.w)) if night else None
+        cell = max(5, int(11 * self.scale))
+        x = 0
         while x < self.w:
-            bw = int((50 + 120 * self.rng.random()) * self.scale)
-            top = int((horizon - (0.04 + 0.2 * self.rng.random() ** 2)) * self.h)
-            layer[top:, x:x + bw] = 1
+            bw = min(int((60 + 130 * self.rng.random()) * self.scale), self.w - x)
+            top = max(0, int((horizon - (0.04 + 0.2 * self.rng.random() ** 2)) * self.h))
+            tone = self.palette[4] * (0.35 + 0.25 * self.rng.random())
+            block = np.broadcast_to(tone, (self.h - top, bw, 3)).copy()
             if night:
-                block = np.zeros((self.h - top, min(bw, self.w - x)), dtype=np.float32)
-                yy, xx = np.mgrid[0:block.shape[0], 0:block.shape[1]]
-                cell = max(4, int(9 * self.scale))
-                grid = ((yy % cell) < cell * 0.45) & ((xx % cell) < cell * 0.5) & (xx > 2) & (xx < block.shape[1] - 3)
-                lights[top:, x:x + block.shape[1]] = grid * (win[top:, x:x + block.shape[1]] > 0.72)
-            x += bw + int(self.rng.random() * 6 * self.scale)
-        mask = layer[..., None]
-        body = self.palette[4] * 0.55
-        image = _mix(image, np.broadcast_to(body, image.shape), mask)
-        if night:
-            image = image + lights[..., None] * np.array([1.0, 0.8, 0.45], np.float32) * 0.8
+                yy, xx = np.mgrid[0:self.h - top, 0:bw]
+                lit = self.rng.random(((self.h - top) // cell + 1, bw // cell + 1)) > 0.55  # per window
+                pane = ((yy % cell) >= cell * 0.3) & ((xx % cell) >= cell * 0.35) & (xx >= cell * 0.5) & (
+                    xx < bw - cell * 0.5) & lit[yy // cell, xx // cell]
+                warmth = self.rng.random(lit.shape)[yy // cell, xx // cell][..., None]
+                glow = _mix(np.array([1.0, 0.78, 0.42], np.float32), np.array([0.75, 0.85, 1.0], np.float32),
+                            warmth * 0.6)
+                block = np.where(pane[..., None], glow * 0.85, block)
+            image[top:, x:x + bw] = block
+            x += bw + int(self.rng.random() * 8 * self.scale)
         return image
 
     def snowfall(self, image):
@@ -363,9 +373,9 @@ class Scene:
         lowsun = t & {"sunset", "sunrise"}
         if "aurora" in t:
             image = self.aurora(image, horizon)
-        if "stars" in t and "stars" not in self.banned:
+        if "stars" in t and "stars" not in self.banned and "rain" not in t:
             image = self.stars(image, horizon)
-        if "moon" in t and "moon" not in self.banned:
+        if "moon" in t and "moon" not in self.banned and "rain" not in t:
             image = self.glow(image, sun_x, horizon * 0.3, 42, np.array([0.95, 0.95, 0.85], np.float32), 0.9)
         elif (lowsun or "sun" in t or "day" in t or "desert" in t) and "sun" not in self.banned and "rain" not in t:
             cy = horizon * (0.92 if lowsun else 0.35)
