@@ -96,3 +96,35 @@ def test_without_translation_karlo_refuses_korean_and_others_send_it_as_written(
     assert sent.prompt == KOREAN and "not set up" in sent.notice
     offline = prepare_prompts(KOREAN, "", get_provider("offline"), translator)
     assert offline.prompt == KOREAN and offline.source_language == "ko" and not offline.notice
+
+
+def translate_api_v3(record):
+    body = record["body"]
+    if record["path"].endswith(":detectLanguage"):
+        language = "en" if body["content"].isascii() else "ko"
+        return 200, {"languages": [{"languageCode": language, "confidence": 1}]}
+    table = {KOREAN: ENGLISH}
+    return 200, {"translations": [{"translatedText": table.get(q, "?"), "detectedLanguageCode": "ko"}
+                                  for q in body["contents"]]}
+
+
+def test_v3_client_over_rest(settings, fake_server):
+    settings.IMOGEN_TRANSLATE_PROVIDER = "google"
+    settings.IMOGEN_TRANSLATE_API = "v3"
+    settings.IMOGEN_TRANSLATE_PROJECT = "imogen-test"
+    settings.IMOGEN_TRANSLATE_ENDPOINT = fake_server.url
+    settings.IMOGEN_TRANSLATE_ANONYMOUS = True
+    settings.IMOGEN_TRANSLATE_TIMEOUT = 0.5
+    fake_server.answer((200, translate_api_v3))
+    prepared = prepare_prompts(KOREAN, "", get_provider("karlo"), get_translator())
+    assert prepared.prompt == ENGLISH and prepared.source_language == "ko"
+    detect, translate = fake_server.requests
+    assert detect["method"] == "POST"
+    assert detect["path"] == "/v3/projects/imogen-test/locations/global:detectLanguage"
+    assert detect["body"]["content"] == KOREAN
+    assert translate["path"] == "/v3/projects/imogen-test/locations/global:translateText"
+    assert translate["body"]["contents"] == [KOREAN] and translate["body"]["targetLanguageCode"] == "en"
+
+    fake_server.answer((403, {"error": {"code": 403, "message": "denied", "status": "PERMISSION_DENIED"}}))
+    with pytest.raises(TranslationError, match="refused"):
+        prepare_prompts(KOREAN, "", get_provider("karlo"), get_translator())

@@ -1,4 +1,6 @@
 """Text-to-image providers, one module each behind `base.Provider`, chosen by IMOGEN_T2I_PROVIDER."""
+import logging
+
 from django.conf import settings
 
 from .automatic1111 import Automatic1111Provider
@@ -22,5 +24,13 @@ def get_provider(name):
         raise ValueError(f"Unknown text-to-image provider {name!r}; choose one of {', '.join(PROVIDERS)}") from None
 
 
+log = logging.getLogger(__name__)
+
+
 def active_provider():
-    return get_provider(settings.IMOGEN_T2I_PROVIDER)
+    """The provider IMOGEN_T2I_PROVIDER names; the offline engine (and a logged error) when it names none."""
+    try:
+        return get_provider(settings.IMOGEN_T2I_PROVIDER)
+    except ValueError as exc:
+        log.error("%s; using the offline engine", exc)
+        return OfflineProvider()
