@@ -87,3 +87,17 @@ def sample_image(request, sample_id, thumbnail=False):
     response = FileResponse(open(path, "rb"), content_type="image/jpeg")
     response["Cache-Control"] = "public, max-age=86400"
     return response
+
+
+@require_GET
+def download(request, pk):
+    """The full-resolution result as an attachment with a meaningful file name (the job id is the capability)."""
+    item = get_object_or_404(StyleTransferJob.objects.select_related("result"), pk=pk)
+    if not item.result:
+        raise Http404
+    try:
+        handle = item.result.image.open("rb")
+    except (OSError, ValueError):
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=True, filename=item.result.file_name,
+                        content_type="image/png" if item.result.extension == "png" else "image/jpeg")

@@ -59,7 +59,7 @@
     $(".st-result-image").src = job.result_url;
     $(".st-result-link").href = job.result_url;
     const download = $(".st-download");
-    download.href = job.result_url;
+    download.href = root.dataset.download;
     download.setAttribute("download", job.download_name || "");
     $(".st-edit").href = "/editor/?creation=" + encodeURIComponent(job.creation_id);
     $(".st-share").href = "/gallery/c/" + encodeURIComponent(job.creation_id) + "/";
