@@ -160,3 +160,18 @@ def test_cancel_a_queued_job_and_only_the_owner_may(client, django_user_model):
     assert response.status_code == 200 and response.json()["status"] == "canceled"
     assert client.get(f"{URL}00000000-0000-0000-0000-000000000000/").status_code == 404
     assert client.get("/api/style-transfer/jobs/not-a-uuid/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_pages_speak_korean(client):
+    page = client.get("/style/", HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    assert "배경화면 그리기" in page and "달 아래 고양이" in page
+    items = client.get("/api/samples/", {"kind": "style"}, HTTP_ACCEPT_LANGUAGE="ko").json()
+    assert items[0]["title"] == "별이 빛나는 소용돌이"
+
+
+def test_api_schema_describes_the_style_transfer_endpoints(client):
+    schema = client.get("/api/schema/", {"format": "json"}).json()
+    assert "/api/style-transfer/jobs/" in schema["paths"]
+    assert "/api/style-transfer/jobs/{id}/cancel/" in schema["paths"]
+    assert "/api/samples/" in schema["paths"]
