@@ -64,5 +64,7 @@ def media(request, path):
         raise Http404 from None
     content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
     response = FileResponse(handle, content_type=content_type)
+    # No Content-Disposition: it would override the meaningful name in a link's `download` attribute.
+    response.headers.pop("Content-Disposition", None)
     response["Cache-Control"] = "private, max-age=86400"
     return response
