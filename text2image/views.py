@@ -34,6 +34,10 @@ def create(request):
                        "size": size if any(p.key == size for p in provider.size_presets) else initial["size"],
                        "samples": min(job.samples, provider.max_samples),
                        "seed": "" if job.seed is None else job.seed}
+    elif request.GET.get("prompt"):
+        # "Use this prompt" from a board post: prefill the text only (the user still presses Create).
+        initial["prompt"] = request.GET["prompt"][:1000]
+        initial["negative_prompt"] = request.GET.get("negative_prompt", "")[:1000]
     context["initial"] = initial
     context["texts"] = {"sending": _("Sending your prompt…"), "failed": _("Imogen could not start the job."),
                         "empty": _("Write what you want to see.")}

@@ -187,3 +187,11 @@ def test_offline_engine_is_fast_deterministic_and_reads_the_words():
     buffer = io.BytesIO()
     image.save(buffer, "PNG")
     assert len(buffer.getvalue()) > 100_000  # a real picture, not a flat colour
+
+
+@pytest.mark.django_db
+def test_use_this_prompt_link_prefills_the_form(client):
+    response = client.get("/text2image/", {"prompt": "노을 지는 바다", "negative_prompt": "people"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert ">노을 지는 바다</textarea>" in html and ">people</textarea>" in html
