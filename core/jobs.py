@@ -43,10 +43,28 @@ def send_job(model, job_id):
         app.send_task(model.task_name, args=[str(job_id)])
     except Exception as exc:  # broker down: the sweep re-sends queued jobs later
         log.warning("Broker unreachable, %s %s stays queued and will be re-sent: %s", model.__name__, job_id, exc)
+        # The job page and API show the stage: tell the user their job is safe and waiting for the queue.
         model.objects.filter(pk=job_id).update(enqueued_at=timezone.now())
+        model.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(stage=_(QUEUE_WAITING)[:120])
         return False
     model.objects.filter(pk=job_id).update(enqueued_at=timezone.now())
+    model.objects.filter(pk=job_id, status=JobStatus.QUEUED, stage__in=_queue_waiting_texts()).update(stage="")
     return True
+
+
+# Shown as a queued job's stage while the broker is unreachable (cleared once the job is handed over).
+QUEUE_WAITING = "Saved. The job queue is unavailable right now; your job will start as soon as it is back."
+
+
+def _queue_waiting_texts():
+    from django.conf import settings
+    from django.utils import translation
+
+    texts = set()
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            texts.add(_(QUEUE_WAITING)[:120])
+    return texts
 
 
 class _Heartbeat(threading.Thread):
