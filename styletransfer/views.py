@@ -23,9 +23,28 @@ def has_template(name):
         return False
 
 
+def _shared_style(request):
+    """'Try this style' from a board post: (bundled style sample, creation to use as the style image)."""
+    from gallery.models import Creation
+
+    sample = samples.get(request.GET.get("style_sample"), "style")
+    creation = None
+    if not sample and request.GET.get("style_creation"):
+        try:
+            creation = Creation.objects.filter(is_hidden=False).get(pk=request.GET["style_creation"])
+        except (Creation.DoesNotExist, ValueError, Exception):
+            creation = None
+        if creation and not (creation.published_at or is_owner(request, creation)):
+            creation = None
+    return sample, creation
+
+
 @ensure_csrf_cookie
 def create(request):
+    style_sample, style_creation = _shared_style(request)
     context = {
+        "style_default": style_sample or samples.by_kind("style")[0],
+        "style_creation": style_creation,
         "content_samples": samples.by_kind("content"),
         "style_samples": samples.by_kind("style"),
         "presets": list(presets()),

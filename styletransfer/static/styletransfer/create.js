@@ -66,6 +66,16 @@
   form.querySelectorAll(".st-picker").forEach((picker) => {
     const first = picker.querySelector(".st-sample.selected");
     if (first) state[picker.dataset.side] = { sample: first.dataset.sampleId };
+    if (picker.dataset.preloadUrl) {
+      // "Try this style": the shared picture itself becomes the style image, as if the user had uploaded it.
+      fetch(picker.dataset.preloadUrl, { credentials: "same-origin" })
+        .then((r) => (r.ok ? r.blob() : Promise.reject(r.status)))
+        .then((blob) => {
+          chooseFile(picker, new File([blob], picker.dataset.preloadName || "style.png", { type: blob.type }));
+          showTab(picker, "upload");
+        })
+        .catch(() => showError(picker.dataset.side, strings.failed));
+    }
     picker.querySelectorAll(".st-tab").forEach((tab) =>
       tab.addEventListener("click", () => showTab(picker, tab.dataset.tab)));
     picker.querySelectorAll(".st-sample").forEach((button) =>
