@@ -76,6 +76,21 @@ def jpeg_bytes():
     return image_bytes("JPEG")
 
 
+# --- Korean ------------------------------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def korean():
+    """Compile every Korean catalogue (.mo files are build output; `make test` compiles them too)."""
+    if not shutil.which("msgfmt"):
+        pytest.skip("msgfmt (gettext) is not installed")
+    for po in [ROOT / "locale/ko/LC_MESSAGES/django.po", *ROOT.glob("*/locale/ko/LC_MESSAGES/django.po")]:
+        subprocess.run(["msgfmt", "--check-format", "-o", str(po.with_suffix(".mo")), str(po)], check=True)
+    from django.utils.translation import trans_real
+
+    trans_real._translations = {}  # forget catalogues loaded before the files existed
+    trans_real._active = trans_real.Local()
+    return True
+
+
 # --- Redis ------------------------------------------------------------------------------------------
 class RedisServer:
     """A redis-server process of our own (so fault tests can stop and restart it)."""

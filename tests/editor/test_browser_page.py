@@ -192,7 +192,7 @@ def test_phone_with_touch(browser_context_factory):
     assert not errors
 
 
-def test_korean_page(browser_context_factory, editor_korean):
+def test_korean_page(browser_context_factory, korean):
     page = browser_context_factory(locale="ko-KR").new_page()
     page.goto("/editor/")
     assert page.locator("h1").inner_text() == "편집기"

@@ -138,24 +138,6 @@ def png_of(size):
     return buffer.getvalue()
 
 
-@pytest.fixture(scope="session")
-def korean():
-    """Compile the mailer's Korean catalogue (.mo files are build output) so Korean can be checked."""
-    import shutil
-    import subprocess
-    from pathlib import Path
-
-    if not shutil.which("msgfmt"):
-        pytest.skip("msgfmt (gettext) is not installed")
-    po = Path(__file__).resolve().parents[2] / "mailer/locale/ko/LC_MESSAGES/django.po"
-    subprocess.run(["msgfmt", "--check-format", "-o", str(po.with_suffix(".mo")), str(po)], check=True)
-    from django.utils.translation import trans_real
-
-    trans_real._translations = {}  # forget catalogues loaded before the file existed
-    trans_real._active = trans_real.Local()
-    return True
-
-
 @pytest.fixture
 def owner_client(client, transactional_db):
     """Django test client with a saved session, and a creation that session owns."""
