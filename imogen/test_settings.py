@@ -9,6 +9,10 @@ os.environ.setdefault("IMOGEN_VAR_DIR", str(_root / "var" / "test"))
 os.environ.setdefault("MEDIA_ROOT", str(_root / "var" / "test" / "media"))
 os.environ.setdefault("DEBUG", "1")
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
+# The whole suite comes from 127.0.0.1 and the throttle counts live in the database cache, so production rates
+# would leak from one test into the next. The throttling tests set their own low rates.
+os.environ.setdefault("IMOGEN_THROTTLE_JOBS", "100000/hour")
+os.environ.setdefault("IMOGEN_THROTTLE_LOGIN", "100000/hour")
 
 from .settings import *  # noqa: E402,F403
 from .settings import DATABASES, VAR_DIR  # noqa: E402

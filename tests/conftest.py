@@ -77,17 +77,25 @@ def jpeg_bytes():
 
 
 # --- Korean ------------------------------------------------------------------------------------------
-@pytest.fixture(scope="session")
-def korean():
-    """Compile every Korean catalogue (.mo files are build output; `make test` compiles them too)."""
+@pytest.fixture(scope="session", autouse=True)
+def compiled_catalogues():
+    """Compile every Korean catalogue once per run (.mo files are build output; `make test` compiles them too),
+    so a test run straight after editing a .po file sees the new words."""
     if not shutil.which("msgfmt"):
-        pytest.skip("msgfmt (gettext) is not installed")
+        return False
     for po in [ROOT / "locale/ko/LC_MESSAGES/django.po", *ROOT.glob("*/locale/ko/LC_MESSAGES/django.po")]:
         subprocess.run(["msgfmt", "--check-format", "-o", str(po.with_suffix(".mo")), str(po)], check=True)
     from django.utils.translation import trans_real
 
     trans_real._translations = {}  # forget catalogues loaded before the files existed
     trans_real._active = trans_real.Local()
+    return True
+
+
+@pytest.fixture(scope="session")
+def korean(compiled_catalogues):
+    if not compiled_catalogues:
+        pytest.skip("msgfmt (gettext) is not installed")
     return True
 
 
@@ -216,6 +224,9 @@ def test_db_name():
     from django.db import connection
 
     return connection.settings_dict["NAME"]
+
+
+test_db_name.__test__ = False  # a helper, not a test (its name starts with test_)
 
 
 @pytest.fixture

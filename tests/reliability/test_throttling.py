@@ -12,7 +12,12 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def rates(monkeypatch):
-    """Low rates for the test (the throttle classes read this dict)."""
+    """Low rates for the test (the throttle classes read this dict), from an empty throttle history: every test
+    comes from 127.0.0.1, so requests of earlier tests would otherwise count."""
+    from django.core.cache import cache
+
+    cache.clear()
+
     def set_rate(scope, rate):
         monkeypatch.setitem(SimpleRateThrottle.THROTTLE_RATES, scope, rate)
         monkeypatch.setitem(api_settings.DEFAULT_THROTTLE_RATES, scope, rate)
