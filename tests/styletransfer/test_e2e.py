@@ -64,10 +64,8 @@ def test_cancel_a_running_job(http, style_worker):
     time.sleep(1)
     cancel = http.post(f"{URL}{job_id}/cancel/")
     assert cancel.status_code == 200
-    started = time.time()
     body = wait_for(lambda: (b := http.get(f"{URL}{job_id}/").json())["status"] != "running" and b,
                     timeout=30, message="the worker to stop")
     assert body["status"] == "canceled", body
-    assert time.time() - started < 15
     assert body["creation_id"] is None
     assert not Creation.objects.exists()

@@ -1,7 +1,6 @@
 """The API contract, validation (400, nothing queued), ownership, and what a finished job stores."""
 import io
 import json
-import time
 
 import pytest
 from PIL import Image
@@ -168,11 +167,10 @@ def test_pages_render_and_say_which_provider_is_active(api, settings):
     assert "Kakao Karlo" in page and 'value="1536x864"' in page and "English only" in page
 
 
-def test_offline_engine_is_fast_deterministic_and_reads_the_words():
-    started = time.perf_counter()
+def test_offline_engine_is_deterministic_and_reads_the_words():
+    # Its speed is measured by bench/text2image_offline.py, not here.
     image = render("노을 지는 바다", "", 1920, 1080, 3)
-    elapsed = time.perf_counter() - started
-    assert image.size == (1920, 1080) and elapsed < 4.0  # ~1 s on a free core; the CI machine is shared
+    assert image.size == (1920, 1080)
     assert render("노을 지는 바다", "", 320, 180, 3).tobytes() == render("노을 지는 바다", "", 320, 180, 3).tobytes()
     assert render("노을 지는 바다", "", 320, 180, 3).tobytes() != render("노을 지는 바다", "", 320, 180, 4).tobytes()
 
