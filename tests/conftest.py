@@ -260,6 +260,21 @@ def wait_for(predicate, timeout=60, interval=0.2, message="condition"):
     raise AssertionError(f"timed out after {timeout}s waiting for {message}")
 
 
+def wait_in_page(page, expression, arg=None, timeout=20, message=None):
+    """Poll a JavaScript expression in the page until it is truthy.
+
+    Playwright's wait_for_function evaluates a string predicate with eval() inside the page, which our content
+    security policy forbids (and the CSP watcher reports as a script error); page.evaluate goes through the
+    DevTools protocol instead."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        value = page.evaluate(expression, arg)
+        if value:
+            return value
+        page.wait_for_timeout(100)
+    raise AssertionError(f"timed out after {timeout}s waiting for {message or expression}")
+
+
 # --- HTTP clients against a live server -------------------------------------------------------------
 class HttpClient(requests.Session):
     """requests.Session bound to a base URL that sends the CSRF token like a browser does."""

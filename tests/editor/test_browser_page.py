@@ -10,7 +10,7 @@ from PIL import Image
 
 from editor.filters import apply_filters
 from gallery.models import Creation, CreationKind
-from tests.conftest import image_bytes, screenshot, wait_for
+from tests.conftest import image_bytes, screenshot, wait_for, wait_in_page
 from tests.mailer.conftest import SmtpServer, attachments, worker_env
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -43,7 +43,7 @@ def test_edit_a_creation_download_email_and_share(page, worker_factory, smtp_ser
     page.goto(f"/editor/?creation={source.pk}")
     expect_ready = page.locator("#editor-download")
     expect_ready.wait_for(state="visible")
-    page.wait_for_function("!document.getElementById('editor-download').disabled")
+    wait_in_page(page, "!document.getElementById('editor-download').disabled")
     assert "imogen-style-starry-night-300x200.png" in page.locator("#editor-source-name").inner_text()
     assert preview_filter(page) == "none"
 
@@ -134,7 +134,7 @@ def test_open_an_upload_by_picker_and_by_drag_and_drop(page):
     assert page.locator("#f-brightness").is_disabled()
     page.locator("#editor-file").set_input_files(
         files=[{"name": "beach.png", "mimeType": "image/png", "buffer": image_bytes("PNG", size=(120, 80))}])
-    page.wait_for_function("!document.getElementById('editor-download').disabled")
+    wait_in_page(page, "!document.getElementById('editor-download').disabled")
     assert "beach.png · 120×80" in page.locator("#editor-source-name").inner_text()
     slide(page, "grayscale", 1)
     # the server rendering of an upload sends the file along (Share → its page)
@@ -153,7 +153,7 @@ def test_open_an_upload_by_picker_and_by_drag_and_drop(page):
         zone.dispatchEvent(new DragEvent("dragover", {dataTransfer: data, bubbles: true, cancelable: true}));
         zone.dispatchEvent(new DragEvent("drop", {dataTransfer: data, bubbles: true, cancelable: true}));
     }""", jpeg)
-    page.wait_for_function("!document.getElementById('editor-download').disabled")
+    wait_in_page(page, "!document.getElementById('editor-download').disabled")
     assert "dropped.jpg · 90×60" in page.locator("#editor-source-name").inner_text()
     # a file that is not PNG/JPEG is refused with a popup
     page.locator("#editor-file").set_input_files(
@@ -175,7 +175,7 @@ def test_phone_with_touch(browser_context_factory):
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     source, _ = source_creation(size=(800, 1200))
     page.goto(f"/editor/?creation={source.pk}")
-    page.wait_for_function("!document.getElementById('editor-download').disabled")
+    wait_in_page(page, "!document.getElementById('editor-download').disabled")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.get_by_role("button", name="Mono").tap()
     assert preview_filter(page) == "contrast(1.2) grayscale(1)"

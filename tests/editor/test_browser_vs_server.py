@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 
 from editor.filters import FILTERS, PRESETS, css_filter, defaults
-from tests.conftest import ARTIFACTS
+from tests.conftest import ARTIFACTS, wait_in_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -66,7 +66,7 @@ def test_chromium_canvas_and_server_agree_for_every_filter(page, http, live_serv
     png = buffer.getvalue()
     data_url = "data:image/png;base64," + base64.b64encode(png).decode()
     page.goto("/editor/")
-    page.wait_for_function("window.imogenEditor !== undefined")
+    wait_in_page(page, "window.imogenEditor !== undefined")
     report, failures = [], []
     for combo in COMBINATIONS:
         values = {**defaults(), **combo}

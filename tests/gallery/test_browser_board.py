@@ -7,7 +7,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.core.cache import cache
 
 from gallery.models import Creation, CreationKind
-from tests.conftest import screenshot
+from tests.conftest import screenshot, wait_in_page
 from tests.gallery.factories import PASSWORD, make_creation
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -71,7 +71,7 @@ def test_sign_up_publish_like_unpublish(browser_context_factory, live_server):
     visitor.goto("/gallery/")
     like = visitor.locator(f"[data-creation='{made.pk}'] [data-action=like]")
     like.click()
-    visitor.wait_for_function("document.querySelector('[data-action=like]').getAttribute('aria-pressed') === 'true'")
+    wait_in_page(visitor, "document.querySelector('[data-action=like]').getAttribute('aria-pressed') === 'true'")
     assert like.locator(".like-count").inner_text() == "1"
     visitor.reload()
     assert visitor.locator(f"[data-creation='{made.pk}'] .like-count").inner_text() == "1"
@@ -87,7 +87,7 @@ def test_sign_up_publish_like_unpublish(browser_context_factory, live_server):
 
     # The author unpublishes; the post is gone from the board for the other browser.
     author.get_by_role("button", name="Unpublish").click()
-    author.wait_for_function("!document.getElementById('published-badge')")
+    wait_in_page(author, "!document.getElementById('published-badge')")
     assert Creation.objects.get(pk=made.pk).published_at is None
     visitor.goto("/gallery/")
     assert visitor.locator(f"[data-creation='{made.pk}']").count() == 0

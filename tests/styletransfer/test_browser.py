@@ -4,7 +4,7 @@ import io
 import pytest
 from PIL import Image
 
-from tests.conftest import image_bytes, screenshot
+from tests.conftest import image_bytes, screenshot, wait_in_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -20,17 +20,16 @@ def follow_job_to_the_result(page, name):
     """On the job page: the bar moves, the preview updates, then the result and its actions appear."""
     page.wait_for_url("**/style/jobs/*/")
     bar = page.locator(".progress-bar")
-    page.wait_for_function("() => parseFloat(document.querySelector('.progress-bar').style.width) > 0",
-                           timeout=90000)
+    wait_in_page(page, "() => parseFloat(document.querySelector('.progress-bar').style.width) > 0", timeout=90)
     first_width = float(bar.evaluate("el => parseFloat(el.style.width)"))
     preview = page.locator(".st-preview")
     preview.wait_for(state="visible", timeout=90000)
     first_src = preview.get_attribute("src")
     screenshot(page, f"{name}-running")
-    page.wait_for_function(
-        "src => { const img = document.querySelector('.st-preview');"
+    wait_in_page(
+        page, "src => { const img = document.querySelector('.st-preview');"
         " return document.querySelector('#st-job').dataset.status === 'succeeded' || img.getAttribute('src') !== src; }",
-        arg=first_src, timeout=90000)
+        arg=first_src, timeout=90)
     later_width = float(bar.evaluate("el => parseFloat(el.style.width)"))
     page.locator(".st-result").wait_for(state="visible", timeout=120000)
     assert later_width >= first_width
