@@ -2,14 +2,17 @@
 from pathlib import Path
 
 import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
 from django.test import Client
 
 from mailer.models import Delivery
 from mailer.providers import OutgoingMail, PermanentMailError
 from mailer.providers.smtp import SmtpProvider
 from mailer.tasks import send_delivery
+from tests.conftest import free_port
 
-from .conftest import attachments, body_text, make_creation, new_session_key, stored_bytes
+from .conftest import RecordingHandler, attachments, body_text, make_creation, new_session_key, stored_bytes
 
 # Transactional: the worker code (run_job) runs outside a test transaction, as in a real worker.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -248,3 +251,42 @@ def test_delivery_log_in_the_admin(owner_client, mail_settings, smtp_server, adm
     html = page.content.decode()
     assert "nobody@example.com" in html and "user unknown" in html
     assert admin_client.get(f"/admin/mailer/delivery/{delivery_id}/change/").status_code == 200
+
+
+def test_smtp_login_refused_fails_at_once_and_says_to_tell_the_administrator(owner_client, mail_settings):
+    """A wrong EMAIL_HOST_USER/EMAIL_HOST_PASSWORD is permanent: no retries, a plain message, nothing sent."""
+    tried = []
+
+    def authenticator(server, session, envelope, mechanism, auth_data):
+        tried.append((mechanism, auth_data.login))
+        return AuthResult(success=False, handled=False)
+
+    handler = RecordingHandler()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port(), authenticator=authenticator,
+                            auth_required=True, auth_require_tls=False)
+    controller.start()
+    try:
+        mail_settings.EMAIL_PORT = controller.port
+        mail_settings.EMAIL_HOST_USER, mail_settings.EMAIL_HOST_PASSWORD = "imogen", "wrong-password"
+        mail_settings.IMOGEN_MAIL_MAX_ATTEMPTS = 5
+        delivery_id = email_it(owner_client, owner_client.creation, "friend@example.com").json()["id"]
+        send_delivery(delivery_id)
+    finally:
+        controller.stop()
+    result = status_of(owner_client, delivery_id)
+    assert tried and tried[0][1] == b"imogen", "the server was asked to log in with the configured user"
+    assert result["status"] == "failed" and result["attempts"] == 1
+    assert "refused our login" in result["error"] and "administrator" in result["error"]
+    assert handler.messages == []
+
+
+def test_tls_asked_of_a_server_without_starttls_fails_at_once_with_a_settings_message(owner_client, mail_settings,
+                                                                                      smtp_server):
+    mail_settings.EMAIL_USE_TLS = True  # the test server offers no STARTTLS
+    mail_settings.IMOGEN_MAIL_MAX_ATTEMPTS = 5
+    delivery_id = email_it(owner_client, owner_client.creation, "friend@example.com").json()["id"]
+    send_delivery(delivery_id)
+    result = status_of(owner_client, delivery_id)
+    assert result["status"] == "failed" and result["attempts"] == 1
+    assert "mail settings do not match the mail server" in result["error"]
+    assert smtp_server.messages == []
