@@ -15,7 +15,17 @@ from .models import WorkerBeat
 
 @ensure_csrf_cookie
 def home(request):
-    return render(request, "core/home.html")
+    """The three tools, then what the visitor made lately, what people shared, and styles to try."""
+    from gallery.models import Creation
+    from styletransfer import samples
+
+    from .ownership import owned_q
+
+    return render(request, "core/home.html", {
+        "recent": list(Creation.objects.filter(owned_q(request))[:4]),
+        "shared": list(Creation.objects.published().order_by("-published_at")[:8]),
+        "styles": samples.by_kind("style")[:8],
+    })
 
 
 @never_cache
