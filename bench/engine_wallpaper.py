@@ -1,0 +1,48 @@
+"""Benchmark 3: a 1920×1080 wallpaper with the `standard` preset on this CPU: wall time and peak RSS.
+
+Runs the CLI in a child process and reads its peak resident memory from getrusage. Targets: <= 10 minutes,
+<= 8 GB. Also prints the engine's memory estimate for the same request.
+"""
+
+import argparse
+import resource
+import subprocess
+import sys
+import time
+
+from engine_common import RESULTS, ROOT, command_line, load_average
+
+from styletransfer.engine import TransferOptions, estimate_memory_bytes, plan_scales
+from styletransfer.engine.samples import landscape, swirls
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--width", type=int, default=1920)
+    parser.add_argument("--height", type=int, default=1080)
+    parser.add_argument("--preset", default="standard")
+    parser.add_argument("--threads", type=int, default=2)
+    args = parser.parse_args()
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    content, style, output = RESULTS / "content.png", RESULTS / "style.png", RESULTS / "wallpaper.png"
+    landscape(1600, 1000).save(content)
+    swirls(800, 800).save(style)
+    opts = TransferOptions(width=args.width, height=args.height, preset=args.preset)
+    print(f"command: {command_line()}")
+    print(f"plan (w, h, iterations): {plan_scales(args.width, args.height, args.preset)}")
+    print(f"load average before: {load_average()} (other engineers' test runs share these cores)")
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "styletransfer.engine", "--content", str(content), "--style", str(style),
+                    "--output", str(output), "--width", str(args.width), "--height", str(args.height),
+                    "--preset", args.preset, "--device", "cpu", "--threads", str(args.threads)],
+                   cwd=ROOT, check=True)
+    seconds = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024  # KiB on Linux
+    estimate = estimate_memory_bytes(opts)
+    print(f"wall time: {seconds / 60:.1f} min (target <= 10 min)")
+    print(f"peak RSS: {peak / 2**30:.2f} GiB (target <= 8 GB); engine estimate {estimate / 2**30:.2f} GiB")
+    print(f"load average after: {load_average()}; output {output}")
+
+
+if __name__ == "__main__":
+    main()
