@@ -1,7 +1,7 @@
 import mimetypes
 
 from django.conf import settings
-from django.core.files.storage import default_storage
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import render
 from django.utils._os import safe_join
@@ -65,7 +65,7 @@ def media(request, path):
     if ".." in path.split("/") or path.startswith("/"):
         raise Http404
     try:
-        if hasattr(default_storage, "path"):
+        if isinstance(default_storage, FileSystemStorage):
             full = safe_join(str(settings.MEDIA_ROOT), path)
             handle = open(full, "rb")
         else:

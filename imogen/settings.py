@@ -148,7 +148,7 @@ STORAGES = {
 if env("AWS_STORAGE_BUCKET_NAME"):
     # Shared media for several web/worker hosts: any S3-compatible store (AWS, MinIO, R2...).
     STORAGES["default"] = {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        "BACKEND": "core.storage.SiteServedS3Storage",  # objects are served through /media/ (same origin)
         "OPTIONS": {
             "bucket_name": env("AWS_STORAGE_BUCKET_NAME"),
             "endpoint_url": env("AWS_S3_ENDPOINT_URL") or None,
