@@ -91,7 +91,7 @@ def plot(curves: dict[str, list[dict]], path, key: str, label: str) -> None:
     for i, (name, points) in enumerate(curves.items()):
         color = colors.get(name, (30, 90, 200))
         draw.line([xy(p) for p in points], fill=color, width=3)
-        draw.text((width - margin - 200, margin + 10 + 18 * i), f"— {name}", fill=color)
+        draw.text((width - margin - 200, margin + 10 + 18 * i), f"-- {name}", fill=color)
     image.save(path)
 
 
