@@ -103,13 +103,30 @@ class Stack:
         self.spawn("worker", nice + celery + ["worker", "-Q", "default", "-c", str(self.args.worker_concurrency),
                                        "-n", "load@%h", "-l", "WARNING", "--without-gossip", "--without-mingle"])
         self.spawn("beat", celery + ["beat", "-l", "WARNING", "-s", str(self.dir / "beat-schedule")])
+        # gunicorn logs each request's time in the server (%(D)s, microseconds): the service's own latency,
+        # without the queueing of 50 client threads that share this machine's cores and Python's GIL.
         self.spawn("web", [sys.executable, "-m", "gunicorn", "imogen.wsgi:application", "--bind",
-                           f"127.0.0.1:{self.port}", *gunicorn_options(self.args)])
+                           f"127.0.0.1:{self.port}", *gunicorn_options(self.args),
+                           "--access-logfile", str(self.dir / "access.log"),
+                           "--access-logformat", "%(m)s %(U)s %(s)s %(D)s"])
         wait_until(lambda: requests.get(self.url + "/api/csrf/", timeout=2).ok, 90, "gunicorn")
         wait_until(lambda: requests.get(self.url + "/healthz", timeout=5).json()["workers"]["live"] > 0, 90,
                    "the Celery worker")
 
+    def server_latency(self):
+        """Seconds per request as gunicorn measured them: {"poll": [...], "submit": [...]}."""
+        times = {"poll": [], "submit": []}
+        log = self.dir / "access.log"
+        for line in log.read_text().splitlines() if log.exists() else []:
+            method, path, _status, micros = line.split()
+            if path.startswith("/api/text2image/jobs/"):
+                kind = "submit" if method == "POST" else "poll" if path.count("/") == 5 else None
+                if kind:
+                    times[kind].append(int(micros) / 1e6)  # seconds, like the client-side figures
+        return times
+
     def stop(self):
+        self.server_times = self.server_latency()
         for _name, proc in reversed(self.procs):
             if proc.poll() is None:
                 os.killpg(proc.pid, signal.SIGTERM)
@@ -264,8 +281,8 @@ def main():
     parser.add_argument("--poll", type=float, default=0.5, help="seconds between a client's requests")
     parser.add_argument("--jobs-per-client", type=int, default=2)
     parser.add_argument("--drain-timeout", type=float, default=300)
-    parser.add_argument("--web-workers", type=int, default=3, help="gunicorn worker processes (default 3)")
-    parser.add_argument("--web-threads", type=int, default=4, help="gunicorn threads per worker (default 4)")
+    parser.add_argument("--web-workers", type=int, default=2, help="gunicorn worker processes (default 2)")
+    parser.add_argument("--web-threads", type=int, default=2, help="gunicorn threads per worker (default 2)")
     parser.add_argument("--worker-concurrency", type=int, default=1, help="Celery worker processes (default 1)")
     parser.add_argument("--worker-nice", type=int, default=0,
                         help="run the Celery worker at this nice level (10: the web keeps priority on a shared box, "
@@ -318,6 +335,8 @@ def main():
         "requests": len(polls) + len(submits), "requests_per_s": round((len(polls) + len(submits)) / elapsed, 1),
         "submit_ms": {"n": len(submits), "p50": percentile(submits, 50), "p99": percentile(submits, 99)},
         "poll_ms": {"n": len(polls), "p50": percentile(polls, 50), "p99": percentile(polls, 99)},
+        **({"server_ms": {kind: {"n": len(values), "p50": percentile(values, 50), "p99": percentile(values, 99)}
+                          for kind, values in stack.server_times.items()}} if stack else {}),
         "errors": len(recorder.errors), "error_kinds": dict(Counter(kind for kind, _detail in recorder.errors)),
         "jobs_accepted": accepted, "jobs_final": final, "job_statuses": dict(statuses),
         "drain_s": round(drained_in, 1), "cpu_cores": os.cpu_count(),
@@ -331,7 +350,8 @@ def main():
     for kind, detail in recorder.errors[:10]:
         print(f"[load] error: {kind}: {detail}")
     print(f"[load] {'PASS' if met else 'MISS'}: errors {len(recorder.errors)} (target 0); accepted jobs final "
-          f"{final}/{accepted}; p99 status poll {figures['poll_ms']['p99']} ms (target < {POLL_TARGET_MS} ms)")
+          f"{final}/{accepted}; p99 status poll {figures['poll_ms']['p99']} ms (target < {POLL_TARGET_MS} ms)"
+          + (f"; in the server: p99 poll {figures['server_ms']['poll']['p99']} ms" if stack else ""))
     print(f"[load] reproduce: {figures['command']}")
     out = Path(args.json) if args.json else RESULTS / f"load-{database}-{time.strftime('%Y%m%d-%H%M%S')}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
