@@ -2,7 +2,6 @@
 
 import subprocess
 import sys
-import time
 
 import numpy as np
 import pytest
@@ -75,9 +74,9 @@ def test_weight_cache_builds_loads_fast_and_has_vgg19_shapes(tmp_path, monkeypat
     vgg.load_state_dict()
     cached = list(tmp_path.glob("vgg19_*.pt"))
     assert len(cached) == 1
-    started = time.perf_counter()
+    # Later loads read the cache and never dequantise again (its speed is bench/engine_cold_start.py's job).
+    monkeypatch.setattr(vgg, "dequantize", lambda *a: pytest.fail("the cache was rebuilt instead of read"))
     state = vgg.load_state_dict()
-    assert time.perf_counter() - started < 1.0
     assert state["conv1_1.weight"].shape == (64, 3, 3, 3)
     assert state["conv5_4.weight"].shape == (512, 512, 3, 3)
     for name, shape in vgg.CONV_SHAPES.items():
