@@ -69,14 +69,15 @@ def run(content, style):
     return image, reports
 
 
-def test_weight_cache_builds_loads_fast_and_has_vgg19_shapes(tmp_path, monkeypatch):
+def test_weight_cache_is_built_once_then_read_and_has_vgg19_shapes(tmp_path, monkeypatch):
     monkeypatch.setenv("IMOGEN_CACHE_DIR", str(tmp_path))
     vgg.load_state_dict()
     cached = list(tmp_path.glob("vgg19_*.pt"))
     assert len(cached) == 1
     # Later loads read the cache and never dequantise again (its speed is bench/engine_cold_start.py's job).
-    monkeypatch.setattr(vgg, "dequantize", lambda *a: pytest.fail("the cache was rebuilt instead of read"))
-    state = vgg.load_state_dict()
+    with monkeypatch.context() as patch:
+        patch.setattr(vgg, "dequantize", lambda *a: pytest.fail("the cache was rebuilt instead of read"))
+        state = vgg.load_state_dict()
     assert state["conv1_1.weight"].shape == (64, 3, 3, 3)
     assert state["conv5_4.weight"].shape == (512, 512, 3, 3)
     for name, shape in vgg.CONV_SHAPES.items():
