@@ -266,9 +266,16 @@ def wait_in_page(page, expression, arg=None, timeout=20, message=None):
     Playwright's wait_for_function evaluates a string predicate with eval() inside the page, which our content
     security policy forbids (and the CSP watcher reports as a script error); page.evaluate goes through the
     DevTools protocol instead."""
+    from playwright.sync_api import Error as PlaywrightError
+
     deadline = time.time() + timeout
     while time.time() < deadline:
-        value = page.evaluate(expression, arg)
+        try:
+            value = page.evaluate(expression, arg)
+        except PlaywrightError as exc:  # the page is navigating (e.g. it reloads after an action): ask again
+            if "context was destroyed" not in str(exc) and "navigat" not in str(exc):
+                raise
+            value = None
         if value:
             return value
         page.wait_for_timeout(100)
