@@ -6,6 +6,7 @@ that share the test database, and browser tests drive Debian's Chromium through 
 import io
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -163,9 +164,58 @@ def broker(redis_url):
     return redis_url
 
 
-# --- Celery workers ---------------------------------------------------------------------------------
-class Worker:
+# --- Child processes: Celery workers (and, in tests/reliability, gunicorn) -------------------------------
+class ChildProcess:
+    """A process of the app started by a test, in its own process group, logging to test-artifacts/."""
+
+    kind = "process"
+    command: list
+    env: dict
+    log_path: Path
+    proc = None
+
+    def ready(self):
+        raise NotImplementedError
+
+    def start(self, timeout=60):
+        self.log = open(self.log_path, "ab")
+        self.proc = subprocess.Popen(self.command, cwd=ROOT, env=self.env, stdout=self.log,
+                                     stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"{self.kind} exited early:\n{self.output()[-3000:]}")
+            if self.ready():
+                return self
+            time.sleep(0.1)
+        raise RuntimeError(f"{self.kind} not ready in {timeout}s:\n{self.output()[-3000:]}")
+
+    def stop(self, sig=signal.SIGTERM, timeout=30):
+        """SIGTERM: a graceful stop (workers and gunicorn finish what they are doing), SIGKILL after `timeout`."""
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, sig)
+            try:
+                self.proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+        self.proc = None
+
+    def kill(self):
+        """SIGKILL the process and its children: the 'dead worker' fault."""
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
+        self.proc = None
+
+    def output(self):
+        return self.log_path.read_text(errors="replace")
+
+
+class Worker(ChildProcess):
     """A real `celery worker` process on the test database."""
+
+    kind = "worker"
 
     def __init__(self, broker_url, db_name, queues="default,style", extra_env=None, name=None):
         self.name = name or f"test-{uuid.uuid4().hex[:6]}"
@@ -184,40 +234,12 @@ class Worker:
                         "-n", f"{self.name}@%h", "-l", "INFO", "--without-gossip", "--without-mingle",
                         "--without-heartbeat"]
         self.env = env
-        self.proc = None
 
-    def start(self, timeout=60):
-        self.log = open(self.log_path, "ab")
-        self.proc = subprocess.Popen(self.command, cwd=ROOT, env=self.env, stdout=self.log,
-                                     stderr=subprocess.STDOUT, start_new_session=True)
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"worker exited early:\n{self.log_path.read_text()[-3000:]}")
-            if b" ready." in self.log_path.read_bytes():
-                return self
-            time.sleep(0.1)
-        raise RuntimeError(f"worker not ready in {timeout}s:\n{self.log_path.read_text()[-3000:]}")
+    def ready(self):
+        return b" ready." in self.log_path.read_bytes()
 
-    def stop(self):
-        if self.proc and self.proc.poll() is None:
-            os.killpg(self.proc.pid, 15)
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, 9)
-                self.proc.wait()
-        self.proc = None
-
-    def kill(self):
-        """SIGKILL the worker (and its children): the 'dead worker' fault."""
-        if self.proc and self.proc.poll() is None:
-            os.killpg(self.proc.pid, 9)
-            self.proc.wait()
-        self.proc = None
-
-    def output(self):
-        return self.log_path.read_text(errors="replace")
+    def stop(self, sig=signal.SIGTERM, timeout=20):
+        super().stop(sig, timeout)
 
 
 def test_db_name():

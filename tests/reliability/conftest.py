@@ -1,14 +1,11 @@
 """Helpers for the fault tests: workers that also run beat (the sweep), style jobs at a tiny size, gunicorn."""
 import os
-import signal
-import subprocess
 import sys
-import time
 
 import pytest
 import requests
 
-from tests.conftest import ARTIFACTS, ROOT, HttpClient, Worker, free_port, port_open, test_db_name, wait_for
+from tests.conftest import ARTIFACTS, ChildProcess, HttpClient, Worker, free_port, port_open, test_db_name, wait_for
 
 FINAL = ("succeeded", "failed", "canceled")
 
@@ -42,8 +39,10 @@ def wait_final(client, url, timeout=120):
     return wait_for(done, timeout=timeout, interval=0.5, message=f"{url} to finish")
 
 
-class Gunicorn:
+class Gunicorn(ChildProcess):
     """The web app as production runs it: gunicorn (sync workers) on the test database."""
+
+    kind = "gunicorn"
 
     def __init__(self, broker_url, port=None, workers=2, extra_env=None):
         self.port = port or free_port()
@@ -56,35 +55,14 @@ class Gunicorn:
         self.env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         self.command = [sys.executable, "-m", "gunicorn", "imogen.wsgi:application", "-b", f"127.0.0.1:{self.port}",
                         "-w", str(workers), "--graceful-timeout", "20", "--access-logfile", "-"]
-        self.proc = None
 
-    def start(self, timeout=60):
-        self.log = open(self.log_path, "ab")
-        self.proc = subprocess.Popen(self.command, cwd=ROOT, env=self.env, stdout=self.log,
-                                     stderr=subprocess.STDOUT, start_new_session=True)
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"gunicorn exited early:\n{self.log_path.read_text()[-3000:]}")
-            if port_open(self.port):
-                try:
-                    if requests.get(self.url + "/api/csrf/", timeout=5).ok:
-                        return self
-                except requests.RequestException:
-                    pass
-            time.sleep(0.2)
-        raise RuntimeError(f"gunicorn not ready in {timeout}s:\n{self.log_path.read_text()[-3000:]}")
-
-    def stop(self, sig=signal.SIGTERM):
-        """SIGTERM: gunicorn's graceful stop (finishes the requests it is serving, then exits)."""
-        if self.proc and self.proc.poll() is None:
-            os.killpg(self.proc.pid, sig)
-            try:
-                self.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait()
-        self.proc = None
+    def ready(self):
+        if not port_open(self.port):
+            return False
+        try:
+            return requests.get(self.url + "/api/csrf/", timeout=5).ok
+        except requests.RequestException:
+            return False
 
     def client(self):
         return HttpClient(self.url)
