@@ -179,6 +179,12 @@ class Client:
         return self.request("GET", f"{JOBS}{job_id}/")
 
 
+def job_body(client_index, job_number):
+    """A small text-to-image job: the offline engine, one 1920×1080 picture, a distinct prompt and seed."""
+    return {"prompt": f"sunset over the sea, client {client_index} job {job_number}", "negative_prompt": "",
+            "width": 1920, "height": 1080, "samples": 1, "seed": client_index * 1000 + job_number}
+
+
 class AsyncClient:
     """The same browser session over one keep-alive HTTP/1.1 connection, on asyncio: 50 of these cost the load
     machine far less CPU (and no GIL hand-offs between 50 threads) than 50 threads of `requests`, so the latency
@@ -268,8 +274,7 @@ async def async_client_loop(index, args, base, behind_proxy, recorder, stop_at):
     job_id, status, submitted = None, None, 0
     while loop.time() < stop_at:
         if (job_id is None or status in FINAL) and submitted < args.jobs_per_client:
-            body = {"prompt": f"sunset over the sea, client {index} job {submitted}", "negative_prompt": "",
-                    "width": 1920, "height": 1080, "samples": 1, "seed": index * 1000 + submitted}
+            body = job_body(index, submitted)
             submitted += 1
             job = await timed("submit", "POST", JOBS, body)
             if job is not None:
@@ -333,8 +338,7 @@ def client_loop(index, args, base, behind_proxy, recorder, stop_at):
     job_id, status, submitted = None, None, 0
     while time.monotonic() < stop_at:
         if (job_id is None or status in FINAL) and submitted < args.jobs_per_client:
-            body = {"prompt": f"sunset over the sea, client {index} job {submitted}", "negative_prompt": "",
-                    "width": 1920, "height": 1080, "samples": 1, "seed": index * 1000 + submitted}
+            body = job_body(index, submitted)
             submitted += 1
             response = recorder.timed("submit", client.submit, body)
             if response is not None:
