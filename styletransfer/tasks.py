@@ -163,7 +163,8 @@ def paint(job):
         }
         info = PngInfo()
         info.add_text("Software", "Imogen style transfer")
-        info.add_text("imogen:options", str(metadata))
+        # The file leaves the owner (download, mail, board): no job id in it.
+        info.add_text("imogen:options", str({k: v for k, v in metadata.items() if k != "job_id"}))
         creation = Creation.objects.create_from_image(
             image, kind=CreationKind.STYLE, owner=job.owner, session_key=job.session_key,
             title=title, metadata=metadata, pnginfo=info,
