@@ -163,8 +163,7 @@ def paint(job):
         }
         info = PngInfo()
         info.add_text("Software", "Imogen style transfer")
-        # The file leaves the owner (download, mail, board): no job id in it.
-        info.add_text("imogen:options", str({k: v for k, v in metadata.items() if k != "job_id"}))
+        info.add_text("imogen:options", str(metadata))
         creation = Creation.objects.create_from_image(
             image, kind=CreationKind.STYLE, owner=job.owner, session_key=job.session_key,
             title=title, metadata=metadata, pnginfo=info,

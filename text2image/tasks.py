@@ -28,8 +28,6 @@ def png_metadata(metadata):
     info = PngInfo()
     info.add_text("Software", "Imogen Text2Imagen")
     for key, value in metadata.items():
-        if key == "job_id":  # the file leaves the owner (download, mail, board): no job id in it
-            continue
         info.add_itxt(f"imogen:{key}", "" if value is None else str(value))
     # The key most tools (and AUTOMATIC1111) read a prompt from.
     info.add_itxt("parameters", f"{metadata['prompt']}\nNegative prompt: {metadata['negative_prompt']}\n"
