@@ -2,11 +2,12 @@ import time
 
 from celery import shared_task
 
-from .jobs import JobCanceled, run_job, sweep
+from .jobs import JobCanceled, job_task, sweep
 from .models import EchoJob
 
 
-def _echo(job):
+@job_task(EchoJob)
+def run_echo_job(job):
     steps = 10
     for step in range(steps):
         if job.delay_seconds:
@@ -14,11 +15,6 @@ def _echo(job):
         if not job.update_progress((step + 1) / steps, stage=f"echo {step + 1}/{steps}"):
             raise JobCanceled()
     return {"reply": job.message[::-1]}
-
-
-@shared_task(name="core.tasks.run_echo_job", acks_late=True, reject_on_worker_lost=True)
-def run_echo_job(job_id):
-    run_job(EchoJob, job_id, _echo)
 
 
 @shared_task(name="core.tasks.sweep_jobs", ignore_result=True)

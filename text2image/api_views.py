@@ -1,24 +1,19 @@
+"""Text-to-image API: start a job; following and canceling it are the job kit's (core.api_views, api_urls.py)."""
 from django.db import transaction
 from django.utils.translation import get_language
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
-from rest_framework.views import APIView
 
-from core.ownership import get_job_for, owner_fields
+from core.api_views import JobCreateView
+from core.ownership import owner_fields
 
 from .models import TextToImageJob
 from .serializers import TextToImageJobCreateSerializer, TextToImageJobSerializer
 
 
-class JobListView(APIView):
+class JobListView(JobCreateView):
     """Start a text-to-image job (202); the pictures are made in the background."""
-
-    throttle_scope = "jobs"
-
-    def get_throttles(self):
-        return [ScopedRateThrottle()] if self.request.method == "POST" else []
 
     @extend_schema(request=TextToImageJobCreateSerializer, responses={202: TextToImageJobSerializer})
     def post(self, request):
@@ -33,22 +28,3 @@ class JobListView(APIView):
             )
             job.enqueue()
         return Response(TextToImageJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
-
-
-class JobDetailView(APIView):
-    """A job's state and, once done, its pictures. Only its owner (account or browser session) sees it."""
-
-    @extend_schema(responses={200: TextToImageJobSerializer})
-    def get(self, request, pk):
-        job = get_job_for(request, TextToImageJob, pk)
-        return Response(TextToImageJobSerializer(job).data)
-
-
-class JobCancelView(APIView):
-    """Stop a job: at once if it has not started, else as soon as the worker notices."""
-
-    @extend_schema(request=None, responses={200: TextToImageJobSerializer})
-    def post(self, request, pk):
-        job = get_job_for(request, TextToImageJob, pk, write=True)
-        job.request_cancel()
-        return Response(TextToImageJobSerializer(job).data)

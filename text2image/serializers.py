@@ -1,9 +1,12 @@
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
+from core.serializers import BaseJobSerializer
+
 from .models import TextToImageJob
-from .providers import active_provider
+from .providers import PROVIDERS, active_provider
 from .tasks import MAX_SEED
 from .translation import get_translator, guess_language, needs_english_message
 
@@ -63,21 +66,20 @@ class TextToImageResultSerializer(serializers.Serializer):
     seed = serializers.IntegerField(allow_null=True)
 
 
-class TextToImageJobSerializer(serializers.ModelSerializer):
+class TextToImageJobSerializer(BaseJobSerializer):
     images = serializers.SerializerMethodField()
     provider_label = serializers.SerializerMethodField()
-    url = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField(help_text="The job's page (the same as page_url).")
 
-    class Meta:
+    class Meta(BaseJobSerializer.Meta):
         model = TextToImageJob
-        fields = ["id", "status", "progress", "stage", "error", "provider", "provider_label", "prompt",
-                  "negative_prompt", "translated_prompt", "translated_negative_prompt", "source_language", "notice",
-                  "width", "height", "samples", "seed", "images", "created_at", "started_at", "finished_at", "url"]
+        fields = [*BaseJobSerializer.Meta.fields, "provider", "provider_label", "prompt", "negative_prompt",
+                  "translated_prompt", "translated_negative_prompt", "source_language", "notice", "width", "height",
+                  "samples", "seed", "images", "url"]
+        read_only_fields = fields
 
     @staticmethod
     def _image(creation, seed):
-        from django.urls import reverse
-
         return {"creation_id": creation.pk, "image_url": creation.image_url,
                 "download_url": reverse("text2image:download", args=[creation.pk]), "thumbnail_url": creation.thumbnail_url,
                 "file_name": creation.file_name, "width": creation.width, "height": creation.height, "seed": seed}
@@ -86,12 +88,8 @@ class TextToImageJobSerializer(serializers.ModelSerializer):
         return TextToImageResultSerializer([self._image(c, seed) for c, seed in job.creations()], many=True).data
 
     def get_provider_label(self, job) -> str:
-        from .providers import PROVIDERS
-
         cls = PROVIDERS.get(job.provider)
         return str(cls.label) if cls else job.provider
 
     def get_url(self, job) -> str:
-        from django.urls import reverse
-
-        return reverse("text2image:job", args=[job.pk])
+        return self.get_page_url(job)
