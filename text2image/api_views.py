@@ -1,4 +1,5 @@
 from django.db import transaction
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
 from drf_spectacular.utils import extend_schema
@@ -30,6 +31,7 @@ class JobListView(APIView):
             job = TextToImageJob.objects.create(
                 prompt=data["prompt"], negative_prompt=data.get("negative_prompt", "").strip(),
                 width=data["width"], height=data["height"], samples=data["samples"], seed=data.get("seed"),
+                steps=data.get("steps"),
                 provider=serializer.provider.name, language=(get_language() or "")[:8], **owner_fields(request),
             )
             job.enqueue()
@@ -41,8 +43,21 @@ class JobDetailView(APIView):
 
     @extend_schema(responses={200: TextToImageJobSerializer})
     def get(self, request, pk):
-        job = get_object_or_404(TextToImageJob.objects.filter(owned_q(request)), pk=pk)
+        job = get_object_or_404(TextToImageJob.objects.filter(owned_q(request)).defer("preview"), pk=pk)
         return Response(TextToImageJobSerializer(job).data)
+
+
+class JobPreviewView(APIView):
+    """The latest preview frame of a running job (JPEG or PNG, as the provider sent it); 404 when there is none."""
+
+    @extend_schema(responses={(200, "image/jpeg"): bytes})
+    def get(self, request, pk):
+        job = get_object_or_404(TextToImageJob.objects.filter(owned_q(request)).only("pk", "preview"), pk=pk)
+        data = bytes(job.preview or b"")
+        if not data:
+            raise Http404
+        kind = "image/png" if data.startswith(b"\x89PNG") else "image/jpeg"
+        return HttpResponse(data, content_type=kind, headers={"Cache-Control": "private, max-age=60"})
 
 
 class JobCancelView(APIView):
