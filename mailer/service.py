@@ -4,7 +4,6 @@ Every feature emails a creation the same way: `POST /api/creations/{id}/email/` 
 calls `check_recipient` and `check_limits` here, records a `Delivery` and enqueues `mailer.tasks.send_delivery`;
 the task builds the mail with `build_mail` and hands it to the configured provider (mailer.providers).
 """
-import ipaddress
 import mimetypes
 import re
 from dataclasses import dataclass
@@ -16,6 +15,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+
+from core.throttling import client_ip as core_client_ip
 
 from .models import Delivery
 from .providers import Attachment, OutgoingMail
@@ -56,18 +57,9 @@ def parse_rate(rate):
 
 
 def client_ip(request):
-    """The visitor's IP address. Behind a reverse proxy, set IMOGEN_MAIL_CLIENT_IP_HEADER (e.g. X-Forwarded-For):
-    the address the proxy appended (the rightmost) is used, since visitors can forge the others."""
-    header = getattr(settings, "IMOGEN_MAIL_CLIENT_IP_HEADER", "")
-    if header:
-        value = request.META.get("HTTP_" + header.upper().replace("-", "_"), "")
-        candidates = [item.strip() for item in value.split(",") if item.strip()]
-        if candidates:
-            try:
-                return str(ipaddress.ip_address(candidates[-1]))
-            except ValueError:
-                pass
-    return request.META.get("REMOTE_ADDR") or None
+    """The visitor's IP address (None if unknown): core.throttling.client_ip, which every limit shares (it trusts
+    X-Forwarded-For only from IMOGEN_TRUSTED_PROXIES proxies)."""
+    return core_client_ip(request) or None
 
 
 def client_q(request):

@@ -1,0 +1,46 @@
+"""Fixtures for the abuse tests (issue 15): low rates from an empty counter history, and a spoofing client."""
+import itertools
+
+import pytest
+from rest_framework.settings import api_settings
+from rest_framework.throttling import SimpleRateThrottle
+
+from tests.conftest import HttpClient
+
+_fake = itertools.count(1)
+
+
+def spoofed():
+    """A different forged X-Forwarded-For for every request, as the attack in issue 15 sent them."""
+    n = next(_fake)
+    return {"X-Forwarded-For": f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}"}
+
+
+@pytest.fixture
+def rates(monkeypatch):
+    """Set low rates for this test (every test comes from 127.0.0.1, so the counters start empty)."""
+    from django.conf import settings
+    from django.core.cache import caches
+
+    for alias in settings.CACHES:
+        caches[alias].clear()
+
+    def set_rate(scope, rate):
+        monkeypatch.setitem(SimpleRateThrottle.THROTTLE_RATES, scope, rate)
+        monkeypatch.setitem(api_settings.DEFAULT_THROTTLE_RATES, scope, rate)
+    return set_rate
+
+
+@pytest.fixture
+def fresh_http(live_server):
+    """A new browser (new session and CSRF cookie) for each call, like a bot that drops its cookies."""
+    clients = []
+
+    def make():
+        client = HttpClient(live_server.url)
+        clients.append(client)
+        return client
+
+    yield make
+    for client in clients:
+        client.close()
