@@ -9,6 +9,7 @@ from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET
 
 from core.ownership import is_owner, owned_q
+from gallery.sharing import download_response
 
 from . import samples
 from .models import StyleTransferJob
@@ -114,9 +115,4 @@ def download(request, pk):
     item = get_object_or_404(StyleTransferJob.objects.select_related("result"), pk=pk)
     if not item.result:
         raise Http404
-    try:
-        handle = item.result.image.open("rb")
-    except (OSError, ValueError):
-        raise Http404 from None
-    return FileResponse(handle, as_attachment=True, filename=item.result.file_name,
-                        content_type="image/png" if item.result.extension == "png" else "image/jpeg")
+    return download_response(request, item.result)

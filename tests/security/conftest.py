@@ -1,11 +1,25 @@
-"""Fixtures for the abuse tests (issue 15): low rates from an empty counter history, and a spoofing client."""
+"""Fixtures for the abuse regression tests (issue 15): real accounts and creations, a live server per test, low
+rates from an empty counter history, and a client that forges X-Forwarded-For."""
 import itertools
 
 import pytest
+from django.core.cache import cache
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
 from tests.conftest import HttpClient
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    cache.clear()  # throttle counts of earlier tests
+
+
+def log_in(http, email, password):
+    response = http.post("/api/accounts/login/", json={"email": email, "password": password})
+    assert response.status_code == 200, response.text
+    return http
 
 _fake = itertools.count(1)
 
