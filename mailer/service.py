@@ -17,12 +17,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core.throttling import client_ip as core_client_ip
+from core.throttling import parse_rate
 
 from .models import Delivery
 from .providers import Attachment, OutgoingMail
 
-PERIODS = {"s": 1, "sec": 1, "second": 1, "m": 60, "min": 60, "minute": 60, "h": 3600, "hour": 3600,
-           "d": 86400, "day": 86400}
 # Only a bare address: no display name, no list, no whitespace or control characters (header injection).
 FORBIDDEN = re.compile(r"[\s\x00-\x1f\x7f,;<>\"'()\[\]\\]")
 
@@ -39,21 +38,6 @@ def check_recipient(value):
     except ValidationError:
         raise ValidationError(_("Enter one valid email address, like name@example.com.")) from None
     return address
-
-
-def parse_rate(rate):
-    """'5/hour' → (5, 3600). An empty rate or 0 means no limit (None)."""
-    if not rate:
-        return None
-    count, _sep, period = str(rate).partition("/")
-    count = int(count)
-    if count <= 0:
-        return None
-    period = period.strip().lower() or "hour"
-    number = re.match(r"^(\d*)\s*([a-z]+?)s?$", period)
-    if not number or number.group(2) not in PERIODS:
-        raise ValueError(f"bad mail rate {rate!r}: use N/second|minute|hour|day")
-    return count, int(number.group(1) or 1) * PERIODS[number.group(2)]
 
 
 def client_ip(request):

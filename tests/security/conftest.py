@@ -58,3 +58,16 @@ def fresh_http(live_server):
     yield make
     for client in clients:
         client.close()
+
+
+def session_of(client):
+    """The session key of a live-server client, creating a session (and its cookie) if it has none yet."""
+    from django.contrib.sessions.backends.db import SessionStore
+
+    key = client.cookies.get("sessionid")
+    if not key:
+        store = SessionStore()
+        store.create()
+        key = store.session_key
+        client.cookies.set("sessionid", key)
+    return key

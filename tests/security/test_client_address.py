@@ -5,7 +5,7 @@ socket's address is the client; behind N proxies the address the outermost one s
 import pytest
 from django.contrib.auth import get_user_model
 
-from tests.security.conftest import spoofed
+from tests.security.conftest import session_of, spoofed
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -76,22 +76,10 @@ def test_new_sessions_and_spoofed_addresses_do_not_escape_the_mail_limit(fresh_h
         client = fresh_http()
         client.get("/api/csrf/")
         creation = Creation.objects.create_from_image(Image.new("RGB", (16, 16), "red"), kind="edit",
-                                                      session_key=_session_of(client))
+                                                      session_key=session_of(client))
         answers.append(client.post(f"/api/creations/{creation.pk}/email/", json={"to": f"f{n}@example.com"},
                                    headers=spoofed()).status_code)
     assert answers == [202, 202, 429]
-
-
-def _session_of(client):
-    from django.contrib.sessions.backends.db import SessionStore
-
-    key = client.cookies.get("sessionid")
-    if not key:
-        store = SessionStore()
-        store.create()
-        key = store.session_key
-        client.cookies.set("sessionid", key)
-    return key
 
 
 def test_behind_one_proxy_the_address_it_appended_is_the_client(http, rates, settings):

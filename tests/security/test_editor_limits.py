@@ -5,22 +5,14 @@ from PIL import Image
 
 from gallery.models import Creation
 from tests.conftest import image_bytes
-from tests.security.conftest import spoofed
+from tests.security.conftest import session_of, spoofed
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def own_creation(http, size=(64, 48)):
     http.get("/api/csrf/")
-    session_key = http.cookies.get("sessionid")
-    if not session_key:
-        from django.contrib.sessions.backends.db import SessionStore
-
-        store = SessionStore()
-        store.create()
-        session_key = store.session_key
-        http.cookies.set("sessionid", session_key)
-    return Creation.objects.create_from_image(Image.new("RGB", size, "teal"), kind="edit", session_key=session_key)
+    return Creation.objects.create_from_image(Image.new("RGB", size, "teal"), kind="edit", session_key=session_of(http))
 
 
 def test_server_renders_are_rate_limited(http, rates):
