@@ -1,12 +1,10 @@
 """Fixtures for the abuse regression tests (issue 15): real accounts and creations, a live server per test."""
 import pytest
-from django.core.cache import cache
 
 
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-    cache.clear()  # throttle counts of earlier tests
 
 
 def log_in(http, email, password):
