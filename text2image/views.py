@@ -2,7 +2,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import ensure_csrf_cookie
 
-from core.ownership import owned_q
+from core.ownership import get_job_for, owned_q
 from gallery.models import Creation, CreationKind
 from gallery.sharing import download_response
 
@@ -46,7 +46,7 @@ def create(request):
 
 @ensure_csrf_cookie
 def job_page(request, pk):
-    job = get_object_or_404(TextToImageJob.objects.filter(owned_q(request)), pk=pk)
+    job = get_job_for(request, TextToImageJob, pk)
     texts = {
         "status": {"queued": _("Queued"), "running": _("Drawing"), "succeeded": _("Done"), "failed": _("Failed"),
                    "canceled": _("Canceled")},

@@ -13,7 +13,7 @@ from django.utils import timezone
 from PIL import Image
 
 from gallery.models import Creation, CreationKind
-from tests.gallery.factories import PASSWORD, make_user
+from tests.factories import PASSWORD, make_user
 from text2image.tasks import png_metadata
 
 from .conftest import log_in
