@@ -306,6 +306,12 @@ IMOGEN_T2I_A1111_CFG_SCALE = float(env("IMOGEN_T2I_A1111_CFG_SCALE", "7"))
 IMOGEN_T2I_TIMEOUT = float(env("IMOGEN_T2I_TIMEOUT", "120"))
 IMOGEN_T2I_RETRIES = env_int("IMOGEN_T2I_RETRIES", 3)
 IMOGEN_T2I_BACKOFF = float(env("IMOGEN_T2I_BACKOFF", "2"))
+# Image links in a provider's answer are fetched only from its own host or these (core.fetch: public addresses,
+# no redirects to other hosts, capped in bytes and seconds).
+IMOGEN_T2I_KARLO_IMAGE_HOSTS = env_list("IMOGEN_T2I_KARLO_IMAGE_HOSTS", "*.kakaocdn.net")
+IMOGEN_T2I_OPENAI_IMAGE_HOSTS = env_list("IMOGEN_T2I_OPENAI_IMAGE_HOSTS", "*.blob.core.windows.net")
+IMOGEN_T2I_FETCH_MAX_BYTES = env_int("IMOGEN_T2I_FETCH_MAX_BYTES", 40 * 1024 * 1024)
+IMOGEN_T2I_FETCH_TIMEOUT = float(env("IMOGEN_T2I_FETCH_TIMEOUT", "60"))
 # Prompt translation to English: google (Cloud Translation, credentials from GOOGLE_APPLICATION_CREDENTIALS) or none.
 IMOGEN_TRANSLATE_PROVIDER = env(
     "IMOGEN_TRANSLATE_PROVIDER", "google" if env("GOOGLE_APPLICATION_CREDENTIALS") else "none"

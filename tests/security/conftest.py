@@ -3,7 +3,6 @@ rates from an empty counter history, and a client that forges X-Forwarded-For.""
 import itertools
 
 import pytest
-from django.core.cache import cache
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
@@ -13,13 +12,13 @@ from tests.conftest import HttpClient
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-    cache.clear()  # throttle counts of earlier tests
 
 
 def log_in(http, email, password):
     response = http.post("/api/accounts/login/", json={"email": email, "password": password})
     assert response.status_code == 200, response.text
     return http
+
 
 _fake = itertools.count(1)
 
