@@ -1,14 +1,13 @@
 from django.db import transaction
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from core.ownership import owned_q, owner_fields
+from core.ownership import get_job_for, owner_fields
+from core.throttling import ScopedRateThrottle
 
 from .models import TextToImageJob
 from .serializers import TextToImageJobCreateSerializer, TextToImageJobSerializer
@@ -43,7 +42,7 @@ class JobDetailView(APIView):
 
     @extend_schema(responses={200: TextToImageJobSerializer})
     def get(self, request, pk):
-        job = get_object_or_404(TextToImageJob.objects.filter(owned_q(request)).defer("preview"), pk=pk)
+        job = get_job_for(request, TextToImageJob, pk, queryset=TextToImageJob.objects.defer("preview"))
         return Response(TextToImageJobSerializer(job).data)
 
 
@@ -52,7 +51,7 @@ class JobPreviewView(APIView):
 
     @extend_schema(responses={(200, "image/jpeg"): bytes})
     def get(self, request, pk):
-        job = get_object_or_404(TextToImageJob.objects.filter(owned_q(request)).only("pk", "preview"), pk=pk)
+        job = get_job_for(request, TextToImageJob, pk, queryset=TextToImageJob.objects.only("pk", "preview"))
         data = bytes(job.preview or b"")
         if not data:
             raise Http404
@@ -65,6 +64,6 @@ class JobCancelView(APIView):
 
     @extend_schema(request=None, responses={200: TextToImageJobSerializer})
     def post(self, request, pk):
-        job = get_object_or_404(TextToImageJob.objects.filter(owned_q(request)), pk=pk)
+        job = get_job_for(request, TextToImageJob, pk, write=True)
         job.request_cancel()
         return Response(TextToImageJobSerializer(job).data)
