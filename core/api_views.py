@@ -4,10 +4,10 @@ from rest_framework import serializers
 from rest_framework.generics import GenericAPIView
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from .ownership import get_job_for
+from .throttling import ScopedRateThrottle
 from .uploads import ImageUploadField
 
 
@@ -25,6 +25,8 @@ class UploadInspectView(APIView):
     """Check an image before using it: the same rules every feature applies to uploads."""
 
     parser_classes = [MultiPartParser]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "inspect"  # IMOGEN_THROTTLE_INSPECT
 
     @extend_schema(request=InspectSerializer, responses={200: InspectResultSerializer})
     def post(self, request):
