@@ -234,6 +234,15 @@ def read_image(data, max_bytes=None, max_pixels=None):
     return CleanImage(image=rgb, format=fmt, frames=frames, notes=notes)
 
 
+def image_size(path):
+    """(width, height) of a trusted image file as shown upright (EXIF orientation), from its header only."""
+    with Image.open(path) as image:
+        width, height = image.size
+        if image.getexif().get(0x0112) in (5, 6, 7, 8):
+            return height, width
+        return width, height
+
+
 def encode_image(image, fmt="PNG", pnginfo=None):
     buffer = io.BytesIO()
     if fmt == "JPEG":
