@@ -1,8 +1,10 @@
 """API input validation and output shapes for style transfer (field names are a public contract)."""
 import json
 import math
+from pathlib import PurePath
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
@@ -74,7 +76,7 @@ class JobCreateSerializer(serializers.Serializer):
     content_sample = serializers.CharField(required=False, allow_blank=True, help_text=_("A content sample id."))
     style_image = ImageUploadField(required=False, help_text=_("The painting or texture (PNG, JPEG, WebP, HEIC or AVIF)."))
     style_sample = serializers.CharField(required=False, allow_blank=True, help_text=_("A style sample id."))
-    preset = serializers.CharField(required=False, default="standard", help_text=_("preview, standard or high."))
+    preset = serializers.CharField(required=False, default="standard", help_text=_("instant, preview, standard or high."))
     width = serializers.IntegerField(required=False, help_text=_("Output width in pixels (with height)."))
     height = serializers.IntegerField(required=False, help_text=_("Output height in pixels (with width)."))
     size_preset = serializers.CharField(
@@ -238,14 +240,15 @@ class JobSerializer(serializers.ModelSerializer):
         return max(0, round(elapsed * (1 - job.progress) / job.progress))
 
     def get_preview_url(self, job) -> str | None:
-        return job.preview.url if job.preview else None
+        """The owner-only preview route; `?v=` changes with each new preview (the page swaps it in then)."""
+        if not job.preview:
+            return None
+        return f"{reverse('styletransfer:preview', args=[job.pk])}?v={PurePath(job.preview.name).stem}"
 
     def get_result_url(self, job) -> str | None:
         return job.result.image_url if job.result_id and job.result else None
 
     def get_page_url(self, job) -> str:
-        from django.urls import reverse
-
         return reverse("styletransfer:job", args=[job.pk])
 
     def get_download_name(self, job) -> str | None:
