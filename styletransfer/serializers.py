@@ -7,6 +7,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.uploads import ImageUploadField, image_size
@@ -42,6 +43,8 @@ FITS = ("cover", "blur", "colors")
 CROP_MIN_SIDE = 32
 
 
+@extend_schema_field({"type": "object", "required": ["x", "y", "width", "height"],
+                      "properties": {k: {"type": "integer"} for k in ("x", "y", "width", "height")}})
 class CropField(serializers.Field):
     """{"x", "y", "width", "height"} in the photo's pixels (after EXIF orientation); a JSON string in multipart."""
 
