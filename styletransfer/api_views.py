@@ -8,10 +8,10 @@ from rest_framework import status
 from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from core.ownership import get_job_for, owned_q, owner_fields
+from core.throttling import ScopedRateThrottle
 from core.uploads import save_image
 
 from . import samples

@@ -3,10 +3,10 @@ from django.utils.translation import get_language
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from core.ownership import get_job_for, owner_fields
+from core.throttling import ScopedRateThrottle
 
 from .models import TextToImageJob
 from .serializers import TextToImageJobCreateSerializer, TextToImageJobSerializer
