@@ -385,3 +385,8 @@ CACHES["throttle"] = {
     "BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": IMOGEN_THROTTLE_REDIS_URL,
     "KEY_PREFIX": "imogen-rate", "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
 } if IMOGEN_THROTTLE_REDIS_URL else dict(CACHES["default"])
+# /healthz answers only {"status": ...} to the public; staff, or a monitor sending "Authorization: Bearer <token>",
+# also see which part failed, error texts and worker names. Empty: details for staff only.
+IMOGEN_HEALTH_TOKEN = env("IMOGEN_HEALTH_TOKEN")
+# Load balancers probe over plain http: the health URL is never redirected to https.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]

@@ -42,7 +42,7 @@ class JobCreateSerializer(serializers.Serializer):
     content_sample = serializers.CharField(required=False, allow_blank=True, help_text=_("A content sample id."))
     style_image = ImageUploadField(required=False, help_text=_("The painting or texture (PNG or JPEG)."))
     style_sample = serializers.CharField(required=False, allow_blank=True, help_text=_("A style sample id."))
-    preset = serializers.CharField(required=False, default="standard", help_text=_("preview, standard or high."))
+    preset = serializers.CharField(required=False, default="standard", help_text=_("instant, preview, standard or high."))
     width = serializers.IntegerField(required=False, help_text=_("Output width in pixels (with height)."))
     height = serializers.IntegerField(required=False, help_text=_("Output height in pixels (with width)."))
     size_preset = serializers.CharField(
