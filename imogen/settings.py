@@ -291,7 +291,7 @@ LOGGING = {
 }
 
 # --- Text2Imagen ---
-# Which provider draws pictures: offline (built in, no key), karlo, openai or automatic1111.
+# Which provider draws pictures: offline (built in, no key), karlo, openai, automatic1111 or comfyui.
 IMOGEN_T2I_PROVIDER = env("IMOGEN_T2I_PROVIDER", "offline").strip().lower()
 IMOGEN_T2I_KARLO_URL = env("IMOGEN_T2I_KARLO_URL", "https://api.kakaobrain.com").rstrip("/")
 IMOGEN_T2I_KARLO_KEY = env("IMOGEN_T2I_KARLO_KEY")
@@ -306,6 +306,18 @@ IMOGEN_T2I_A1111_USER = env("IMOGEN_T2I_A1111_USER")
 IMOGEN_T2I_A1111_PASSWORD = env("IMOGEN_T2I_A1111_PASSWORD")
 IMOGEN_T2I_A1111_STEPS = env_int("IMOGEN_T2I_A1111_STEPS", 25)
 IMOGEN_T2I_A1111_CFG_SCALE = float(env("IMOGEN_T2I_A1111_CFG_SCALE", "7"))
+# ComfyUI (local or on another machine): its address, an API-format workflow file (empty: the shipped one), how the
+# file's nodes take Imogen's values (field=node.input, node an id or a title), the checkpoint the shipped workflow
+# loads, default steps, the sizes offered, which node's images are the result (empty: all saved) and the most
+# seconds to wait for one job (queue included).
+IMOGEN_T2I_COMFYUI_URL = env("IMOGEN_T2I_COMFYUI_URL", "http://127.0.0.1:8188").rstrip("/")
+IMOGEN_T2I_COMFYUI_WORKFLOW = env("IMOGEN_T2I_COMFYUI_WORKFLOW")
+IMOGEN_T2I_COMFYUI_NODES = env_list("IMOGEN_T2I_COMFYUI_NODES")
+IMOGEN_T2I_COMFYUI_CHECKPOINT = env("IMOGEN_T2I_COMFYUI_CHECKPOINT", "sd_xl_base_1.0.safetensors")
+IMOGEN_T2I_COMFYUI_STEPS = env_int("IMOGEN_T2I_COMFYUI_STEPS", 25)
+IMOGEN_T2I_COMFYUI_SIZES = env_list("IMOGEN_T2I_COMFYUI_SIZES", "1344x768,768x1344,1024x1024,1152x896")
+IMOGEN_T2I_COMFYUI_OUTPUT_NODE = env("IMOGEN_T2I_COMFYUI_OUTPUT_NODE")
+IMOGEN_T2I_COMFYUI_MAX_WAIT = float(env("IMOGEN_T2I_COMFYUI_MAX_WAIT", "1800"))
 # Seconds to wait for one provider request, how often to retry 429/5xx answers, and the first backoff pause.
 IMOGEN_T2I_TIMEOUT = float(env("IMOGEN_T2I_TIMEOUT", "120"))
 IMOGEN_T2I_RETRIES = env_int("IMOGEN_T2I_RETRIES", 3)
