@@ -8,6 +8,8 @@ import dj_database_url
 from django.utils.translation import gettext_lazy as _
 from dotenv import load_dotenv
 
+from core.resources import memory_budget_mb
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 load_dotenv(BASE_DIR / ".env")
 
@@ -211,6 +213,8 @@ IMOGEN_JOB_STALE_SECONDS = env_int("IMOGEN_JOB_STALE_SECONDS", 60)
 IMOGEN_JOB_HEARTBEAT_SECONDS = env_int("IMOGEN_JOB_HEARTBEAT_SECONDS", 5)
 # A queued job not picked up for this long is sent to the broker again (e.g. it was down at submit time).
 IMOGEN_JOB_RESEND_SECONDS = env_int("IMOGEN_JOB_RESEND_SECONDS", 30)
+# A job whose worker was lost this many times (killed for memory, say) is failed with words saying so; 0: no cap.
+IMOGEN_JOB_MAX_ATTEMPTS = env_int("IMOGEN_JOB_MAX_ATTEMPTS", 3)
 
 # Retention: anonymous jobs, uploads and creations older than this are deleted (published ones are kept).
 IMOGEN_RETENTION_DAYS = env_int("IMOGEN_RETENTION_DAYS", 7)
@@ -365,8 +369,9 @@ IMOGEN_STYLE_MIN_SIDE = env_int("IMOGEN_STYLE_MIN_SIDE", 32)
 IMOGEN_STYLE_MAX_PIXELS = env_int("IMOGEN_STYLE_MAX_PIXELS", 3840 * 2160)
 # Long side of the result when the user keeps the content image's own aspect ratio.
 IMOGEN_STYLE_CONTENT_LONG_SIDE = env_int("IMOGEN_STYLE_CONTENT_LONG_SIDE", 1920)
-# Refuse requests the engine estimates need more memory than this (MB); 0 = no limit.
-IMOGEN_STYLE_MEMORY_BUDGET_MB = env_int("IMOGEN_STYLE_MEMORY_BUDGET_MB", 0)
+# Refuse requests the engine estimates need more memory than this (MB), at submit time and in the worker.
+# auto (default): 70% of this machine's memory (its container limit if lower); 0 = no limit.
+IMOGEN_STYLE_MEMORY_BUDGET_MB = memory_budget_mb(env("IMOGEN_STYLE_MEMORY_BUDGET_MB", "auto"))
 # How often a running job writes progress and a preview image to the database (seconds).
 IMOGEN_STYLE_PROGRESS_SECONDS = float(env("IMOGEN_STYLE_PROGRESS_SECONDS", "0.5"))
 IMOGEN_STYLE_PREVIEW_SECONDS = float(env("IMOGEN_STYLE_PREVIEW_SECONDS", "3"))
