@@ -1,17 +1,18 @@
 """Running jobs: send an id to the broker, claim it in a worker, keep a heartbeat, record the outcome.
 
-A feature's Celery task is its work function under `job_task`:
+A feature writes the work of one job and gets its Celery task from `job_task`:
 
-    @job_task(ThingJob)
-    def run_thing(job):
+    def make_thing(job):
         ...
         return {"field": value}  # saved on the job when it succeeds
 
+    run_thing = job_task(ThingJob)(make_thing)
+
 The task's name and queue come from the model (`ThingJob.task_name`, `ThingJob.queue`), acks_late and
-reject_on_worker_lost from the settings (CELERY_TASK_*). The task takes the job id, claims the job and calls
-`run_thing(job)`, which calls `job.update_progress(...)` (False once the user canceled → raise `JobCanceled`) and
-raises `JobFailed("plain words for the user")` for failures the user should read. `run_thing.work` is the work
-function itself.
+reject_on_worker_lost from the settings (CELERY_TASK_*). `run_thing(job_id)` claims the job and calls
+`make_thing(job)`, which calls `job.update_progress(...)` (False once the user canceled → raise `JobCanceled`) and
+raises `JobFailed("plain words for the user")` for failures the user should read. Tests call `run_thing(job_id)`
+in-process: exactly what a worker does.
 """
 import functools
 import logging
@@ -133,7 +134,7 @@ def run_job(model, job_id, work):
 
 
 def job_task(model):
-    """Decorator: the Celery task that runs `model`'s jobs with the decorated `work(job)` (see the module doc)."""
+    """`job_task(Model)(work)`: the Celery task that runs `Model`'s jobs with `work(job)` (see the module doc)."""
     def decorate(work):
         @functools.wraps(work)
         def run(job_id):

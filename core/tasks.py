@@ -6,8 +6,7 @@ from .jobs import JobCanceled, job_task, sweep
 from .models import EchoJob
 
 
-@job_task(EchoJob)
-def run_echo_job(job):
+def echo(job):
     steps = 10
     for step in range(steps):
         if job.delay_seconds:
@@ -15,6 +14,9 @@ def run_echo_job(job):
         if not job.update_progress((step + 1) / steps, stage=f"echo {step + 1}/{steps}"):
             raise JobCanceled()
     return {"reply": job.message[::-1]}
+
+
+run_echo_job = job_task(EchoJob)(echo)
 
 
 @shared_task(name="core.tasks.sweep_jobs", ignore_result=True)

@@ -13,8 +13,7 @@ from .service import build_mail, retry_delay
 log = logging.getLogger(__name__)
 
 
-@job_task(Delivery)
-def send_delivery(delivery):
+def send(delivery):
     """Hand one delivery to the mail provider. Temporary failures are retried later (the delivery goes back
     to `queued`, and `run_job`'s final step is then a no-op); permanent ones fail at once."""
     with translation.override(delivery.language or settings.LANGUAGE_CODE):
@@ -43,3 +42,5 @@ def send_delivery(delivery):
     return {"transport": provider.transport, "message_id": message_id[:250], "attached": bool(mail.attachments),
             "next_attempt_at": None}
 
+
+send_delivery = job_task(Delivery)(send)

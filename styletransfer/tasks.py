@@ -126,9 +126,8 @@ class ProgressWriter:
         return self.canceled
 
 
-@job_task(StyleTransferJob)
-def run_style_transfer(job):
-    """Paint one job's content in its style and store the result as a creation."""
+def paint(job):
+    """The work of a style transfer job: paint its content in its style, store the result as a creation."""
     from . import engine  # torch: imported by the worker only, never by the web process
 
     if job.result_id:  # a second delivery after the result was stored: nothing left to do
@@ -180,3 +179,5 @@ def run_style_transfer(job):
         )
         return {"result": creation}
 
+
+run_style_transfer = job_task(StyleTransferJob)(paint)

@@ -35,9 +35,8 @@ def png_metadata(metadata):
     return info
 
 
-@job_task(TextToImageJob)
-def run_text2image(job):
-    """Translate the prompt if needed, ask the provider, store each picture as a creation."""
+def make_pictures(job):
+    """The work of a text-to-image job: translate the prompt if needed, ask the provider, store each picture."""
     with translation.override(job.language or None):
         return _make_pictures(job)
 
@@ -106,3 +105,5 @@ def _make_pictures(job):
         job.update_progress(images=made)
     return {"images": made, "preview": None}
 
+
+run_text2image = job_task(TextToImageJob)(make_pictures)
