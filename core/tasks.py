@@ -1,6 +1,7 @@
 import time
 
 from celery import shared_task
+from django.core.management import call_command
 
 from .jobs import JobCanceled, job_task, sweep
 from .models import EchoJob
@@ -29,3 +30,9 @@ def purge_expired():
     from .retention import purge
 
     return purge()
+
+
+@shared_task(name="core.tasks.clear_sessions", ignore_result=True)
+def clear_sessions():
+    """Delete expired sessions (`manage.py clearsessions`), so the session table does not grow forever."""
+    call_command("clearsessions")

@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from core.jobs import publish
 from core.models import Job, JobStatus
 
+from .addresses import normalise_address
+
 
 class Delivery(Job):
     """Status `succeeded` is shown as `sent` in the API; `error` holds the reason in the sender's language.
@@ -20,6 +22,9 @@ class Delivery(Job):
 
     creation = models.ForeignKey("gallery.Creation", on_delete=models.CASCADE, related_name="deliveries")
     recipient = models.EmailField(max_length=254, db_index=True)
+    recipient_key = models.CharField(max_length=254, blank=True, db_index=True,
+                                     help_text="The address as the per-recipient limit counts it: lowercase, "
+                                               "without a +tag (mailer.addresses.normalise_address).")
     language = models.CharField(max_length=8, default="en", help_text="The sender's language (mail body).")
     client_ip = models.GenericIPAddressField(null=True, blank=True)
     next_attempt_at = models.DateTimeField(null=True, blank=True, help_text="When a temporary failure is retried.")
@@ -36,6 +41,10 @@ class Delivery(Job):
         now = now or timezone.now()
         due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now + timezone.timedelta(seconds=1))
         return super().claimable(now) & due
+
+    def save(self, *args, **kwargs):
+        self.recipient_key = normalise_address(self.recipient)
+        super().save(*args, **kwargs)
 
     @property
     def api_status(self):
