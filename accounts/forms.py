@@ -45,11 +45,8 @@ class SignupForm(forms.Form):
                                 widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
 
     def clean_email(self):
-        email = get_user_model().objects.normalize_email(self.cleaned_data["email"]).lower()
-        if get_user_model().objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(_("An account with this email already exists. Log in instead, "
-                                          "or reset the password if you forgot it."), code="taken")
-        return email
+        # A known address is not an error here: the sign-up view answers as for a new one and mails its owner.
+        return get_user_model().objects.normalize_email(self.cleaned_data["email"]).lower()
 
     def clean(self):
         data = super().clean()
@@ -86,3 +83,19 @@ class ProfileForm(forms.ModelForm):
         self.fields["first_name"].max_length = DISPLAY_NAME_MAX
         self.fields["first_name"].validators.append(MaxLengthValidator(DISPLAY_NAME_MAX))
         self.fields["first_name"].widget.attrs["maxlength"] = DISPLAY_NAME_MAX
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(label=_("Your password"), strip=False,
+                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+                               help_text=_("To be sure it is you."))
+
+    def __init__(self, user, *args, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("That is not the password of this account."), code="wrong")
+        return password

@@ -12,6 +12,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from PIL import Image
 
+from accounts.verification import counted_likes_q
+from core.cleanup import delete_job, jobs_made_for
 from core.uploads import encode_image, random_name
 
 THUMBNAIL_SIZE = (480, 480)
@@ -118,12 +120,17 @@ class Creation(models.Model):
                 field.storage.delete(field.name)
 
     def delete_with_files(self):
-        """Delete the row, then its image and thumbnail files."""
+        """Delete the row, its image and thumbnail, and the jobs made for it with their files (the uploaded
+        originals and the preview): afterwards every link to any of them answers 404."""
+        jobs = jobs_made_for(self)
         self.delete()
         self.delete_files()
+        for job in jobs:
+            delete_job(job)
 
     def refresh_like_count(self):
-        self.like_count = self.likes.count()
+        """Likes from confirmed accounts only (accounts.verification): unconfirmed bots do not move the board."""
+        self.like_count = self.likes.filter(counted_likes_q()).count()
         Creation.objects.filter(pk=self.pk).update(like_count=self.like_count)
         return self.like_count
 

@@ -8,6 +8,8 @@ import dj_database_url
 from django.utils.translation import gettext_lazy as _
 from dotenv import load_dotenv
 
+from core.resources import memory_budget_mb
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 load_dotenv(BASE_DIR / ".env")
 
@@ -212,6 +214,8 @@ IMOGEN_JOB_STALE_SECONDS = env_int("IMOGEN_JOB_STALE_SECONDS", 60)
 IMOGEN_JOB_HEARTBEAT_SECONDS = env_int("IMOGEN_JOB_HEARTBEAT_SECONDS", 5)
 # A queued job not picked up for this long is sent to the broker again (e.g. it was down at submit time).
 IMOGEN_JOB_RESEND_SECONDS = env_int("IMOGEN_JOB_RESEND_SECONDS", 30)
+# A job whose worker was lost this many times (killed for memory, say) is failed with words saying so; 0: no cap.
+IMOGEN_JOB_MAX_ATTEMPTS = env_int("IMOGEN_JOB_MAX_ATTEMPTS", 3)
 
 # Retention: anonymous jobs, uploads and creations older than this are deleted (published ones are kept).
 IMOGEN_RETENTION_DAYS = env_int("IMOGEN_RETENTION_DAYS", 7)
@@ -287,7 +291,7 @@ LOGGING = {
 }
 
 # --- Text2Imagen ---
-# Which provider draws pictures: offline (built in, no key), karlo, openai or automatic1111.
+# Which provider draws pictures: offline (built in, no key), karlo, openai, automatic1111 or comfyui.
 IMOGEN_T2I_PROVIDER = env("IMOGEN_T2I_PROVIDER", "offline").strip().lower()
 IMOGEN_T2I_KARLO_URL = env("IMOGEN_T2I_KARLO_URL", "https://api.kakaobrain.com").rstrip("/")
 IMOGEN_T2I_KARLO_KEY = env("IMOGEN_T2I_KARLO_KEY")
@@ -302,6 +306,18 @@ IMOGEN_T2I_A1111_USER = env("IMOGEN_T2I_A1111_USER")
 IMOGEN_T2I_A1111_PASSWORD = env("IMOGEN_T2I_A1111_PASSWORD")
 IMOGEN_T2I_A1111_STEPS = env_int("IMOGEN_T2I_A1111_STEPS", 25)
 IMOGEN_T2I_A1111_CFG_SCALE = float(env("IMOGEN_T2I_A1111_CFG_SCALE", "7"))
+# ComfyUI (local or on another machine): its address, an API-format workflow file (empty: the shipped one), how the
+# file's nodes take Imogen's values (field=node.input, node an id or a title), the checkpoint the shipped workflow
+# loads, default steps, the sizes offered, which node's images are the result (empty: all saved) and the most
+# seconds to wait for one job (queue included).
+IMOGEN_T2I_COMFYUI_URL = env("IMOGEN_T2I_COMFYUI_URL", "http://127.0.0.1:8188").rstrip("/")
+IMOGEN_T2I_COMFYUI_WORKFLOW = env("IMOGEN_T2I_COMFYUI_WORKFLOW")
+IMOGEN_T2I_COMFYUI_NODES = env_list("IMOGEN_T2I_COMFYUI_NODES")
+IMOGEN_T2I_COMFYUI_CHECKPOINT = env("IMOGEN_T2I_COMFYUI_CHECKPOINT", "sd_xl_base_1.0.safetensors")
+IMOGEN_T2I_COMFYUI_STEPS = env_int("IMOGEN_T2I_COMFYUI_STEPS", 25)
+IMOGEN_T2I_COMFYUI_SIZES = env_list("IMOGEN_T2I_COMFYUI_SIZES", "1344x768,768x1344,1024x1024,1152x896")
+IMOGEN_T2I_COMFYUI_OUTPUT_NODE = env("IMOGEN_T2I_COMFYUI_OUTPUT_NODE")
+IMOGEN_T2I_COMFYUI_MAX_WAIT = float(env("IMOGEN_T2I_COMFYUI_MAX_WAIT", "1800"))
 # Seconds to wait for one provider request, how often to retry 429/5xx answers, and the first backoff pause.
 IMOGEN_T2I_TIMEOUT = float(env("IMOGEN_T2I_TIMEOUT", "120"))
 IMOGEN_T2I_RETRIES = env_int("IMOGEN_T2I_RETRIES", 3)
@@ -346,6 +362,9 @@ AUTHENTICATION_BACKENDS = ["accounts.backends.EmailBackend"]
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 60 * 60 * 24 * 3)
 # Pictures per page in "My creations", on the board and in the API.
 IMOGEN_GALLERY_PAGE_SIZE = env_int("IMOGEN_GALLERY_PAGE_SIZE", 24)
+# Account mails (confirmation links, "you already have an account") to one address, counted on the normalised
+# address (lowercase, no +tag); over it the page says the mail could not be sent now.
+IMOGEN_ACCOUNT_MAIL_LIMIT_PER_RECIPIENT = env("IMOGEN_ACCOUNT_MAIL_LIMIT_PER_RECIPIENT", "3/hour")
 
 # --- Style transfer ---
 # Largest output side and pixel count a user may ask for; smallest side (tiny sizes are for tests and drafts).
@@ -354,8 +373,9 @@ IMOGEN_STYLE_MIN_SIDE = env_int("IMOGEN_STYLE_MIN_SIDE", 32)
 IMOGEN_STYLE_MAX_PIXELS = env_int("IMOGEN_STYLE_MAX_PIXELS", 3840 * 2160)
 # Long side of the result when the user keeps the content image's own aspect ratio.
 IMOGEN_STYLE_CONTENT_LONG_SIDE = env_int("IMOGEN_STYLE_CONTENT_LONG_SIDE", 1920)
-# Refuse requests the engine estimates need more memory than this (MB); 0 = no limit.
-IMOGEN_STYLE_MEMORY_BUDGET_MB = env_int("IMOGEN_STYLE_MEMORY_BUDGET_MB", 0)
+# Refuse requests the engine estimates need more memory than this (MB), at submit time and in the worker.
+# auto (default): 70% of this machine's memory (its container limit if lower); 0 = no limit.
+IMOGEN_STYLE_MEMORY_BUDGET_MB = memory_budget_mb(env("IMOGEN_STYLE_MEMORY_BUDGET_MB", "auto"))
 # How often a running job writes progress and a preview image to the database (seconds).
 IMOGEN_STYLE_PROGRESS_SECONDS = float(env("IMOGEN_STYLE_PROGRESS_SECONDS", "0.5"))
 IMOGEN_STYLE_PREVIEW_SECONDS = float(env("IMOGEN_STYLE_PREVIEW_SECONDS", "3"))
@@ -385,3 +405,8 @@ CACHES["throttle"] = {
     "BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": IMOGEN_THROTTLE_REDIS_URL,
     "KEY_PREFIX": "imogen-rate", "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
 } if IMOGEN_THROTTLE_REDIS_URL else dict(CACHES["default"])
+# /healthz answers only {"status": ...} to the public; staff, or a monitor sending "Authorization: Bearer <token>",
+# also see which part failed, error texts and worker names. Empty: details for staff only.
+IMOGEN_HEALTH_TOKEN = env("IMOGEN_HEALTH_TOKEN")
+# Load balancers probe over plain http: the health URL is never redirected to https.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]

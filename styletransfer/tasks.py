@@ -78,6 +78,8 @@ def engine_options(job, on_cpu_threads=None):
         threads=settings.IMOGEN_TORCH_THREADS,
         memory_budget_bytes=budget * 2**20 if budget else None,
         preview_every=5,
+        crop=tuple(opts["crop"]) if opts.get("crop") else None,
+        fit=opts.get("fit", "cover"),
     )
 
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 import torch.nn.functional as F
-from PIL import Image
+from PIL import Image, ImageFilter
 
 from . import feedforward
 from .errors import Canceled, EngineError, InputError, MemoryBudgetExceeded
@@ -93,6 +93,8 @@ class TransferOptions:
     memory_budget_bytes: int | None = None
     preview_every: int = 10
     vgg_state_dict: dict | None = None  # optional user-supplied VGG19 weights (Caffe convention)
+    crop: tuple[int, int, int, int] | None = None  # (x, y, width, height) of the content to use, not the centre
+    fit: str = "cover"  # cover: fill the frame (cropped); blur / colors: the whole photo, the rest filled
 
 
 @dataclass
@@ -283,8 +285,21 @@ def to_rgb(image, what: str) -> Image.Image:
     return image.convert("RGB")
 
 
-def cover_crop(image: Image.Image, width: int, height: int) -> Image.Image:
-    """Centre crop to the target aspect ratio, so wallpapers fill the screen without distortion."""
+FITS = ("cover", "blur", "colors")
+
+
+def cover_crop(image: Image.Image, width: int, height: int, box: tuple[int, int, int, int] | None = None) -> Image.Image:
+    """Crop to the target aspect ratio, so wallpapers fill the screen without distortion.
+
+    By default the centre; with `box` (x, y, width, height in the image's pixels) that part of the picture,
+    centre-cropped further only if its aspect differs from the target's.
+    """
+    if box is not None:
+        x, y, w, h = box
+        if x < 0 or y < 0 or w < MIN_SIDE or h < MIN_SIDE or x + w > image.width or y + h > image.height:
+            raise InputError(f"The crop box {tuple(box)} must lie inside the {image.width}×{image.height} image "
+                             f"and be at least {MIN_SIDE} px a side.")
+        image = image.crop((x, y, x + w, y + h))
     target, current = width / height, image.width / image.height
     if abs(target - current) < 1e-3:
         return image
@@ -295,6 +310,30 @@ def cover_crop(image: Image.Image, width: int, height: int) -> Image.Image:
     new_h = max(1, round(image.width / target))
     top = (image.height - new_h) // 2
     return image.crop((0, top, image.width, top + new_h))
+
+
+def fit_whole(image: Image.Image, width: int, height: int, fill: str = "blur") -> Image.Image:
+    """The whole picture, scaled to fit inside width×height; around it a blurred, enlarged copy of itself
+    ("blur") or bands in the colours of the picture's facing edges ("colors")."""
+    scale = min(width / image.width, height / image.height)
+    inner = image.resize((max(1, round(image.width * scale)), max(1, round(image.height * scale))),
+                         Image.Resampling.LANCZOS)
+    if fill == "blur":
+        small = cover_crop(image, width, height).resize((max(1, width // 16), max(1, height // 16)),
+                                                        Image.Resampling.BOX)
+        canvas = small.filter(ImageFilter.GaussianBlur(2)).resize((width, height), Image.Resampling.BILINEAR)
+        canvas = Image.eval(canvas, lambda v: int(v * 0.8))
+    else:
+        array = np.asarray(image, dtype=np.float32)
+        sideways = inner.width < width  # bars left and right, else top and bottom
+        first = array[:, :max(1, image.width // 20)] if sideways else array[:max(1, image.height // 20)]
+        last = array[:, -max(1, image.width // 20):] if sideways else array[-max(1, image.height // 20):]
+        canvas = Image.new("RGB", (width, height), tuple(int(v) for v in first.reshape(-1, 3).mean(0)))
+        second = Image.new("RGB", (width, height), tuple(int(v) for v in last.reshape(-1, 3).mean(0)))
+        half = (width // 2, 0, width, height) if sideways else (0, height // 2, width, height)
+        canvas.paste(second.crop(half), half[:2])
+    canvas.paste(inner, ((width - inner.width) // 2, (height - inner.height) // 2))
+    return canvas
 
 
 def to_tensor(image: Image.Image, size: tuple[int, int], device) -> torch.Tensor:
@@ -421,6 +460,8 @@ INITS = ("feedforward", "content")
 
 def check_options(opts: TransferOptions, n_styles: int) -> list[float]:
     get_schedule(opts.preset)
+    if opts.fit not in FITS or (opts.crop is not None and opts.fit != "cover"):
+        raise InputError(f"fit must be one of {', '.join(FITS)} (a crop box only with cover), got {opts.fit!r}.")
     for name, low, high in (("style_strength", 0.0, 100.0), ("style_scale", 0.05, 8.0)):
         value = getattr(opts, name)
         if not isinstance(value, (int, float)) or not math.isfinite(value) or not low < value <= high:
@@ -456,11 +497,12 @@ def transfer(content: Image.Image, styles: Image.Image | list[Image.Image], opts
         raise InputError("Give at least one style image.")
     styles = [check_style_image(to_rgb(style, f"style image {i + 1}"), i) for i, style in enumerate(styles)]
     blend = check_options(opts, len(styles))
-    width, height = output_size(opts, content.size)
+    content_size = (opts.crop[2], opts.crop[3]) if opts.crop else content.size
+    width, height = output_size(opts, content_size)
     device = resolve_device(opts.device)
     precision = resolve_precision(opts.precision, device)
     if opts.memory_budget_bytes is not None:
-        needed = estimate_memory_bytes(opts, content.size)
+        needed = estimate_memory_bytes(opts, content_size)
         if needed > opts.memory_budget_bytes:
             raise MemoryBudgetExceeded(
                 f"A {width}×{height} image needs about {needed / 2**30:.1f} GB of memory, more than the "
@@ -490,7 +532,8 @@ def transfer(content: Image.Image, styles: Image.Image | list[Image.Image], opts
     net = None if schedule.feedforward_only else load_vgg19(device, opts.vgg_state_dict)
     ff_model = feedforward.load_feedforward(threads) if use_feedforward else None
 
-    content = cover_crop(content, width, height)
+    content = (cover_crop(content, width, height, opts.crop) if opts.fit == "cover"
+               else fit_whole(content, width, height, opts.fit))
     color_source = content
     if opts.preserve_colors:
         # Luminance-only transfer: optimise a grey image against grey styles whose brightness statistics
