@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.ownership import get_job_for, owned_q, owner_fields
+from core.quota import check_storage_quota
 from core.throttling import ScopedRateThrottle
 from core.uploads import save_image
 
@@ -49,6 +50,7 @@ class JobListCreateView(APIView):
 
     @extend_schema(request={"multipart/form-data": JobCreateSerializer}, responses={202: JobSerializer})
     def post(self, request):
+        check_storage_quota(request)  # the result will be stored for this owner
         for side in ("content", "style"):
             if len(request.FILES.getlist(f"{side}_image")) > 1:
                 raise ValidationError({f"{side}_image": [

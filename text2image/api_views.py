@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.ownership import get_job_for, owner_fields
+from core.quota import check_storage_quota
 from core.throttling import ScopedRateThrottle
 
 from .models import TextToImageJob
@@ -23,6 +24,7 @@ class JobListView(APIView):
 
     @extend_schema(request=TextToImageJobCreateSerializer, responses={202: TextToImageJobSerializer})
     def post(self, request):
+        check_storage_quota(request)  # the result will be stored for this owner
         serializer = TextToImageJobCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
