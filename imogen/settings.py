@@ -362,6 +362,9 @@ AUTHENTICATION_BACKENDS = ["accounts.backends.EmailBackend"]
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 60 * 60 * 24 * 3)
 # Pictures per page in "My creations", on the board and in the API.
 IMOGEN_GALLERY_PAGE_SIZE = env_int("IMOGEN_GALLERY_PAGE_SIZE", 24)
+# Account mails (confirmation links, "you already have an account") to one address, counted on the normalised
+# address (lowercase, no +tag); over it the page says the mail could not be sent now.
+IMOGEN_ACCOUNT_MAIL_LIMIT_PER_RECIPIENT = env("IMOGEN_ACCOUNT_MAIL_LIMIT_PER_RECIPIENT", "3/hour")
 
 # --- Style transfer ---
 # Largest output side and pixel count a user may ask for; smallest side (tiny sizes are for tests and drafts).
