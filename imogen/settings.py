@@ -207,6 +207,8 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 CELERY_BEAT_SCHEDULE["purge-expired"] = {"task": "core.tasks.purge_expired", "schedule": timedelta(hours=1)}
+# Expired sessions are deleted from the database once a day (what `manage.py clearsessions` does).
+CELERY_BEAT_SCHEDULE["clear-sessions"] = {"task": "core.tasks.clear_sessions", "schedule": timedelta(days=1)}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # Jobs: a running job whose worker has not written a heartbeat for this long is given to another worker.
@@ -265,6 +267,9 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", 
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 30
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# The language choice cookie: no script reads it; sent over HTTPS only when the HTTPS settings are on (below).
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "gallery:mine"
 LOGOUT_REDIRECT_URL = "core:home"
@@ -274,6 +279,7 @@ if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
