@@ -19,6 +19,7 @@ from core.ownership import is_owner, owner_fields
 from core.quota import check_storage_quota
 from core.throttling import ScopedRateThrottle
 from core.uploads import UploadRejected, read_image
+from gallery import sharing
 from gallery.models import Creation, CreationKind
 
 from .filters import FILTERS, apply_filters, changed, css_filter
@@ -103,7 +104,7 @@ class RenderView(APIView):
                 check_size(creation.width, creation.height, "creation")
                 clean = load_creation_image(creation)
                 source = {"type": "creation", "id": str(creation.pk), "kind": creation.kind}
-                title = creation.title or creation.file_title
+                title = creation.title or sharing.file_title_for(creation, is_owner(request, creation))
             else:
                 clean = data["image"]
                 check_size(*clean.image.size, "image")
