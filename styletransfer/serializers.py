@@ -67,7 +67,7 @@ def memory_refusal(attrs, content_size, budget):
                                    "budget": _gb(budget)}
     if fitting_presets:
         words += " " + _("At this size, choose the “%(presets)s” quality.") % {
-            "presets": "” or “".join(fitting_presets)}
+            "presets": "”, “".join(fitting_presets)}
     if fitting_sizes:
         _pixels, name, w, h = fitting_sizes[0]
         words += " " + _("At “%(preset)s” quality, choose the size “%(size)s” (%(width)d×%(height)d) or smaller.") % {
