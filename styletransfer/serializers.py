@@ -258,12 +258,13 @@ class JobSerializer(serializers.ModelSerializer):
     style_sample = serializers.CharField(read_only=True)
     page_url = serializers.SerializerMethodField()
     download_name = serializers.SerializerMethodField()
+    notes = serializers.SerializerMethodField()
 
     class Meta:
         model = StyleTransferJob
         fields = ["id", "status", "progress", "stage", "eta_seconds", "preview_url", "result_url", "creation_id",
                   "error", "created_at", "started_at", "finished_at", "options", "content_sample", "style_sample",
-                  "page_url", "download_name"]
+                  "page_url", "download_name", "notes"]
         read_only_fields = fields
 
     def get_eta_seconds(self, job) -> int | None:
@@ -284,6 +285,10 @@ class JobSerializer(serializers.ModelSerializer):
 
     def get_page_url(self, job) -> str:
         return reverse("styletransfer:job", args=[job.pk])
+
+    def get_notes(self, job) -> list[str]:
+        """Only in the answer to a submit: what was changed in the uploads (e.g. first frame of an animation)."""
+        return getattr(job, "upload_notes", [])
 
     def get_download_name(self, job) -> str | None:
         return job.result.file_name if job.result_id and job.result else None

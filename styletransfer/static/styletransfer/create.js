@@ -475,6 +475,9 @@
     form.dataset.uploadPercent = "0";
     const res = await send(form.dataset.api, body);
     if (res.ok && res.body && res.body.page_url) {
+      if (res.body.notes && res.body.notes.length) {
+        try { sessionStorage.setItem("st-notes-" + res.body.id, JSON.stringify(res.body.notes)); } catch (err) { /* private mode */ }
+      }
       window.location.assign(res.body.page_url);
       return;
     }
