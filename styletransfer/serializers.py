@@ -19,9 +19,10 @@ CONTENT_ASPECT = "content"
 
 
 def size_presets():
-    from .engine import SIZE_PRESETS
+    """{key: (width, height)}: the site's one list of wallpaper sizes (core.sizes)."""
+    from core.sizes import WALLPAPER_SIZES
 
-    return SIZE_PRESETS
+    return {size.key: (size.width, size.height) for size in WALLPAPER_SIZES}
 
 
 def presets():
@@ -122,7 +123,8 @@ class JobCreateSerializer(serializers.Serializer):
     height = serializers.IntegerField(required=False, help_text=_("Output height in pixels (with width)."))
     size_preset = serializers.CharField(
         required=False, allow_blank=True,
-        help_text=_("desktop-1080p, desktop-1440p, phone, square, 4k, or content (the content's own aspect)."))
+        help_text=_("desktop-1080p, desktop-1440p, phone, iphone, phone-16x9, tablet, square, 4k, or content "
+                    "(the content's own aspect)."))
     style_strength = serializers.FloatField(required=False, default=1.0, help_text=_("0.1 to 5; 1 is balanced."))
     preserve_colors = serializers.BooleanField(required=False, default=False,
                                                help_text=_("Keep the content image's colours."))
