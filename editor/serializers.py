@@ -1,6 +1,7 @@
 import math
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
@@ -113,6 +114,4 @@ class EditorCreationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_editor_url(self, obj) -> str:
-        from django.urls import reverse
-
         return f"{reverse('editor:index')}?creation={obj.pk}"

@@ -1,6 +1,7 @@
 """API input validation and output shapes for style transfer (field names are a public contract)."""
 import json
 import math
+from dataclasses import replace
 from pathlib import PurePath
 
 from django.conf import settings
@@ -10,6 +11,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.serializers import BaseJobSerializer
+from core.sizes import WALLPAPER_SIZES
 from core.uploads import ImageUploadField, image_size
 from gallery.sharing import edit_url
 
@@ -21,13 +23,11 @@ CONTENT_ASPECT = "content"
 
 def size_presets():
     """{key: (width, height)}: the site's one list of wallpaper sizes (core.sizes)."""
-    from core.sizes import WALLPAPER_SIZES
-
     return {size.key: (size.width, size.height) for size in WALLPAPER_SIZES}
 
 
 def presets():
-    from .engine import PRESETS
+    from .engine import PRESETS  # the engine imports torch: only when asked, never at the web process's start
 
     return PRESETS
 
@@ -49,9 +49,7 @@ def memory_refusal(attrs, content_size, budget):
     """None if the request fits the memory budget, else words saying what it needs and which quality or size fits.
 
     Asked for at submit time, from the engine's own estimate (the worker checks the same budget again)."""
-    from dataclasses import replace
-
-    from .engine.transfer import TransferOptions, estimate_memory_bytes, output_size
+    from .engine.transfer import TransferOptions, estimate_memory_bytes, output_size  # torch: only when asked
 
     opts = TransferOptions(width=attrs.get("width"), height=attrs.get("height"), size=attrs.get("size"),
                            preset=attrs["preset"])

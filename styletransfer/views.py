@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 
 from core import sizes, uploads
 from core.ownership import get_job_for, is_owner, owned_q
+from gallery.models import Creation
 from gallery.sharing import download_response
 
 from . import samples
@@ -27,8 +28,6 @@ def has_template(name):
 
 def _shared_style(request):
     """'Try this style' from a board post: (bundled style sample, creation to use as the style image)."""
-    from gallery.models import Creation
-
     sample = samples.get(request.GET.get("style_sample"), "style")
     creation = None
     if not sample and request.GET.get("style_creation"):

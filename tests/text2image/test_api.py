@@ -29,7 +29,7 @@ def post(client, **data):
 def no_broker(monkeypatch):
     """Record what would be sent to the broker (right away: the test's transaction never commits)."""
     sent = []
-    monkeypatch.setattr("core.jobs.send_job", lambda model, pk: sent.append(pk) or True)
+    monkeypatch.setattr("core.models.send_job", lambda model, pk: sent.append(pk) or True)
     monkeypatch.setattr("django.db.transaction.on_commit", lambda fn, *args, **kwargs: fn())
     return sent
 
