@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 from core.ownership import is_owner, owned_q, owner_fields
 from core.uploads import save_image
 
-from . import samples
+from . import remix, samples
 from .models import StyleTransferJob
 from .serializers import JobCreateSerializer, JobSerializer, SampleSerializer
 
@@ -54,7 +54,7 @@ class JobListCreateView(APIView):
             if len(request.FILES.getlist(f"{side}_image")) > 1:
                 raise ValidationError({f"{side}_image": [
                     _("Send only one content image.") if side == "content" else _("Send only one style image.")]})
-        serializer = JobCreateSerializer(data=request.data)
+        serializer = JobCreateSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         job = StyleTransferJob(
@@ -65,6 +65,9 @@ class JobListCreateView(APIView):
             job.content_image.name = save_image(data["content_image"].image, "style/uploads")
         if data.get("style_image") is not None:
             job.style_image.name = save_image(data["style_image"].image, "style/uploads")
+        for side in ("content", "style"):  # Remix / Run again: the same uploaded bytes as before
+            if data.get(f"{side}_source_job") is not None:
+                getattr(job, f"{side}_image").name = remix.copy_input(data[f"{side}_source_job"], side)
         with transaction.atomic():
             job.save()
             job.enqueue()

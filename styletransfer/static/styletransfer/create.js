@@ -66,6 +66,8 @@
   form.querySelectorAll(".st-picker").forEach((picker) => {
     const first = picker.querySelector(".st-sample.selected");
     if (first) state[picker.dataset.side] = { sample: first.dataset.sampleId };
+    // Remix / Run again: the earlier upload, reused on the server byte for byte (see styletransfer/remix.py).
+    if (picker.dataset.from) state[picker.dataset.side] = { from: picker.dataset.from };
     if (picker.dataset.preloadUrl) {
       // "Try this style": the shared picture itself becomes the style image, as if the user had uploaded it.
       fetch(picker.dataset.preloadUrl, { credentials: "same-origin" })
@@ -94,6 +96,18 @@
     });
   });
 
+  /** Mark the size fields the server refused (aria-invalid + the message under them), or clear them. */
+  function markSize(names, body) {
+    const fields = { width: "#st-width", height: "#st-height", size_preset: "#st-size" };
+    Object.entries(fields).forEach(([name, sel]) => {
+      const on = names.includes(name);
+      form.querySelector(sel).classList.toggle("invalid", on);
+      if (on) form.querySelector(sel).setAttribute("aria-invalid", "true");
+      else form.querySelector(sel).removeAttribute("aria-invalid");
+    });
+    showError("size", names.map((name) => [].concat(body[name]).join(" ")).join(" "));
+  }
+
   const size = form.querySelector("#st-size");
   const custom = form.querySelector(".st-custom");
   size.addEventListener("change", () => custom.classList.toggle("hidden", size.value !== "custom"));
@@ -108,6 +122,7 @@
       const chosen = state[side] || {};
       if (chosen.file) body.append(side + "_image", chosen.file, chosen.file.name);
       else if (chosen.sample) body.append(side + "_sample", chosen.sample);
+      else if (chosen.from) body.append(side + "_from", chosen.from);
     }
     body.append("preset", form.querySelector("#st-preset").value);
     if (size.value === "custom") {
@@ -118,6 +133,9 @@
     }
     body.append("style_strength", strength.value);
     body.append("preserve_colors", form.querySelector("#st-colors").checked ? "true" : "false");
+    const seed = form.querySelector("#st-seed");
+    if (seed && seed.value !== "") body.append("seed", seed.value);
+    markSize([]);
     const button = form.querySelector(".st-submit");
     const label = button.textContent;
     button.disabled = true;
@@ -131,9 +149,11 @@
     button.textContent = label;
     if (res.body && typeof res.body === "object") {
       for (const side of ["content", "style"]) {
-        const msgs = [].concat(res.body[side + "_image"] || [], res.body[side + "_sample"] || []);
+        const msgs = [].concat(res.body[side + "_image"] || [], res.body[side + "_sample"] || [],
+          res.body[side + "_from"] || []);
         showError(side, msgs.join(" "));
       }
+      markSize(["width", "height", "size_preset"].filter((name) => res.body[name]), res.body);
     }
     imogen.toast(imogen.errorText(res.body, strings.failed), "error");
   });

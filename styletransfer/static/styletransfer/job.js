@@ -63,6 +63,11 @@
     download.setAttribute("download", job.download_name || "");
     $(".st-edit").href = "/editor/?creation=" + encodeURIComponent(job.creation_id);
     $(".st-share").href = "/gallery/c/" + encodeURIComponent(job.creation_id) + "/";
+    const save = $(".st-save");
+    save.dataset.url = job.result_url;
+    save.dataset.name = job.download_name || "";
+    const again = $(".st-again");  // the owner's "Run again": every setting, the seed and the same images
+    if (again) again.href = again.dataset.base + encodeURIComponent(job.creation_id);
     const opts = job.options || {};
     if (opts.width) $(".st-result-size").textContent = fill(strings.size, { width: opts.width, height: opts.height });
     section.classList.remove("hidden");
