@@ -137,7 +137,10 @@ class LikePost(APIView):
     def _post(self, request, pk):
         if not request.user.is_authenticated:
             raise NotAuthenticated(_("Log in to like pictures: likes are for accounts, one per person."))
-        return published_creation(pk)
+        post = published_creation(pk)
+        if post.owner_id == request.user.pk and request.method == "POST":
+            raise PermissionDenied(_("You cannot like your own post."))
+        return post
 
     @extend_schema(request=None, responses=LikeSerializer, summary="Like a post (once per account)")
     def post(self, request, pk):
