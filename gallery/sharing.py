@@ -89,8 +89,12 @@ def _style_rows(creation, meta):
     return rows
 
 
-PROVIDER_NAMES = {"offline": "Imogen offline", "karlo": "Kakao Karlo", "openai": "OpenAI",
-                  "automatic1111": "Stable Diffusion web UI", "comfyui": "ComfyUI"}
+def _provider_label(name):
+    try:
+        from text2image.providers import PROVIDERS
+    except ImportError:
+        return _("Another service")
+    return str(PROVIDERS[name].label) if name in PROVIDERS else _("Another service")
 
 
 def _text2image_rows(creation, meta):
@@ -106,7 +110,7 @@ def _text2image_rows(creation, meta):
     if meta.get("seed") is not None:
         rows.append({"label": _("Seed"), "value": str(meta["seed"])})
     if meta.get("provider"):
-        rows.append({"label": _("Made with"), "value": PROVIDER_NAMES.get(meta["provider"], _("Another service"))})
+        rows.append({"label": _("Made with"), "value": _provider_label(meta["provider"])})
     return rows
 
 

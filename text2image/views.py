@@ -53,7 +53,11 @@ def job_page(request, pk):
         "done": _("Your pictures are ready."), "failed": _("The pictures could not be made."),
         "seed": _("seed"), "canceled": _("The job was canceled."), "waiting": _("Waiting for a worker…"),
     }
-    return render(request, "text2image/job.html", {"job": job, "texts": texts, **_provider_context()})
+    from .providers import PROVIDERS
+
+    drawn_by = PROVIDERS[job.provider].label if job.provider in PROVIDERS else job.provider  # words, not the key
+    return render(request, "text2image/job.html", {"job": job, "texts": texts, "drawn_by": drawn_by,
+                                                   **_provider_context()})
 
 
 def download(request, pk):
