@@ -8,6 +8,8 @@ import dj_database_url
 from django.utils.translation import gettext_lazy as _
 from dotenv import load_dotenv
 
+from core.resources import memory_budget_mb
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 load_dotenv(BASE_DIR / ".env")
 
@@ -234,6 +236,8 @@ IMOGEN_JOB_STALE_SECONDS = env_int("IMOGEN_JOB_STALE_SECONDS", 60)
 IMOGEN_JOB_HEARTBEAT_SECONDS = env_int("IMOGEN_JOB_HEARTBEAT_SECONDS", 5)
 # A queued job not picked up for this long is sent to the broker again (e.g. it was down at submit time).
 IMOGEN_JOB_RESEND_SECONDS = env_int("IMOGEN_JOB_RESEND_SECONDS", 30)
+# A job whose worker was lost this many times (killed for memory, say) is failed with words saying so; 0: no cap.
+IMOGEN_JOB_MAX_ATTEMPTS = env_int("IMOGEN_JOB_MAX_ATTEMPTS", 3)
 
 # Retention: anonymous jobs, uploads and creations older than this are deleted (published ones are kept).
 IMOGEN_RETENTION_DAYS = env_int("IMOGEN_RETENTION_DAYS", 7)
@@ -312,7 +316,7 @@ LOGGING = {
 }
 
 # --- Text2Imagen ---
-# Which provider draws pictures: offline (built in, no key), karlo, openai or automatic1111.
+# Which provider draws pictures: offline (built in, no key), karlo, openai, automatic1111 or comfyui.
 IMOGEN_T2I_PROVIDER = env("IMOGEN_T2I_PROVIDER", "offline").strip().lower()
 IMOGEN_T2I_KARLO_URL = env("IMOGEN_T2I_KARLO_URL", "https://api.kakaobrain.com").rstrip("/")
 IMOGEN_T2I_KARLO_KEY = env("IMOGEN_T2I_KARLO_KEY")
@@ -327,10 +331,28 @@ IMOGEN_T2I_A1111_USER = env("IMOGEN_T2I_A1111_USER")
 IMOGEN_T2I_A1111_PASSWORD = env("IMOGEN_T2I_A1111_PASSWORD")
 IMOGEN_T2I_A1111_STEPS = env_int("IMOGEN_T2I_A1111_STEPS", 25)
 IMOGEN_T2I_A1111_CFG_SCALE = float(env("IMOGEN_T2I_A1111_CFG_SCALE", "7"))
+# ComfyUI (local or on another machine): its address, an API-format workflow file (empty: the shipped one), how the
+# file's nodes take Imogen's values (field=node.input, node an id or a title), the checkpoint the shipped workflow
+# loads, default steps, the sizes offered, which node's images are the result (empty: all saved) and the most
+# seconds to wait for one job (queue included).
+IMOGEN_T2I_COMFYUI_URL = env("IMOGEN_T2I_COMFYUI_URL", "http://127.0.0.1:8188").rstrip("/")
+IMOGEN_T2I_COMFYUI_WORKFLOW = env("IMOGEN_T2I_COMFYUI_WORKFLOW")
+IMOGEN_T2I_COMFYUI_NODES = env_list("IMOGEN_T2I_COMFYUI_NODES")
+IMOGEN_T2I_COMFYUI_CHECKPOINT = env("IMOGEN_T2I_COMFYUI_CHECKPOINT", "sd_xl_base_1.0.safetensors")
+IMOGEN_T2I_COMFYUI_STEPS = env_int("IMOGEN_T2I_COMFYUI_STEPS", 25)
+IMOGEN_T2I_COMFYUI_SIZES = env_list("IMOGEN_T2I_COMFYUI_SIZES", "1344x768,768x1344,1024x1024,1152x896")
+IMOGEN_T2I_COMFYUI_OUTPUT_NODE = env("IMOGEN_T2I_COMFYUI_OUTPUT_NODE")
+IMOGEN_T2I_COMFYUI_MAX_WAIT = float(env("IMOGEN_T2I_COMFYUI_MAX_WAIT", "1800"))
 # Seconds to wait for one provider request, how often to retry 429/5xx answers, and the first backoff pause.
 IMOGEN_T2I_TIMEOUT = float(env("IMOGEN_T2I_TIMEOUT", "120"))
 IMOGEN_T2I_RETRIES = env_int("IMOGEN_T2I_RETRIES", 3)
 IMOGEN_T2I_BACKOFF = float(env("IMOGEN_T2I_BACKOFF", "2"))
+# Image links in a provider's answer are fetched only from its own host or these (core.fetch: public addresses,
+# no redirects to other hosts, capped in bytes and seconds).
+IMOGEN_T2I_KARLO_IMAGE_HOSTS = env_list("IMOGEN_T2I_KARLO_IMAGE_HOSTS", "*.kakaocdn.net")
+IMOGEN_T2I_OPENAI_IMAGE_HOSTS = env_list("IMOGEN_T2I_OPENAI_IMAGE_HOSTS", "*.blob.core.windows.net")
+IMOGEN_T2I_FETCH_MAX_BYTES = env_int("IMOGEN_T2I_FETCH_MAX_BYTES", 40 * 1024 * 1024)
+IMOGEN_T2I_FETCH_TIMEOUT = float(env("IMOGEN_T2I_FETCH_TIMEOUT", "60"))
 # Prompt translation to English: google (Cloud Translation, credentials from GOOGLE_APPLICATION_CREDENTIALS) or none.
 IMOGEN_TRANSLATE_PROVIDER = env(
     "IMOGEN_TRANSLATE_PROVIDER", "google" if env("GOOGLE_APPLICATION_CREDENTIALS") else "none"
@@ -356,8 +378,7 @@ IMOGEN_MAIL_RETRY_BACKOFF_MAX = float(env("IMOGEN_MAIL_RETRY_BACKOFF_MAX", "1800
 # Abuse limits (N/second|minute|hour|day): mails to one address, and mails from one client (session, account or IP).
 IMOGEN_MAIL_LIMIT_PER_RECIPIENT = env("IMOGEN_MAIL_LIMIT_PER_RECIPIENT", "5/hour")
 IMOGEN_MAIL_LIMIT_PER_CLIENT = env("IMOGEN_MAIL_LIMIT_PER_CLIENT", env("IMOGEN_THROTTLE_MAIL", "30/day"))
-# Behind a reverse proxy, the header that carries the visitor's address (e.g. X-Forwarded-For) for the per-client limit.
-IMOGEN_MAIL_CLIENT_IP_HEADER = env("IMOGEN_MAIL_CLIENT_IP_HEADER")
+# The per-client limit counts the visitor's address from IMOGEN_TRUSTED_PROXIES (see "Abuse limits" below).
 
 # --- Accounts and gallery ---
 # Log in with an email address; the session's creations and jobs move to the account at login.
@@ -374,8 +395,9 @@ IMOGEN_STYLE_MIN_SIDE = env_int("IMOGEN_STYLE_MIN_SIDE", 32)
 IMOGEN_STYLE_MAX_PIXELS = env_int("IMOGEN_STYLE_MAX_PIXELS", 3840 * 2160)
 # Long side of the result when the user keeps the content image's own aspect ratio.
 IMOGEN_STYLE_CONTENT_LONG_SIDE = env_int("IMOGEN_STYLE_CONTENT_LONG_SIDE", 1920)
-# Refuse requests the engine estimates need more memory than this (MB); 0 = no limit.
-IMOGEN_STYLE_MEMORY_BUDGET_MB = env_int("IMOGEN_STYLE_MEMORY_BUDGET_MB", 0)
+# Refuse requests the engine estimates need more memory than this (MB), at submit time and in the worker.
+# auto (default): 70% of this machine's memory (its container limit if lower); 0 = no limit.
+IMOGEN_STYLE_MEMORY_BUDGET_MB = memory_budget_mb(env("IMOGEN_STYLE_MEMORY_BUDGET_MB", "auto"))
 # How often a running job writes progress and a preview image to the database (seconds).
 IMOGEN_STYLE_PROGRESS_SECONDS = float(env("IMOGEN_STYLE_PROGRESS_SECONDS", "0.5"))
 IMOGEN_STYLE_PREVIEW_SECONDS = float(env("IMOGEN_STYLE_PREVIEW_SECONDS", "3"))
@@ -384,3 +406,29 @@ IMOGEN_STYLE_PREVIEW_SECONDS = float(env("IMOGEN_STYLE_PREVIEW_SECONDS", "3"))
 # The server renders edits (Email/Share on the editor page, POST /api/editor/renders/) inside the request; images
 # above this many pixels are refused with a 400 (the page's Download still works in the browser).
 IMOGEN_EDITOR_MAX_PIXELS = env_int("IMOGEN_EDITOR_MAX_PIXELS", IMOGEN_UPLOAD_MAX_PIXELS)
+
+# --- Abuse limits (docs/security.md lists every limit) ---
+# How many reverse proxies stand in front of the web processes and append to X-Forwarded-For (nginx in front:
+# 1; a load balancer, then nginx: 2). 0 (the default): the socket's address is the client's, forwarded headers
+# are ignored. Every rate limit counts by the address this gives (core.throttling.client_ip).
+IMOGEN_TRUSTED_PROXIES = env_int("IMOGEN_TRUSTED_PROXIES", 0)
+REST_FRAMEWORK["NUM_PROXIES"] = IMOGEN_TRUSTED_PROXIES
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"].update({
+    # Server renders of the editor (POST /api/editor/renders/) and upload checks (POST /api/uploads/inspect/).
+    "renders": env("IMOGEN_THROTTLE_RENDERS", "30/hour"),
+    "inspect": env("IMOGEN_THROTTLE_INSPECT", "120/hour"),
+})
+# Rate counters: Redis (atomic INCR) where the broker is Redis, else the database cache. `auto`, a redis:// URL,
+# or empty for the database cache.
+IMOGEN_THROTTLE_REDIS_URL = env("IMOGEN_THROTTLE_REDIS_URL", "auto").strip()
+if IMOGEN_THROTTLE_REDIS_URL == "auto":
+    IMOGEN_THROTTLE_REDIS_URL = CELERY_BROKER_URL if CELERY_BROKER_URL.startswith(("redis://", "rediss://")) else ""
+CACHES["throttle"] = {
+    "BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": IMOGEN_THROTTLE_REDIS_URL,
+    "KEY_PREFIX": "imogen-rate", "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+} if IMOGEN_THROTTLE_REDIS_URL else dict(CACHES["default"])
+# /healthz answers only {"status": ...} to the public; staff, or a monitor sending "Authorization: Bearer <token>",
+# also see which part failed, error texts and worker names. Empty: details for staff only.
+IMOGEN_HEALTH_TOKEN = env("IMOGEN_HEALTH_TOKEN")
+# Load balancers probe over plain http: the health URL is never redirected to https.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]

@@ -13,6 +13,10 @@ os.environ.setdefault("SECRET_KEY", "test-only-secret-key-0123456789-abcdefghijk
 # would leak from one test into the next. The throttling tests set their own low rates.
 os.environ.setdefault("IMOGEN_THROTTLE_JOBS", "100000/hour")
 os.environ.setdefault("IMOGEN_THROTTLE_LOGIN", "100000/hour")
+os.environ.setdefault("IMOGEN_THROTTLE_RENDERS", "100000/hour")
+os.environ.setdefault("IMOGEN_THROTTLE_INSPECT", "100000/hour")
+# Rate counters in the test database's cache, not in the machine's Redis (shared by every run on the machine).
+os.environ.setdefault("IMOGEN_THROTTLE_REDIS_URL", "")
 
 from .settings import *  # noqa: E402,F403
 from .settings import DATABASES, VAR_DIR  # noqa: E402

@@ -7,6 +7,7 @@ the board with "show the settings" ticked (the same rule that shows the settings
 An uploaded input is referred to as `content_from` / `style_from` = the creation's id and copied byte for byte on
 the server, never decoded and re-encoded, so the second job reads the very same pixels.
 """
+import json
 import uuid
 from urllib.parse import urlencode
 
@@ -86,6 +87,9 @@ def initial_options(job):
         "style_strength": float(opts.get("style_strength", 1.0)),
         "preserve_colors": bool(opts.get("preserve_colors", False)),
         "seed": int(opts.get("seed", 0)),
+        # The framing of the photo (issue 16's crop box / fit), carried as it was.
+        "crop": json.dumps(dict(zip(("x", "y", "width", "height"), opts["crop"]))) if opts.get("crop") else "",
+        "fit": opts.get("fit") or "",
     }
     return initial
 

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.create, name="create"),
     path("jobs/", views.jobs, name="jobs"),
     path("jobs/<uuid:pk>/", views.job, name="job"),
+    path("jobs/<uuid:pk>/preview.jpg", views.preview, name="preview"),
     path("jobs/<uuid:pk>/download/", views.download, name="download"),
     path("samples/<str:sample_id>.jpg", views.sample_image, name="sample-image"),
     path("samples/<str:sample_id>/thumbnail.jpg", views.sample_image, {"thumbnail": True}, name="sample-thumbnail"),

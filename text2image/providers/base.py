@@ -16,6 +16,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.fetch import FetchError, fetch
 from core.uploads import UploadRejected, read_image
 
 log = logging.getLogger(__name__)
@@ -41,6 +42,27 @@ def presets(*sizes):
     return [SizePreset(w, h, label) for w, h, label in sizes]
 
 
+def size_label(width, height):
+    """The wallpaper shape a size is for."""
+    if width > height:
+        return TABLET if width * 3 <= height * 4 + 1 else DESKTOP
+    if height > width:
+        return PHONE
+    return SQUARE
+
+
+def presets_from_setting(items):
+    """SizePresets from a setting's ["WxH", …] (entries that are not WxH are skipped)."""
+    sizes = []
+    for item in items:
+        try:
+            width, height = (int(v) for v in item.lower().split("x"))
+        except ValueError:
+            continue
+        sizes.append((width, height, size_label(width, height)))
+    return presets(*sizes)
+
+
 DESKTOP = gettext_lazy("Desktop (16:9)")
 DESKTOP_WIDE = gettext_lazy("Wide desktop (16:9, large)")
 PHONE = gettext_lazy("Phone (9:16)")
@@ -57,12 +79,15 @@ class GenerationRequest:
     height: int
     samples: int
     seeds: list = field(default_factory=list)  # one per sample; None where the provider picks
+    steps: int | None = None  # sampling steps, for providers that take them (None: the provider's default)
+    state: dict = field(default_factory=dict)  # what the provider kept on the job in an earlier attempt
 
 
 @dataclass
 class GeneratedImage:
     image: object  # PIL.Image.Image, RGB
     seed: int | None = None
+    extra: dict = field(default_factory=dict)  # more facts for the picture's metadata (e.g. batch_index)
 
 
 class Provider:
@@ -73,6 +98,11 @@ class Provider:
     max_prompt_chars = 1000
     max_samples = 4
     offline = False
+    supports_negative = True  # False: the negative prompt is put into the prompt in words
+    supports_seed = True  # False: the same seed does not give the same picture
+    supports_steps = False  # True: the user may choose the number of sampling steps
+    default_steps = None
+    max_steps = 100
     size_presets: list = []
 
     def size_error(self, width, height):
@@ -90,6 +120,8 @@ class Provider:
         return True
 
     def generate(self, request, progress):
+        """`progress(fraction, stage=None, remote=None, preview=None)`: `remote` (a dict) is kept on the job
+        (merged), `preview` (JPEG/PNG bytes) is shown on the job page; both optional."""
         raise NotImplementedError
 
 
@@ -185,23 +217,24 @@ def decode_base64_image(label, data):
     return _decode(label, raw)
 
 
-def download_image(label, url, session=None):
-    """Fetch an image the provider links to (such links expire within minutes: fetch at once)."""
-    http = session or requests
+def download_image(label, url, *, trusted_origin, hosts=()):
+    """Fetch an image the provider links to (such links expire within minutes: fetch at once).
+
+    The link comes from the provider's answer, so it goes through core.fetch: http(s) only, the provider's own
+    host or `hosts` configured for it, public addresses only, no redirects to other hosts, capped in bytes and
+    time. Every failure gives the user the same words (the log has the reason)."""
     retries = max(0, settings.IMOGEN_T2I_RETRIES)
     for attempt in range(retries + 1):
         try:
-            response = http.get(url, timeout=_timeout())
-        except requests.Timeout:
-            raise ProviderError(_("Downloading the picture from %(provider)s took too long.") % {"provider": label})
-        except requests.RequestException:
-            response = None
-        if response is not None and response.status_code == 200:
-            return _decode(label, response.content)
-        if response is not None and response.status_code < 500 and response.status_code != 429:
+            data = fetch(url, trusted_origin=trusted_origin, allowed_hosts=hosts,
+                         max_bytes=settings.IMOGEN_T2I_FETCH_MAX_BYTES, timeout=settings.IMOGEN_T2I_FETCH_TIMEOUT)
+        except FetchError as exc:
+            log.warning("%s: image link %s not fetched: %s", label, str(url)[:200], exc)
+            if (exc.status == 429 or (exc.status or 0) >= 500) and attempt < retries:
+                _pause(attempt)
+                continue
             break
-        if attempt < retries:
-            _pause(attempt, response)
+        return _decode(label, data)
     raise ProviderError(
         _("%(provider)s made the picture, but Imogen could not download it (the link may have expired). "
           "Please try again.") % {"provider": label}

@@ -10,10 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .base import (
-    DESKTOP,
-    PHONE,
     RETRY,
-    SQUARE,
     GeneratedImage,
     Provider,
     ProviderError,
@@ -21,18 +18,10 @@ from .base import (
     decode_base64_image,
     download_image,
     error_json,
-    presets,
+    presets_from_setting,
 )
 
 QUOTA_CODES = {"insufficient_quota", "billing_hard_limit_reached", "billing_not_active"}
-
-
-def _label_for(width, height):
-    if width > height:
-        return DESKTOP
-    if height > width:
-        return PHONE
-    return SQUARE
 
 
 class OpenAIImagesProvider(Provider):
@@ -43,14 +32,7 @@ class OpenAIImagesProvider(Provider):
 
     @property
     def size_presets(self):
-        sizes = []
-        for item in settings.IMOGEN_T2I_OPENAI_SIZES:
-            try:
-                width, height = (int(v) for v in item.lower().split("x"))
-            except ValueError:
-                continue
-            sizes.append((width, height, _label_for(width, height)))
-        return presets(*sizes)
+        return presets_from_setting(settings.IMOGEN_T2I_OPENAI_SIZES)
 
     def is_configured(self):
         return bool(settings.IMOGEN_T2I_OPENAI_KEY) or "api.openai.com" not in settings.IMOGEN_T2I_OPENAI_URL
@@ -104,7 +86,8 @@ class OpenAIImagesProvider(Provider):
                 if isinstance(item.get("b64_json"), str) and item["b64_json"]:
                     image = decode_base64_image(self.label, item["b64_json"])
                 elif isinstance(item.get("url"), str) and item["url"].startswith(("http://", "https://")):
-                    image = download_image(self.label, item["url"])
+                    image = download_image(self.label, item["url"], trusted_origin=settings.IMOGEN_T2I_OPENAI_URL,
+                                           hosts=settings.IMOGEN_T2I_OPENAI_IMAGE_HOSTS)
                 else:
                     raise ProviderError(_("The image service sent an answer without pictures. Please try again."))
                 results.append(GeneratedImage(image=image, seed=None))

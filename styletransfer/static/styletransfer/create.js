@@ -124,6 +124,13 @@
       else if (chosen.sample) body.append(side + "_sample", chosen.sample);
       else if (chosen.from) body.append(side + "_from", chosen.from);
     }
+    // Remix of a framed photo: the same crop box and fit, as long as the photo is still the remixed one.
+    const content = state.content || {};
+    if (form.dataset.remixContent && (content.from || content.sample) === form.dataset.remixContent &&
+        !body.has("crop") && !body.has("fit")) {
+      if (form.dataset.remixCrop) body.append("crop", form.dataset.remixCrop);
+      if (form.dataset.remixFit) body.append("fit", form.dataset.remixFit);
+    }
     body.append("preset", form.querySelector("#st-preset").value);
     if (size.value === "custom") {
       body.append("width", form.querySelector("#st-width").value);
