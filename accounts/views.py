@@ -1,6 +1,8 @@
+import logging
+
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model, login
+from django.contrib.auth import get_user_model, login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -11,7 +13,10 @@ from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from .forms import EmailLoginForm, ProfileForm, SignupForm
+from mailer.providers.base import MailError
+
+from .deletion import delete_account
+from .forms import DeleteAccountForm, EmailLoginForm, MailerPasswordResetForm, ProfileForm, SignupForm
 from .throttling import check_page_throttle
 from .transfer import remember_anonymous_session
 from .verification import (
@@ -23,6 +28,7 @@ from .verification import (
     send_verification,
 )
 
+log = logging.getLogger(__name__)
 BACKEND = "accounts.backends.EmailBackend"
 SIGNUP_SESSION_KEY = "imogen_signup_user"
 SIGNUP_EMAIL_KEY = "imogen_signup_email"
@@ -156,6 +162,25 @@ def account(request):
     return render(request, "accounts/account.html", {"form": form, "verified": is_verified(request.user)})
 
 
+@login_required
+@sensitive_post_parameters("password")
+def delete_account_view(request):
+    """Delete the account with all its work, after the password is typed again."""
+    template = "accounts/delete_account.html"
+    form = DeleteAccountForm(request.user, request.POST or None)
+    if request.method == "POST":
+        wait = check_page_throttle(request, "delete_account")
+        if wait:
+            return _too_many(request, template, {"form": form}, wait)
+        if form.is_valid():
+            user = request.user
+            logout(request)
+            delete_account(user)
+            messages.success(request, _("Your account and everything in it are deleted."))
+            return redirect("core:home")
+    return render(request, template, {"form": form, "creations": request.user.creations.count()})
+
+
 class PasswordResetView(auth_views.PasswordResetView):
     """Sends the reset link through Django's mail settings (EMAIL_BACKEND); throttled like login."""
 
@@ -163,6 +188,17 @@ class PasswordResetView(auth_views.PasswordResetView):
     email_template_name = "accounts/password_reset_email.txt"
     subject_template_name = "accounts/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
+    form_class = MailerPasswordResetForm
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except MailError as exc:
+            log.warning("Password reset mail not sent: %s", exc)
+            form.add_error(None, _("The email could not be sent right now. Please try again in a few minutes."))
+            response = self.render_to_response(self.get_context_data(form=form), status=503)
+            response["Retry-After"] = "120"
+            return response
 
     def get_extra_email_context(self):
         return {"site_url": settings.SITE_URL}

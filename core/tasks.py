@@ -1,6 +1,7 @@
 import time
 
 from celery import shared_task
+from django.core.management import call_command
 
 from .jobs import JobCanceled, run_job, sweep
 from .models import EchoJob
@@ -31,3 +32,9 @@ def purge_expired():
     from .retention import purge
 
     return purge()
+
+
+@shared_task(name="core.tasks.clear_sessions", ignore_result=True)
+def clear_sessions():
+    """Delete expired sessions (`manage.py clearsessions`), so the session table does not grow forever."""
+    call_command("clearsessions")

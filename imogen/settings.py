@@ -229,6 +229,8 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 CELERY_BEAT_SCHEDULE["purge-expired"] = {"task": "core.tasks.purge_expired", "schedule": timedelta(hours=1)}
+# Expired sessions are deleted from the database once a day (what `manage.py clearsessions` does).
+CELERY_BEAT_SCHEDULE["clear-sessions"] = {"task": "core.tasks.clear_sessions", "schedule": timedelta(days=1)}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # Jobs: a running job whose worker has not written a heartbeat for this long is given to another worker.
@@ -287,6 +289,9 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", 
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 30
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# The language choice cookie: no script reads it; sent over HTTPS only when the HTTPS settings are on (below).
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "gallery:mine"
 LOGOUT_REDIRECT_URL = "core:home"
@@ -299,6 +304,7 @@ if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", SITE_IS_HTTPS)
     SESSION_COOKIE_SECURE = SITE_IS_HTTPS
     CSRF_COOKIE_SECURE = SITE_IS_HTTPS
+    LANGUAGE_COOKIE_SECURE = SITE_IS_HTTPS
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if SITE_IS_HTTPS else 0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
@@ -322,6 +328,7 @@ IMOGEN_T2I_KARLO_URL = env("IMOGEN_T2I_KARLO_URL", "https://api.kakaobrain.com")
 IMOGEN_T2I_KARLO_KEY = env("IMOGEN_T2I_KARLO_KEY")
 IMOGEN_T2I_KARLO_VERSION = env("IMOGEN_T2I_KARLO_VERSION", "v2.1")
 IMOGEN_T2I_KARLO_RETURN_TYPE = env("IMOGEN_T2I_KARLO_RETURN_TYPE", "base64_string")  # or url
+IMOGEN_T2I_KARLO_NSFW_CHECKER = env_bool("IMOGEN_T2I_KARLO_NSFW_CHECKER", True)  # Karlo holds back unsafe pictures
 IMOGEN_T2I_OPENAI_URL = env("IMOGEN_T2I_OPENAI_URL", "https://api.openai.com").rstrip("/")
 IMOGEN_T2I_OPENAI_KEY = env("IMOGEN_T2I_OPENAI_KEY")
 IMOGEN_T2I_OPENAI_MODEL = env("IMOGEN_T2I_OPENAI_MODEL", "dall-e-3")
@@ -387,6 +394,9 @@ AUTHENTICATION_BACKENDS = ["accounts.backends.EmailBackend"]
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 60 * 60 * 24 * 3)
 # Pictures per page in "My creations", on the board and in the API.
 IMOGEN_GALLERY_PAGE_SIZE = env_int("IMOGEN_GALLERY_PAGE_SIZE", 24)
+# Account mails (confirmation links, "you already have an account") to one address, counted on the normalised
+# address (lowercase, no +tag); over it the page says the mail could not be sent now.
+IMOGEN_ACCOUNT_MAIL_LIMIT_PER_RECIPIENT = env("IMOGEN_ACCOUNT_MAIL_LIMIT_PER_RECIPIENT", "3/hour")
 
 # --- Style transfer ---
 # Largest output side and pixel count a user may ask for; smallest side (tiny sizes are for tests and drafts).

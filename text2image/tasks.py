@@ -42,8 +42,10 @@ def make_pictures(job):
 
 
 def _make_pictures(job):
-    def progress(fraction, stage=None, remote=None, preview=None):
+    def progress(fraction, stage=None, remote=None, preview=None, notice=None):
         fields = {}
+        if notice:
+            fields["notice"] = " ".join(part for part in (job.notice, notice) if part)
         if remote is not None or preview is not None:
             fields["remote"] = {**(job.remote or {}), **(remote or {})}
         if preview is not None:
