@@ -199,8 +199,7 @@ CELERY_TASK_IGNORE_RESULT = True  # the database row is the truth, not a result 
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_ROUTES = {"styletransfer.*": {"queue": "style"}}
+CELERY_TASK_DEFAULT_QUEUE = "default"  # a job's queue is its model's `queue` (StyleTransferJob: "style")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 # Submitting a job must not hang when the broker is down: the job stays `queued` and the sweep re-sends it.
