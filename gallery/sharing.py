@@ -79,8 +79,9 @@ def _style_rows(creation, meta):
     if "style_strength" in meta:
         rows.append({"label": _("Style strength"), "value": _number(meta["style_strength"], 1)})
     size = _("%(width)d×%(height)d pixels") % {"width": creation.width, "height": creation.height}
-    size_names = {"desktop-1080p": _("Desktop"), "desktop-1440p": _("Large desktop"), "phone": _("Phone"),
-                  "square": _("Square"), "4k": _("4K"), "content": _("Same shape as the photo")}
+    from core.sizes import WALLPAPER_SIZES
+
+    size_names = {size.key: size.label for size in WALLPAPER_SIZES} | {"content": _("Same shape as the photo")}
     if meta.get("size_preset") in size_names:
         size = f"{size_names[meta['size_preset']]} · {size}"
     rows.append({"label": _("Size"), "value": size})

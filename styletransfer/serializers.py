@@ -19,9 +19,10 @@ CONTENT_ASPECT = "content"
 
 
 def size_presets():
-    from .engine import SIZE_PRESETS
+    """{key: (width, height)}: the site's one list of wallpaper sizes (core.sizes)."""
+    from core.sizes import WALLPAPER_SIZES
 
-    return SIZE_PRESETS
+    return {size.key: (size.width, size.height) for size in WALLPAPER_SIZES}
 
 
 def presets():
@@ -128,7 +129,8 @@ class JobCreateSerializer(serializers.Serializer):
     height = serializers.IntegerField(required=False, help_text=_("Output height in pixels (with width)."))
     size_preset = serializers.CharField(
         required=False, allow_blank=True,
-        help_text=_("desktop-1080p, desktop-1440p, phone, square, 4k, or content (the content's own aspect)."))
+        help_text=_("desktop-1080p, desktop-1440p, phone, iphone, phone-16x9, tablet, square, 4k, or content "
+                    "(the content's own aspect)."))
     style_strength = serializers.FloatField(required=False, default=1.0, help_text=_("0.1 to 5; 1 is balanced."))
     preserve_colors = serializers.BooleanField(required=False, default=False,
                                                help_text=_("Keep the content image's colours."))
@@ -276,11 +278,12 @@ class JobSerializer(BaseJobSerializer):
     style_sample = serializers.CharField(read_only=True)
     download_name = serializers.SerializerMethodField()
     download_url = serializers.SerializerMethodField()
+    notes = serializers.SerializerMethodField()
 
     class Meta(BaseJobSerializer.Meta):
         model = StyleTransferJob
         fields = [*BaseJobSerializer.Meta.fields, "preview_url", "result_url", "creation_id", "options",
-                  "content_sample", "style_sample", "download_name", "download_url"]
+                  "content_sample", "style_sample", "download_name", "download_url", "notes"]
         read_only_fields = fields
 
     def get_preview_url(self, job) -> str | None:
@@ -291,6 +294,10 @@ class JobSerializer(BaseJobSerializer):
 
     def get_result_url(self, job) -> str | None:
         return job.result.image_url if job.result_id and job.result else None
+
+    def get_notes(self, job) -> list[str]:
+        """Only in the answer to a submit: what was changed in the uploads (e.g. first frame of an animation)."""
+        return getattr(job, "upload_notes", [])
 
     def get_download_name(self, job) -> str | None:
         return job.result.file_name if job.result_id and job.result else None

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET
 
-from core import uploads
+from core import sizes, uploads
 from core.ownership import get_job_for, is_owner, owned_q
 from gallery.sharing import download_response
 
@@ -52,7 +52,7 @@ def job_title(job):
 def create(request):
     style_sample, style_creation = _shared_style(request)
     content_default = samples.by_kind("content")[0]
-    initial = {"preset": "standard", "size_preset": "desktop-1080p", "width": 1280, "height": 720,
+    initial = {"preset": "standard", "size_preset": "", "width": 1280, "height": 720,
                "style_strength": 1.0, "preserve_colors": False, "seed": 0, "crop": "", "fit": ""}
     remix_of, remix_inputs = None, {}
     if request.GET.get("remix"):
@@ -76,6 +76,7 @@ def create(request):
         "style_samples": samples.by_kind("style"),
         "presets": list(presets()),
         "size_presets": size_presets(),
+        "sizes": sizes.fitting(settings.IMOGEN_STYLE_MAX_SIDE, settings.IMOGEN_STYLE_MAX_PIXELS),
         "min_side": settings.IMOGEN_STYLE_MIN_SIDE,
         "max_side": settings.IMOGEN_STYLE_MAX_SIDE,
         "max_mb": settings.IMOGEN_UPLOAD_MAX_BYTES // (1024 * 1024),

@@ -9,6 +9,11 @@
   const FINAL = ["succeeded", "failed", "canceled"];
   let delay = 700;
   let shownResult = false;
+  try {  // notes from the submit (e.g. "the first frame of the animation is used"), shown once
+    const notes = JSON.parse(sessionStorage.getItem("st-notes-" + job.id) || "[]");
+    sessionStorage.removeItem("st-notes-" + job.id);
+    notes.forEach((note) => imogen.toast(note, "info", 15000));
+  } catch (err) { /* no storage */ }
 
   function fill(template, values) {
     return template.replace(/%\((\w+)\)s/g, (m, key) => (key in values ? values[key] : m));
