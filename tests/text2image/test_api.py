@@ -151,6 +151,8 @@ def test_karlo_job_translates_then_stores_pictures(api, no_broker, settings, fak
     creation = Creation.objects.get()
     assert creation.metadata["translated_prompt"] == ENGLISH and creation.metadata["prompt"] == KOREAN
     assert creation.file_name.startswith("imogen-text2image-a-small-island")
+    page = api.get(done["url"]).content.decode()  # the result page shows the prompt as it was sent
+    assert f'<p class="t2i-prompt" id="t2i-translated">{ENGLISH}</p>' in page
 
 
 @pytest.mark.django_db(transaction=True)
