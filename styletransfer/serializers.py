@@ -2,11 +2,11 @@
 import math
 
 from django.conf import settings
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from core.uploads import ImageUploadField
+from fairqueue.serializers import QUEUE_FIELDS, QueueFactsMixin
 
 from . import samples
 from .models import StyleTransferJob
@@ -144,8 +144,7 @@ class JobCreateSerializer(serializers.Serializer):
         }
 
 
-class JobSerializer(serializers.ModelSerializer):
-    eta_seconds = serializers.SerializerMethodField()
+class JobSerializer(QueueFactsMixin, serializers.ModelSerializer):
     preview_url = serializers.SerializerMethodField()
     result_url = serializers.SerializerMethodField()
     creation_id = serializers.UUIDField(source="result_id", read_only=True, allow_null=True)
@@ -156,17 +155,10 @@ class JobSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = StyleTransferJob
-        fields = ["id", "status", "progress", "stage", "eta_seconds", "preview_url", "result_url", "creation_id",
+        fields = ["id", "status", "progress", "stage", *QUEUE_FIELDS, "preview_url", "result_url", "creation_id",
                   "error", "created_at", "started_at", "finished_at", "options", "content_sample", "style_sample",
                   "page_url", "download_name"]
         read_only_fields = fields
-
-    def get_eta_seconds(self, job) -> int | None:
-        """Seconds left, from the time spent so far and the fraction done (None until there is a basis)."""
-        if job.status != "running" or not job.started_at or job.progress < 0.02:
-            return None
-        elapsed = (timezone.now() - job.started_at).total_seconds()
-        return max(0, round(elapsed * (1 - job.progress) / job.progress))
 
     def get_preview_url(self, job) -> str | None:
         return job.preview.url if job.preview else None

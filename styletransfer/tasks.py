@@ -88,12 +88,19 @@ class ProgressWriter:
         self.last_write = 0.0
         self.last_preview = time.monotonic()  # the first preview comes after a few seconds of painting
         self.fraction = 0.0
+        self.painting_since = None  # monotonic time of the first painting step (for the learned rates)
+        self.paint_seconds = None
 
     def __call__(self, progress):
         now = time.monotonic()
+        fields = {}
+        if self.painting_since is None and progress.stage.startswith("scale"):
+            self.painting_since = now
+            fields["painting_started_at"] = timezone.now()
+        if progress.stage == "done" and self.painting_since is not None:
+            self.paint_seconds = now - self.painting_since
         # The engine's fraction is monotonic; keep ours so too, leaving the last few percent for saving.
         self.fraction = max(self.fraction, min(0.98, progress.fraction * 0.98))
-        fields = {}
         if progress.preview is not None and now - self.last_preview >= settings.IMOGEN_STYLE_PREVIEW_SECONDS:
             self.last_preview = now
             fields.update(self.save_preview(progress.preview))
@@ -168,9 +175,12 @@ def paint(job):
             image, kind=CreationKind.STYLE, owner=job.owner, session_key=job.session_key,
             title=title, metadata=metadata, pnginfo=info,
         )
-        return {"result": creation}
+        return {"result": creation, "paint_seconds": writer.paint_seconds}
 
 
 @shared_task(name="styletransfer.tasks.run_style_transfer", acks_late=True, reject_on_worker_lost=True)
 def run_style_transfer(job_id):
-    run_job(StyleTransferJob, job_id, paint)
+    """Runs the fairest waiting style job (StyleTransferJob.claim), which need not be `job_id`."""
+    from fairqueue.hooks import job_ended
+
+    job_ended(run_job(StyleTransferJob, job_id, paint))

@@ -9,6 +9,7 @@ from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET
 
 from core.ownership import is_owner, owned_q
+from fairqueue.words import page_strings as queue_page_strings
 
 from . import samples
 from .models import StyleTransferJob
@@ -74,6 +75,7 @@ def job(request, pk):
         "content": samples.get(item.content_sample, "content"),
         "style": samples.get(item.style_sample, "style"),
         "has_email_form": has_template("mailer/email_form.html"),
+        "queue_strings": queue_page_strings(),
         "strings": {
             "statuses": {"queued": _("Queued"), "running": _("Running"), "succeeded": _("Succeeded"),
                          "failed": _("Failed"), "canceled": _("Canceled")},
