@@ -1,28 +1,17 @@
-"""The `login` rate (REST_FRAMEWORK DEFAULT_THROTTLE_RATES) for every way in: pages and API."""
-from rest_framework.settings import api_settings
-from rest_framework.throttling import SimpleRateThrottle
+"""The `login` rate (REST_FRAMEWORK DEFAULT_THROTTLE_RATES) for every way in: pages, API and /admin/login/."""
+from core.throttling import RateThrottle, check_rate
 
 
-class LoginRateThrottle(SimpleRateThrottle):
-    """Counts attempts per client address and action (log in, sign up, password reset)."""
+class LoginRateThrottle(RateThrottle):
+    """Counts attempts per client address (core.throttling.client_ip) and action (log in, sign up, reset)."""
 
     scope = "login"
+    per_account = False
 
     def __init__(self, action="login"):
-        self.action = action
-        super().__init__()
-
-    def get_rate(self):
-        # Read at call time so a changed setting (or a test's override) applies at once.
-        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
-
-    def get_cache_key(self, request, view):
-        return f"throttle_{self.scope}_{self.action}_{self.get_ident(request)}"
+        super().__init__(action=action)
 
 
 def check_page_throttle(request, action):
     """For Django form views: None if allowed, else the seconds to wait."""
-    throttle = LoginRateThrottle(action)
-    if throttle.allow_request(request, None):
-        return None
-    return int(throttle.wait() or 60)
+    return check_rate(request, "login", action)

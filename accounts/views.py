@@ -105,6 +105,23 @@ class PasswordResetView(auth_views.PasswordResetView):
         return super().post(request, *args, **kwargs)
 
 
+def admin_login(request, extra_context=None):
+    """/admin/login/ with the same `login` limit as the site's log-in (the two count together)."""
+    from django.contrib import admin
+    from django.http import HttpResponse
+
+    if request.method == "POST":
+        wait = check_page_throttle(request, "login")
+        if wait:
+            minutes = max(1, round(wait / 60))
+            response = HttpResponse(
+                _("Too many attempts from your network. Please try again in %(minutes)d minutes.") % {
+                    "minutes": minutes}, status=429, content_type="text/plain; charset=utf-8")
+            response["Retry-After"] = str(wait)
+            return response
+    return admin.site.login(request, extra_context)
+
+
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")

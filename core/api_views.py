@@ -5,6 +5,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from .throttling import ScopedRateThrottle
 from .uploads import ImageUploadField
 
 
@@ -22,6 +23,8 @@ class UploadInspectView(APIView):
     """Check an image before using it: the same rules every feature applies to uploads."""
 
     parser_classes = [MultiPartParser]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "inspect"  # IMOGEN_THROTTLE_INSPECT
 
     @extend_schema(request=InspectSerializer, responses={200: InspectResultSerializer})
     def post(self, request):

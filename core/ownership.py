@@ -1,5 +1,7 @@
 """Who owns what: a signed-in account, or else the browser session (anonymous use keeps working)."""
 from django.db.models import Q
+from django.http import Http404
+from django.utils.translation import gettext as _
 
 
 def session_key(request, create=True):
@@ -33,3 +35,18 @@ def is_owner(request, obj):
         return True
     key = request.session.session_key
     return bool(key) and obj.owner_id is None and obj.session_key == key
+
+
+def get_job_for(request, model, pk, write=False, queryset=None, not_found=None):
+    """The one access rule for a background job (its API, page, preview, download and cancel).
+
+    A job belongs to its owner (the account, or the browser session that made it anonymously) and answers 404 to
+    anyone else, never 403, so a stranger cannot even learn that the id exists. Sharing goes through the creation
+    page, which is a deliberate share link. `write=True` marks a change (cancel); it needs the same ownership.
+    `queryset` narrows or joins (e.g. `select_related`); `not_found` is the 404's message.
+    """
+    queryset = model.objects.all() if queryset is None else queryset
+    job = queryset.filter(owned_q(request), pk=pk).first()
+    if job is None:
+        raise Http404(not_found or _("There is no such job among yours."))
+    return job

@@ -2,13 +2,14 @@ import mimetypes
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage, default_storage
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils._os import safe_join
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET
 
+from .disclosure import closing_stream
 from .health import broker_name, broker_ok, database_ok
 from .models import WorkerBeat
 
@@ -73,7 +74,11 @@ def media(request, path):
     except (OSError, ValueError, Exception):
         raise Http404 from None
     content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
-    response = FileResponse(handle, content_type=content_type)
+    if content_type == "image/png":
+        # Anyone with the link may fetch it: the prompt, settings and job id stay out (core.disclosure).
+        response = StreamingHttpResponse(closing_stream(handle), content_type=content_type)
+    else:
+        response = FileResponse(handle, content_type=content_type)
     # No Content-Disposition: it would override the meaningful name in a link's `download` attribute.
     response.headers.pop("Content-Disposition", None)
     response["Cache-Control"] = "private, max-age=86400"

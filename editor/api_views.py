@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.ownership import is_owner, owner_fields
+from core.throttling import ScopedRateThrottle
 from core.uploads import UploadRejected, read_image
 from gallery.models import Creation, CreationKind
 
@@ -64,6 +65,8 @@ class RenderView(APIView):
     """Render the editor's filters (W3C Filter Effects, CSS filter-list order) on an upload or a creation."""
 
     parser_classes = [MultiPartParser, FormParser]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "renders"  # IMOGEN_THROTTLE_RENDERS
 
     @extend_schema(
         request={"multipart/form-data": EditorRenderSerializer},

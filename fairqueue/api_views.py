@@ -5,12 +5,11 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.models import JobStatus
-from core.ownership import owned_q
+from core.ownership import get_job_for
 from mailer.api_views import EmailRequestSerializer
 
 from .notify import send_ready_mail
@@ -33,9 +32,7 @@ class NotifyWhenReadyView(APIView):
     def post(self, request, pk):
         from mailer.service import check_limits
 
-        job = self.model.objects.filter(owned_q(request), pk=pk).first()
-        if job is None:
-            raise NotFound(_("There is no such job among yours."))
+        job = get_job_for(request, self.model, pk, write=True)
         serializer = EmailRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         to = serializer.validated_data["to"]

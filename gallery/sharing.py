@@ -8,10 +8,13 @@ Links into the other features (documented in docs/gallery.md):
 """
 from urllib.parse import urlencode
 
+from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.template.exceptions import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.urls import NoReverseMatch, reverse
+from django.utils.http import content_disposition_header
 
+from core.disclosure import closing_stream, json_without, keep_software_only
 from core.ownership import is_owner
 
 # Metadata keys never shown to other people, even when the owner shares the settings.
@@ -34,11 +37,15 @@ def _scalar(value):
     return False, None
 
 
+def is_private_key(key):
+    return any(part in str(key).lower() for part in PRIVATE_KEY_PARTS)
+
+
 def shareable_settings(creation):
     """The plain settings of a creation (prompt, strength, filters...), without anything private."""
     out = {}
     for key, value in (creation.metadata or {}).items():
-        if any(part in key.lower() for part in PRIVATE_KEY_PARTS):
+        if is_private_key(key):
             continue
         items = value.items() if isinstance(value, dict) else [("", value)]
         for sub, item in items:
@@ -92,6 +99,51 @@ def can_view(request, creation):
     if creation.is_hidden:
         return is_owner(request, creation) or request.user.is_staff
     return True
+
+
+def file_keep(creation, for_owner):
+    """Which PNG text chunks the file of `creation` carries for this viewer (see core.disclosure).
+
+    The owner gets everything. Anyone else gets only the program name, unless the owner chose to show the
+    settings; then the settings chunks without the private keys (job id, paths, session...)."""
+    if for_owner:
+        return lambda keyword, text: text
+    if not creation.show_settings:
+        return keep_software_only
+
+    def keep(keyword, text):
+        name = keyword.split(":", 1)[-1]
+        if is_private_key(name):
+            return None
+        return json_without(text, is_private_key)
+
+    return keep
+
+
+def download_name(creation, for_owner):
+    """The download file name: words from the prompt or title only for the owner, or when the owner shows the
+    settings; else just the kind and size (imogen-text2image-1920x1080.png)."""
+    if for_owner or creation.show_settings:
+        return creation.file_name
+    return f"imogen-{creation.kind}-{creation.width}x{creation.height}.{creation.extension}"
+
+
+def download_response(request, creation):
+    """The one way a creation's file is downloaded (gallery, text-to-image, style transfer): an attachment with
+    `download_name`, carrying only what `file_keep` allows for this viewer."""
+    mine = is_owner(request, creation)
+    try:
+        handle = creation.image.open("rb")
+    except (OSError, ValueError):
+        raise Http404 from None
+    content_type = "image/png" if creation.extension == "png" else "image/jpeg"
+    name = download_name(creation, mine)
+    if mine or content_type != "image/png":
+        return FileResponse(handle, as_attachment=True, filename=name, content_type=content_type)
+    response = StreamingHttpResponse(closing_stream(handle, file_keep(creation, False)), content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def mail_form_available():

@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.board, name="board"),
     path("mine/", views.mine, name="mine"),
     path("c/<uuid:pk>/", views.creation, name="creation"),
+    path("c/<uuid:pk>/download/", views.download, name="download"),
 ]

@@ -85,6 +85,7 @@ def creation(request, pk):
         "is_mine": mine,
         "author": display_name(item.owner),
         "share_url": request.build_absolute_uri(item.get_absolute_url()),
+        "download_name": sharing.download_name(item, mine),
         "settings_shown": sharing.shareable_settings(item) if (item.show_settings or mine) else {},
         "try_style_url": sharing.try_style_url(item) if item.is_published or mine else "",
         "use_prompt_url": sharing.use_prompt_url(item, shared_only=not mine) if item.is_published or mine else "",
@@ -99,3 +100,11 @@ def creation(request, pk):
     if not item.is_published:
         response["X-Robots-Tag"] = "noindex, nofollow"
     return response
+
+
+def download(request, pk):
+    """Download a creation as a file: whoever may see its page may download it, with only what the owner shows."""
+    item = get_object_or_404(Creation, pk=pk)
+    if not sharing.can_view(request, item):
+        raise Http404
+    return sharing.download_response(request, item)

@@ -307,6 +307,12 @@ IMOGEN_T2I_A1111_CFG_SCALE = float(env("IMOGEN_T2I_A1111_CFG_SCALE", "7"))
 IMOGEN_T2I_TIMEOUT = float(env("IMOGEN_T2I_TIMEOUT", "120"))
 IMOGEN_T2I_RETRIES = env_int("IMOGEN_T2I_RETRIES", 3)
 IMOGEN_T2I_BACKOFF = float(env("IMOGEN_T2I_BACKOFF", "2"))
+# Image links in a provider's answer are fetched only from its own host or these (core.fetch: public addresses,
+# no redirects to other hosts, capped in bytes and seconds).
+IMOGEN_T2I_KARLO_IMAGE_HOSTS = env_list("IMOGEN_T2I_KARLO_IMAGE_HOSTS", "*.kakaocdn.net")
+IMOGEN_T2I_OPENAI_IMAGE_HOSTS = env_list("IMOGEN_T2I_OPENAI_IMAGE_HOSTS", "*.blob.core.windows.net")
+IMOGEN_T2I_FETCH_MAX_BYTES = env_int("IMOGEN_T2I_FETCH_MAX_BYTES", 40 * 1024 * 1024)
+IMOGEN_T2I_FETCH_TIMEOUT = float(env("IMOGEN_T2I_FETCH_TIMEOUT", "60"))
 # Prompt translation to English: google (Cloud Translation, credentials from GOOGLE_APPLICATION_CREDENTIALS) or none.
 IMOGEN_TRANSLATE_PROVIDER = env(
     "IMOGEN_TRANSLATE_PROVIDER", "google" if env("GOOGLE_APPLICATION_CREDENTIALS") else "none"
@@ -332,8 +338,7 @@ IMOGEN_MAIL_RETRY_BACKOFF_MAX = float(env("IMOGEN_MAIL_RETRY_BACKOFF_MAX", "1800
 # Abuse limits (N/second|minute|hour|day): mails to one address, and mails from one client (session, account or IP).
 IMOGEN_MAIL_LIMIT_PER_RECIPIENT = env("IMOGEN_MAIL_LIMIT_PER_RECIPIENT", "5/hour")
 IMOGEN_MAIL_LIMIT_PER_CLIENT = env("IMOGEN_MAIL_LIMIT_PER_CLIENT", env("IMOGEN_THROTTLE_MAIL", "30/day"))
-# Behind a reverse proxy, the header that carries the visitor's address (e.g. X-Forwarded-For) for the per-client limit.
-IMOGEN_MAIL_CLIENT_IP_HEADER = env("IMOGEN_MAIL_CLIENT_IP_HEADER")
+# The per-client limit counts the visitor's address from IMOGEN_TRUSTED_PROXIES (see "Abuse limits" below).
 
 # --- Accounts and gallery ---
 # Log in with an email address; the session's creations and jobs move to the account at login.
@@ -375,3 +380,24 @@ CELERY_BEAT_SCHEDULE["ready-mails"] = {"task": "fairqueue.tasks.send_missed_read
 # The server renders edits (Email/Share on the editor page, POST /api/editor/renders/) inside the request; images
 # above this many pixels are refused with a 400 (the page's Download still works in the browser).
 IMOGEN_EDITOR_MAX_PIXELS = env_int("IMOGEN_EDITOR_MAX_PIXELS", IMOGEN_UPLOAD_MAX_PIXELS)
+
+# --- Abuse limits (docs/security.md lists every limit) ---
+# How many reverse proxies stand in front of the web processes and append to X-Forwarded-For (nginx in front:
+# 1; a load balancer, then nginx: 2). 0 (the default): the socket's address is the client's, forwarded headers
+# are ignored. Every rate limit counts by the address this gives (core.throttling.client_ip).
+IMOGEN_TRUSTED_PROXIES = env_int("IMOGEN_TRUSTED_PROXIES", 0)
+REST_FRAMEWORK["NUM_PROXIES"] = IMOGEN_TRUSTED_PROXIES
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"].update({
+    # Server renders of the editor (POST /api/editor/renders/) and upload checks (POST /api/uploads/inspect/).
+    "renders": env("IMOGEN_THROTTLE_RENDERS", "30/hour"),
+    "inspect": env("IMOGEN_THROTTLE_INSPECT", "120/hour"),
+})
+# Rate counters: Redis (atomic INCR) where the broker is Redis, else the database cache. `auto`, a redis:// URL,
+# or empty for the database cache.
+IMOGEN_THROTTLE_REDIS_URL = env("IMOGEN_THROTTLE_REDIS_URL", "auto").strip()
+if IMOGEN_THROTTLE_REDIS_URL == "auto":
+    IMOGEN_THROTTLE_REDIS_URL = CELERY_BROKER_URL if CELERY_BROKER_URL.startswith(("redis://", "rediss://")) else ""
+CACHES["throttle"] = {
+    "BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": IMOGEN_THROTTLE_REDIS_URL,
+    "KEY_PREFIX": "imogen-rate", "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+} if IMOGEN_THROTTLE_REDIS_URL else dict(CACHES["default"])

@@ -13,7 +13,11 @@ os.environ.setdefault("SECRET_KEY", "test-only-secret-key-0123456789-abcdefghijk
 # would leak from one test into the next. The throttling tests set their own low rates.
 os.environ.setdefault("IMOGEN_THROTTLE_JOBS", "100000/hour")
 os.environ.setdefault("IMOGEN_THROTTLE_LOGIN", "100000/hour")
-# Likewise the per-owner cap on waiting style jobs (tests/styletransfer/test_queue.py sets its own).
+os.environ.setdefault("IMOGEN_THROTTLE_RENDERS", "100000/hour")
+os.environ.setdefault("IMOGEN_THROTTLE_INSPECT", "100000/hour")
+# Rate counters in the test database's cache, not in the machine's Redis (shared by every run on the machine).
+os.environ.setdefault("IMOGEN_THROTTLE_REDIS_URL", "")
+# Likewise the per-owner cap on waiting style jobs (tests/fairqueue/test_queue.py sets its own).
 os.environ.setdefault("IMOGEN_STYLE_QUEUE_CAP_ANONYMOUS", "1000")
 os.environ.setdefault("IMOGEN_STYLE_QUEUE_CAP_ACCOUNT", "1000")
 

@@ -7,7 +7,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.ownership import is_owner, owned_q, owner_fields
+from core.ownership import get_job_for, is_owner, owner_fields
 from gallery.models import Creation
 
 from .models import Delivery
@@ -78,7 +78,5 @@ class DeliveryView(APIView):
 
     @extend_schema(responses={200: DeliverySerializer, 404: MailErrorSerializer})
     def get(self, request, pk):
-        delivery = Delivery.objects.filter(owned_q(request), pk=pk).first()
-        if delivery is None:
-            raise NotFound(_("There is no such email among yours."))
+        delivery = get_job_for(request, Delivery, pk, not_found=_("There is no such email among yours."))
         return Response(DeliverySerializer(delivery).data)

@@ -4,7 +4,6 @@ Every feature emails a creation the same way: `POST /api/creations/{id}/email/` 
 calls `check_recipient` and `check_limits` here, records a `Delivery` and enqueues `mailer.tasks.send_delivery`;
 the task builds the mail with `build_mail` and hands it to the configured provider (mailer.providers).
 """
-import ipaddress
 import mimetypes
 import re
 from dataclasses import dataclass
@@ -17,11 +16,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core.throttling import client_ip as core_client_ip
+from core.throttling import parse_rate
+
 from .models import Delivery
 from .providers import Attachment, OutgoingMail
 
-PERIODS = {"s": 1, "sec": 1, "second": 1, "m": 60, "min": 60, "minute": 60, "h": 3600, "hour": 3600,
-           "d": 86400, "day": 86400}
 # Only a bare address: no display name, no list, no whitespace or control characters (header injection).
 FORBIDDEN = re.compile(r"[\s\x00-\x1f\x7f,;<>\"'()\[\]\\]")
 
@@ -40,34 +40,10 @@ def check_recipient(value):
     return address
 
 
-def parse_rate(rate):
-    """'5/hour' → (5, 3600). An empty rate or 0 means no limit (None)."""
-    if not rate:
-        return None
-    count, _sep, period = str(rate).partition("/")
-    count = int(count)
-    if count <= 0:
-        return None
-    period = period.strip().lower() or "hour"
-    number = re.match(r"^(\d*)\s*([a-z]+?)s?$", period)
-    if not number or number.group(2) not in PERIODS:
-        raise ValueError(f"bad mail rate {rate!r}: use N/second|minute|hour|day")
-    return count, int(number.group(1) or 1) * PERIODS[number.group(2)]
-
-
 def client_ip(request):
-    """The visitor's IP address. Behind a reverse proxy, set IMOGEN_MAIL_CLIENT_IP_HEADER (e.g. X-Forwarded-For):
-    the address the proxy appended (the rightmost) is used, since visitors can forge the others."""
-    header = getattr(settings, "IMOGEN_MAIL_CLIENT_IP_HEADER", "")
-    if header:
-        value = request.META.get("HTTP_" + header.upper().replace("-", "_"), "")
-        candidates = [item.strip() for item in value.split(",") if item.strip()]
-        if candidates:
-            try:
-                return str(ipaddress.ip_address(candidates[-1]))
-            except ValueError:
-                pass
-    return request.META.get("REMOTE_ADDR") or None
+    """The visitor's IP address (None if unknown): core.throttling.client_ip, which every limit shares (it trusts
+    X-Forwarded-For only from IMOGEN_TRUSTED_PROXIES proxies)."""
+    return core_client_ip(request) or None
 
 
 def client_q(request):

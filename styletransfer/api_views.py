@@ -1,18 +1,17 @@
 """Style transfer API: samples, submit a job, follow it, cancel it (contract in docs/styletransfer.md)."""
 from django.db import transaction
-from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from core.ownership import is_owner, owned_q, owner_fields
+from core.ownership import get_job_for, owned_q, owner_fields
+from core.throttling import ScopedRateThrottle
 from core.uploads import save_image
 from fairqueue.limits import refuse_if_over_cap
 
@@ -77,11 +76,11 @@ class JobListCreateView(APIView):
 
 
 class JobDetailView(APIView):
-    """A job's state. The id is unguessable: whoever has it (the link) may follow the job."""
+    """A job's state; only its owner (account or browser session) sees it, anyone else gets 404."""
 
     @extend_schema(responses={200: JobSerializer})
     def get(self, request, pk):
-        job = get_object_or_404(StyleTransferJob.objects.select_related("result"), pk=pk)
+        job = get_job_for(request, StyleTransferJob, pk, queryset=StyleTransferJob.objects.select_related("result"))
         return Response(JobSerializer(job).data)
 
 
@@ -90,9 +89,7 @@ class JobCancelView(APIView):
 
     @extend_schema(request=None, responses={200: JobSerializer})
     def post(self, request, pk):
-        job = get_object_or_404(StyleTransferJob, pk=pk)
-        if not is_owner(request, job):
-            raise PermissionDenied(_("Only the person who started this job can cancel it."))
+        job = get_job_for(request, StyleTransferJob, pk, write=True)
         if not job.is_final:
             job.request_cancel()
         job = StyleTransferJob.objects.select_related("result").get(pk=pk)

@@ -1,7 +1,9 @@
 """API input validation and output shapes for style transfer (field names are a public contract)."""
 import math
+from pathlib import PurePath
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -161,14 +163,15 @@ class JobSerializer(QueueFactsMixin, serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_preview_url(self, job) -> str | None:
-        return job.preview.url if job.preview else None
+        """The owner-only preview route; `?v=` changes with each new preview (the page swaps it in then)."""
+        if not job.preview:
+            return None
+        return f"{reverse('styletransfer:preview', args=[job.pk])}?v={PurePath(job.preview.name).stem}"
 
     def get_result_url(self, job) -> str | None:
         return job.result.image_url if job.result_id and job.result else None
 
     def get_page_url(self, job) -> str:
-        from django.urls import reverse
-
         return reverse("styletransfer:job", args=[job.pk])
 
     def get_download_name(self, job) -> str | None:

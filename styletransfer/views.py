@@ -1,15 +1,16 @@
 """Style transfer pages: create, one job (progress → result), my jobs; and the bundled sample images."""
 from django.conf import settings
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET
 
-from core.ownership import is_owner, owned_q
+from core.ownership import get_job_for, is_owner, owned_q
 from fairqueue.words import page_strings as queue_page_strings
+from gallery.sharing import download_response
 
 from . import samples
 from .models import StyleTransferJob
@@ -67,11 +68,11 @@ def create(request):
 
 @ensure_csrf_cookie
 def job(request, pk):
-    item = get_object_or_404(StyleTransferJob.objects.select_related("result"), pk=pk)
+    item = get_job_for(request, StyleTransferJob, pk, queryset=StyleTransferJob.objects.select_related("result"))
     context = {
         "job": item,
         "job_data": JobSerializer(item).data,
-        "is_owner": is_owner(request, item),
+        "is_owner": True,  # get_job_for answered 404 to anyone else
         "content": samples.get(item.content_sample, "content"),
         "style": samples.get(item.style_sample, "style"),
         "has_email_form": has_template("mailer/email_form.html"),
@@ -111,14 +112,24 @@ def sample_image(request, sample_id, thumbnail=False):
 
 
 @require_GET
-def download(request, pk):
-    """The full-resolution result as an attachment with a meaningful file name (the job id is the capability)."""
-    item = get_object_or_404(StyleTransferJob.objects.select_related("result"), pk=pk)
-    if not item.result:
+def preview(request, pk):
+    """The latest preview of the owner's running job (a JPEG; the URL changes with each new preview)."""
+    item = get_job_for(request, StyleTransferJob, pk)
+    if not item.preview:
         raise Http404
     try:
-        handle = item.result.image.open("rb")
+        handle = item.preview.open("rb")
     except (OSError, ValueError):
         raise Http404 from None
-    return FileResponse(handle, as_attachment=True, filename=item.result.file_name,
-                        content_type="image/png" if item.result.extension == "png" else "image/jpeg")
+    response = FileResponse(handle, content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=86400"
+    return response
+
+
+@require_GET
+def download(request, pk):
+    """The full-resolution result as an attachment with a meaningful file name (the owner's only)."""
+    item = get_job_for(request, StyleTransferJob, pk, queryset=StyleTransferJob.objects.select_related("result"))
+    if not item.result:
+        raise Http404
+    return download_response(request, item.result)

@@ -1,13 +1,12 @@
 from django.db import transaction
-from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from core.ownership import owned_q, owner_fields
+from core.ownership import get_job_for, owner_fields
+from core.throttling import ScopedRateThrottle
 
 from .models import TextToImageJob
 from .serializers import TextToImageJobCreateSerializer, TextToImageJobSerializer
@@ -41,7 +40,7 @@ class JobDetailView(APIView):
 
     @extend_schema(responses={200: TextToImageJobSerializer})
     def get(self, request, pk):
-        job = get_object_or_404(TextToImageJob.objects.filter(owned_q(request)), pk=pk)
+        job = get_job_for(request, TextToImageJob, pk)
         return Response(TextToImageJobSerializer(job).data)
 
 
@@ -50,6 +49,6 @@ class JobCancelView(APIView):
 
     @extend_schema(request=None, responses={200: TextToImageJobSerializer})
     def post(self, request, pk):
-        job = get_object_or_404(TextToImageJob.objects.filter(owned_q(request)), pk=pk)
+        job = get_job_for(request, TextToImageJob, pk, write=True)
         job.request_cancel()
         return Response(TextToImageJobSerializer(job).data)

@@ -1,10 +1,10 @@
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import ensure_csrf_cookie
 
-from core.ownership import owned_q
+from core.ownership import get_job_for, owned_q
 from gallery.models import Creation, CreationKind
+from gallery.sharing import download_response
 
 from .models import TextToImageJob
 from .providers import active_provider
@@ -46,7 +46,7 @@ def create(request):
 
 @ensure_csrf_cookie
 def job_page(request, pk):
-    job = get_object_or_404(TextToImageJob.objects.filter(owned_q(request)), pk=pk)
+    job = get_job_for(request, TextToImageJob, pk)
     texts = {
         "status": {"queued": _("Queued"), "running": _("Drawing"), "succeeded": _("Done"), "failed": _("Failed"),
                    "canceled": _("Canceled")},
@@ -60,11 +60,8 @@ def download(request, pk):
     """The picture as an attachment named like `imogen-text2image-<words>-1920x1080.png`.
 
     (The shared /media/ view answers `inline` with the random storage name, which browsers prefer over an
-    `<a download>` name.) Like the gallery's page, whoever has the unguessable id may fetch it.
+    `<a download>` name.) Like the gallery's page, whoever has the unguessable id may fetch it, with only what
+    the owner chose to show (gallery.sharing.download_response).
     """
     creation = get_object_or_404(Creation, pk=pk, kind=CreationKind.TEXT2IMAGE, is_hidden=False)
-    try:
-        handle = creation.image.open("rb")
-    except OSError:
-        raise Http404 from None
-    return FileResponse(handle, as_attachment=True, filename=creation.file_name, content_type="image/png")
+    return download_response(request, creation)

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 
 from core.models import EchoJob
-from tests.gallery.factories import PASSWORD, make_creation, make_user
+from tests.factories import PASSWORD, make_creation, make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@ from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
-from tests.gallery.factories import make_creation, make_user
+from tests.factories import make_creation, make_user
 
 
 @pytest.fixture(autouse=True)

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from gallery.models import Creation, CreationKind
-from tests.gallery.factories import make_creation, make_user
+from tests.factories import make_creation, make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -105,7 +105,7 @@ def test_staff_hide_a_post_in_the_admin_and_it_leaves_the_board(people, publishe
 
 
 def test_anonymous_sessions_own_their_creations_but_need_an_account_to_publish(client, people):
-    from tests.gallery.factories import make_creation
+    from tests.factories import make_creation
 
     client.get("/gallery/mine/")
     key = client.session.session_key

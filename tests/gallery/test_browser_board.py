@@ -8,7 +8,7 @@ from django.core.cache import cache
 
 from gallery.models import Creation, CreationKind
 from tests.conftest import screenshot, wait_in_page
-from tests.gallery.factories import PASSWORD, make_creation
+from tests.factories import PASSWORD, make_creation
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

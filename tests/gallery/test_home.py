@@ -1,7 +1,7 @@
 """The home page leads somewhere: the visitor's own recent work, what people shared, and styles to try."""
 import re
 
-from tests.gallery.factories import make_creation
+from tests.factories import make_creation
 
 
 def thumbs(html, section):

@@ -224,7 +224,7 @@ def test_per_client_limit_follows_the_visitor_address_behind_a_proxy(mail_settin
     from django.conf import settings
 
     mail_settings.IMOGEN_MAIL_LIMIT_PER_CLIENT = "2/day"
-    mail_settings.IMOGEN_MAIL_CLIENT_IP_HEADER = "X-Forwarded-For"
+    mail_settings.IMOGEN_TRUSTED_PROXIES = 1  # one proxy in front: it appends the real address
 
     def fresh_visitor(forwarded):
         client = Client(HTTP_X_FORWARDED_FOR=forwarded)

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.fetch import FetchError, fetch
 from core.uploads import UploadRejected, read_image
 
 log = logging.getLogger(__name__)
@@ -185,23 +186,24 @@ def decode_base64_image(label, data):
     return _decode(label, raw)
 
 
-def download_image(label, url, session=None):
-    """Fetch an image the provider links to (such links expire within minutes: fetch at once)."""
-    http = session or requests
+def download_image(label, url, *, trusted_origin, hosts=()):
+    """Fetch an image the provider links to (such links expire within minutes: fetch at once).
+
+    The link comes from the provider's answer, so it goes through core.fetch: http(s) only, the provider's own
+    host or `hosts` configured for it, public addresses only, no redirects to other hosts, capped in bytes and
+    time. Every failure gives the user the same words (the log has the reason)."""
     retries = max(0, settings.IMOGEN_T2I_RETRIES)
     for attempt in range(retries + 1):
         try:
-            response = http.get(url, timeout=_timeout())
-        except requests.Timeout:
-            raise ProviderError(_("Downloading the picture from %(provider)s took too long.") % {"provider": label})
-        except requests.RequestException:
-            response = None
-        if response is not None and response.status_code == 200:
-            return _decode(label, response.content)
-        if response is not None and response.status_code < 500 and response.status_code != 429:
+            data = fetch(url, trusted_origin=trusted_origin, allowed_hosts=hosts,
+                         max_bytes=settings.IMOGEN_T2I_FETCH_MAX_BYTES, timeout=settings.IMOGEN_T2I_FETCH_TIMEOUT)
+        except FetchError as exc:
+            log.warning("%s: image link %s not fetched: %s", label, str(url)[:200], exc)
+            if (exc.status == 429 or (exc.status or 0) >= 500) and attempt < retries:
+                _pause(attempt)
+                continue
             break
-        if attempt < retries:
-            _pause(attempt, response)
+        return _decode(label, data)
     raise ProviderError(
         _("%(provider)s made the picture, but Imogen could not download it (the link may have expired). "
           "Please try again.") % {"provider": label}

@@ -98,7 +98,8 @@ class KarloProvider(Provider):
             progress(0.6 + 0.3 * index / len(items), _("Receiving picture %(n)d of %(total)d")
                      % {"n": index + 1, "total": len(items)})
             if data.startswith(("http://", "https://")):
-                image = download_image(self.label, data)
+                image = download_image(self.label, data, trusted_origin=settings.IMOGEN_T2I_KARLO_URL,
+                                       hosts=settings.IMOGEN_T2I_KARLO_IMAGE_HOSTS)
             else:
                 image = decode_base64_image(self.label, data)
             seed = item.get("seed")

@@ -104,7 +104,8 @@ class OpenAIImagesProvider(Provider):
                 if isinstance(item.get("b64_json"), str) and item["b64_json"]:
                     image = decode_base64_image(self.label, item["b64_json"])
                 elif isinstance(item.get("url"), str) and item["url"].startswith(("http://", "https://")):
-                    image = download_image(self.label, item["url"])
+                    image = download_image(self.label, item["url"], trusted_origin=settings.IMOGEN_T2I_OPENAI_URL,
+                                           hosts=settings.IMOGEN_T2I_OPENAI_IMAGE_HOSTS)
                 else:
                     raise ProviderError(_("The image service sent an answer without pictures. Please try again."))
                 results.append(GeneratedImage(image=image, seed=None))

@@ -28,7 +28,7 @@
     const percent = Math.round(100 * (job.status === "running" ? bar.value(job, finish.left(now), now) : 0));
     $(".progress-bar").style.width = percent + "%";
     $(".progress").setAttribute("aria-valuenow", String(percent));
-    $(".st-percent").textContent = percent + "%";
+    $(".st-percent").textContent = job.status === "queued" ? "" : percent + "%";
     const queue = $(".st-queue");
     if (job.status === "queued") {
       queue.textContent = Q.waitingWords(job, words, start.left(now), finish.left(now));
