@@ -45,11 +45,8 @@ class SignupForm(forms.Form):
                                 widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
 
     def clean_email(self):
-        email = get_user_model().objects.normalize_email(self.cleaned_data["email"]).lower()
-        if get_user_model().objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(_("An account with this email already exists. Log in instead, "
-                                          "or reset the password if you forgot it."), code="taken")
-        return email
+        # A known address is not an error here: the sign-up view answers as for a new one and mails its owner.
+        return get_user_model().objects.normalize_email(self.cleaned_data["email"]).lower()
 
     def clean(self):
         data = super().clean()

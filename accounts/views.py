@@ -1,20 +1,32 @@
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import get_user_model, login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
 
 from .forms import EmailLoginForm, ProfileForm, SignupForm
 from .throttling import check_page_throttle
 from .transfer import remember_anonymous_session
+from .verification import (
+    CONFIRMED,
+    INVALID,
+    confirm,
+    is_verified,
+    send_known_address_notice,
+    send_verification,
+)
 
 BACKEND = "accounts.backends.EmailBackend"
+SIGNUP_SESSION_KEY = "imogen_signup_user"
+SIGNUP_EMAIL_KEY = "imogen_signup_email"
+SIGNUP_SENT_KEY = "imogen_signup_sent"
 
 
 def _too_many(request, template, context, wait):
@@ -54,6 +66,9 @@ class LoginView(auth_views.LoginView):
 @sensitive_post_parameters("password1", "password2")
 @ensure_csrf_cookie
 def signup(request):
+    """New and known addresses get the same answer (a page saying a mail is on its way): a new one gets the
+    confirmation link, a known one a note that it already has an account. Nobody is logged in here; the link,
+    opened in this browser, logs the new account in and moves this browser's work to it."""
     if request.user.is_authenticated:
         return redirect(settings.LOGIN_REDIRECT_URL)
     template = "accounts/signup.html"
@@ -63,14 +78,69 @@ def signup(request):
         if wait:
             return _too_many(request, template, {"form": form}, wait)
         if form.is_valid():
-            user = form.save()
-            remember_anonymous_session(request)
-            login(request, user, backend=BACKEND)
-            messages.success(request, _("Welcome to Imogen! Everything you made in this browser is now in your account."))
-            return redirect(_next_url(request, reverse_lazy(settings.LOGIN_REDIRECT_URL)))
+            email = form.cleaned_data["email"]
+            known = get_user_model().objects.filter(email__iexact=email).order_by("pk").first()
+            if known is not None:
+                get_user_model()().set_password(form.cleaned_data["password1"])  # the same work as a sign-up
+                sent = send_known_address_notice(known)
+                request.session[SIGNUP_SESSION_KEY] = None
+            else:
+                user = form.save()
+                sent = send_verification(user)
+                request.session[SIGNUP_SESSION_KEY] = user.pk
+            request.session[SIGNUP_EMAIL_KEY] = email
+            request.session[SIGNUP_SENT_KEY] = sent
+            return redirect("accounts:signup_sent")
     else:
         form = SignupForm()
     return render(request, template, {"form": form, "next": request.GET.get("next", "")})
+
+
+def signup_sent(request):
+    email = request.session.get(SIGNUP_EMAIL_KEY)
+    if not email:
+        return redirect("accounts:signup")
+    return render(request, "accounts/signup_sent.html", {"email": email,
+                                                          "sent": request.session.get(SIGNUP_SENT_KEY, True)})
+
+
+def verify(request, uidb64, token):
+    """The link in the confirmation mail. In the browser that signed up, it also logs the new account in."""
+    try:
+        user = get_user_model().objects.get(pk=urlsafe_base64_decode(uidb64).decode())
+    except (ValueError, TypeError, OverflowError, get_user_model().DoesNotExist):
+        user = None
+    outcome = confirm(user, token)
+    if outcome == INVALID:
+        return render(request, "accounts/verify_failed.html", status=400)
+    if (outcome == CONFIRMED and not request.user.is_authenticated
+            and request.session.get(SIGNUP_SESSION_KEY) == user.pk and user.is_active):
+        request.session.pop(SIGNUP_SESSION_KEY, None)
+        remember_anonymous_session(request)
+        login(request, user, backend=BACKEND)
+        messages.success(request, _("Welcome to Imogen! Your email address is confirmed, and everything you made "
+                                    "in this browser is now in your account."))
+        return redirect(settings.LOGIN_REDIRECT_URL)
+    messages.success(request, _("Your email address is confirmed. You can like pictures and share yours on the "
+                                "board."))
+    return redirect("accounts:account" if request.user.is_authenticated else "accounts:login")
+
+
+@login_required
+@require_POST
+def resend_verification(request):
+    wait = check_page_throttle(request, "verify")
+    if wait:
+        messages.error(request, _("Too many attempts from your network. Please try again in %(minutes)d minutes.")
+                       % {"minutes": max(1, round(wait / 60))})
+    elif is_verified(request.user):
+        messages.success(request, _("Your email address is already confirmed."))
+    elif send_verification(request.user):
+        messages.success(request, _("A new confirmation link is on its way to %(email)s.")
+                         % {"email": request.user.email})
+    else:
+        messages.error(request, _("The email could not be sent right now. Please try again in a few minutes."))
+    return redirect("accounts:account")
 
 
 @login_required
@@ -83,7 +153,7 @@ def account(request):
             return redirect("accounts:account")
     else:
         form = ProfileForm(instance=request.user)
-    return render(request, "accounts/account.html", {"form": form})
+    return render(request, "accounts/account.html", {"form": form, "verified": is_verified(request.user)})
 
 
 class PasswordResetView(auth_views.PasswordResetView):

@@ -22,3 +22,11 @@ def load_average() -> str:
         return " ".join(f"{x:.1f}" for x in os.getloadavg())
     except OSError:
         return "n/a"
+
+
+def sample_pair(content_id: str, style_id: str):
+    """The app's bundled sample images (content-NN, style-NN) as RGB PIL images."""
+    from PIL import Image
+
+    folder = ROOT / "styletransfer" / "samples" / "images"
+    return tuple(Image.open(folder / f"{name}.jpg").convert("RGB") for name in (content_id, style_id))

@@ -79,7 +79,7 @@ class Stack:
             SITE_URL=f"https://127.0.0.1:{self.port}", SECURE_SSL_REDIRECT="0",
             IMOGEN_VAR_DIR=str(self.dir / "var"), MEDIA_ROOT=str(self.dir / "media"),
             REDIS_URL=redis_url, CELERY_BROKER_URL=redis_url, IMOGEN_T2I_PROVIDER="offline",
-            IMOGEN_THROTTLE_JOBS="1000000/hour",
+            IMOGEN_THROTTLE_JOBS="1000000/hour", IMOGEN_HEALTH_TOKEN="load-" + os.urandom(8).hex(),
         )
         self.env.pop("DATABASE_URL", None)
         if args.database_url:
@@ -111,7 +111,8 @@ class Stack:
                            "--access-logfile", str(self.dir / "access.log"),
                            "--access-logformat", "%(m)s %(U)s %(s)s %(D)s"])
         wait_until(lambda: requests.get(self.url + "/api/csrf/", timeout=2).ok, 90, "gunicorn")
-        wait_until(lambda: requests.get(self.url + "/healthz", timeout=5).json()["workers"]["live"] > 0, 90,
+        wait_until(lambda: requests.get(self.url + "/healthz", timeout=5, headers={
+            "Authorization": f"Bearer {self.env['IMOGEN_HEALTH_TOKEN']}"}).json()["workers"]["live"] > 0, 90,
                    "the Celery worker")
 
     def server_latency(self):

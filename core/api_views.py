@@ -10,13 +10,15 @@ from .uploads import ImageUploadField
 
 
 class InspectSerializer(serializers.Serializer):
-    image = ImageUploadField(help_text=_("A PNG or JPEG image."))
+    image = ImageUploadField(help_text=_("An image: PNG, JPEG, WebP, HEIC/HEIF or AVIF."))
 
 
 class InspectResultSerializer(serializers.Serializer):
     width = serializers.IntegerField()
     height = serializers.IntegerField()
     format = serializers.CharField()
+    frames = serializers.IntegerField(help_text="Frames in the file; only the first one is used.")
+    notes = serializers.ListField(child=serializers.CharField(), help_text="What was changed on the way in.")
 
 
 class UploadInspectView(APIView):
@@ -31,4 +33,5 @@ class UploadInspectView(APIView):
         serializer = InspectSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         clean = serializer.validated_data["image"]
-        return Response({"width": clean.image.width, "height": clean.image.height, "format": clean.format})
+        return Response({"width": clean.image.width, "height": clean.image.height, "format": clean.format,
+                         "frames": clean.frames, "notes": [str(note) for note in clean.notes]})

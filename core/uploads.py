@@ -1,14 +1,20 @@
 """Image uploads, shared by every feature.
 
-PNG and JPEG only, recognised by their content; byte and pixel limits checked before the image is
-decoded; EXIF orientation applied; metadata dropped; stored under random names. Every rejection is an
+PNG, JPEG, WebP, HEIC/HEIF and AVIF, recognised by their content; byte and pixel limits checked before the
+image is decoded (from the file's header); truncated files refused; EXIF orientation applied; every piece of
+metadata (EXIF with GPS, XMP, ICC, text chunks) dropped; animations reduced to their first frame (with a
+note saying so); converted on arrival to one stored format (PNG) under random names. Every rejection is an
 `UploadRejected` with a message a person understands (translated to Korean where the request asks).
 """
 import io
+import math
+import struct
 import uuid
-from dataclasses import dataclass
+import zlib
+from dataclasses import dataclass, field
 
 import numpy as np
+import pillow_heif
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -18,12 +24,18 @@ from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps
 from rest_framework import serializers
 
+pillow_heif.register_heif_opener(thumbnails=False, depth_images=False, aux_images=False)
+
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 JPEG_MAGIC = b"\xff\xd8\xff"
+HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"hevm", b"hevs", b"mif1", b"msf1", b"mif2"}
+AVIF_BRANDS = {b"avif", b"avis"}
+# The formats that work, named in every refusal; and the browser's `accept` list for file pickers.
+FORMAT_NAMES = "PNG, JPEG, WebP, HEIC/HEIF, AVIF"
+ACCEPT = "image/png,image/jpeg,image/webp,image/heic,image/heif,image/avif,.heic,.heif,.avif,.webp"
 # Other formats people rename to .png: named in the error so they know what they sent.
 OTHER_MAGIC = [
     (b"GIF8", "GIF"),
-    (b"RIFF", "WEBP"),
     (b"<svg", "SVG"),
     (b"<?xml", "SVG/XML"),
     (b"BM", "BMP"),
@@ -39,10 +51,12 @@ class UploadRejected(ValidationError):
 
 @dataclass
 class CleanImage:
-    """A decoded, oriented, RGB image ready to use, and the format it came in."""
+    """A decoded, oriented, RGB image ready to use, the format it came in, and notes for the person."""
 
     image: Image.Image
-    format: str  # "PNG" or "JPEG"
+    format: str  # "PNG", "JPEG", "WEBP", "HEIF" or "AVIF"
+    frames: int = 1
+    notes: list = field(default_factory=list)  # e.g. "animated: the first frame is used" (translated lazily)
 
     @property
     def size(self):
@@ -54,10 +68,20 @@ def _megabytes(n):
 
 
 def sniff_format(head):
+    """The format from the first bytes (32 are enough), or None."""
     if head.startswith(PNG_MAGIC):
         return "PNG"
     if head.startswith(JPEG_MAGIC):
         return "JPEG"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "WEBP"
+    if head[4:8] == b"ftyp":  # ISO base media file: the brands say which codec is inside
+        major, box = head[8:12], struct.unpack(">I", head[:4])[0]
+        compatible = {head[i:i + 4] for i in range(16, min(box, len(head)) - 3, 4)}
+        if major in AVIF_BRANDS or (major in (b"mif1", b"msf1") and compatible & AVIF_BRANDS):
+            return "AVIF"
+        if major in HEIF_BRANDS or compatible & HEIF_BRANDS:
+            return "HEIF"
     return None
 
 
@@ -67,11 +91,87 @@ def _to_rgb(image):
         array = np.asarray(image, dtype=np.uint32)
         peak = 65535 if image.mode.startswith("I;16") or array.max() > 255 else 255
         return Image.fromarray((array * 255 // peak).astype(np.uint8), "L").convert("RGB")
-    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+    if image.mode in ("RGBA", "LA", "PA", "RGBa") or (image.mode == "P" and "transparency" in image.info):
         rgba = image.convert("RGBA")
         background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
         return Image.alpha_composite(background, rgba).convert("RGB")
     return image.convert("RGB")
+
+
+def _jpeg_is_truncated(data, width, height):
+    """A Huffman-coded JPEG spends at least about a bit on every 8×8 block; a file whose compressed data is far
+    shorter than that was cut off (libjpeg then silently paints the missing blocks grey)."""
+    pos, arithmetic = 2, False
+    while pos + 4 <= len(data):
+        if data[pos] != 0xFF:
+            return True
+        marker = data[pos + 1]
+        if marker == 0xFF:
+            pos += 1
+            continue
+        if marker in (0xD8, 0x01) or 0xD0 <= marker <= 0xD7:
+            pos += 2
+            continue
+        if marker == 0xD9:
+            return True  # the end before any image data
+        length = struct.unpack(">H", data[pos + 2:pos + 4])[0]
+        if marker in (0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF):
+            arithmetic = True
+        if marker == 0xDA:
+            entropy_bytes = len(data) - (pos + 2 + length)
+            blocks = math.ceil(width / 8) * math.ceil(height / 8)
+            return not arithmetic and entropy_bytes < blocks / 16
+        pos += 2 + length
+    return True
+
+
+ADAM7 = ((0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2))
+PNG_CHANNELS = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}
+
+
+def _png_is_truncated(data):
+    """True when the image data ends before the last row (the zlib stream may close early and look whole)."""
+    try:
+        width, height, depth, colour, _c, _f, interlace = struct.unpack(">IIBBBBB", data[16:29])
+        row_bits = PNG_CHANNELS[colour] * depth
+    except (struct.error, KeyError):
+        return True
+    passes = ADAM7 if interlace else ((0, 0, 1, 1),)
+    expected = 0
+    for x0, y0, dx, dy in passes:
+        w, h = -(-(width - x0) // dx), -(-(height - y0) // dy)
+        if w > 0 and h > 0:
+            expected += h * (1 + -(-(w * row_bits) // 8))
+    decompressor, got, pos = zlib.decompressobj(), 0, 8
+    while pos + 8 <= len(data) and got < expected:
+        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        if kind == b"IDAT":
+            chunk = data[pos + 8:pos + 8 + length]
+            while chunk and got < expected:
+                try:
+                    got += len(decompressor.decompress(chunk, 1 << 20))
+                except zlib.error:
+                    return True
+                chunk = decompressor.unconsumed_tail
+        elif kind == b"IEND":
+            break
+        pos += 12 + length
+    return got < expected
+
+
+def _refuse_type(data):
+    head = data[:64].lstrip()
+    other = next((name for magic, name in OTHER_MAGIC if head.startswith(magic)), None)
+    if other:
+        return UploadRejected(
+            _("This is a %(format)s file. Please upload an image in one of these formats: %(formats)s.")
+            % {"format": other, "formats": FORMAT_NAMES},
+            code="wrong_type",
+        )
+    return UploadRejected(
+        _("This file is not an image this site can read. These formats work: %(formats)s.") % {"formats": FORMAT_NAMES},
+        code="wrong_type",
+    )
 
 
 def read_image(data, max_bytes=None, max_pixels=None):
@@ -94,17 +194,12 @@ def read_image(data, max_bytes=None, max_pixels=None):
             _("The file is too large (more than %(limit)s).") % {"limit": _megabytes(max_bytes)},
             code="too_large",
         )
-    fmt = sniff_format(data[:16])
+    fmt = sniff_format(data[:64])
     if fmt is None:
-        head = data[:64].lstrip()
-        other = next((name for magic, name in OTHER_MAGIC if head.startswith(magic)), None)
-        if other:
-            raise UploadRejected(
-                _("This is a %(format)s file. Please upload a PNG or JPEG image.") % {"format": other},
-                code="wrong_type",
-            )
-        raise UploadRejected(_("This file is not a PNG or JPEG image."), code="wrong_type")
+        raise _refuse_type(data)
+    corrupt = UploadRejected(_("The image file is damaged or incomplete."), code="corrupt")
     try:
+        # Reads the header only (HEIF: the container's boxes): the size is known before any pixel is decoded.
         image = Image.open(io.BytesIO(data), formats=[fmt])
         width, height = image.size
     except Image.DecompressionBombError:
@@ -113,24 +208,39 @@ def read_image(data, max_bytes=None, max_pixels=None):
             code="too_many_pixels",
         ) from None
     except Exception:
-        raise UploadRejected(_("The image file is damaged or incomplete."), code="corrupt") from None
+        raise corrupt from None
     if width < 1 or height < 1:
-        raise UploadRejected(_("The image file is damaged or incomplete."), code="corrupt")
+        raise corrupt
     if width * height > max_pixels:
         raise UploadRejected(
             _("The image is %(width)d×%(height)d pixels (%(mp).1f megapixels); the limit is %(limit).0f megapixels.")
             % {"width": width, "height": height, "mp": width * height / 1e6, "limit": max_pixels / 1e6},
             code="too_many_pixels",
         )
+    if (fmt == "JPEG" and _jpeg_is_truncated(data, width, height)) or (fmt == "PNG" and _png_is_truncated(data)):
+        raise corrupt
+    frames, notes = max(1, int(getattr(image, "n_frames", 1) or 1)), []
+    if frames > 1:
+        notes.append(_("This image holds %(n)d frames (an animation or a burst); the first one is used.")
+                     % {"n": frames})
     try:
         image.load()
         image = ImageOps.exif_transpose(image)
         rgb = _to_rgb(image)
-        rgb.info.clear()  # drop EXIF, ICC and text chunks: nothing of the original file travels on
+        rgb.info.clear()  # drop EXIF (GPS included), XMP, ICC and text chunks: nothing of the file travels on
         rgb.getexif().clear()
     except Exception:
-        raise UploadRejected(_("The image file is damaged or incomplete."), code="corrupt") from None
-    return CleanImage(image=rgb, format=fmt)
+        raise corrupt from None
+    return CleanImage(image=rgb, format=fmt, frames=frames, notes=notes)
+
+
+def image_size(path):
+    """(width, height) of a trusted image file as shown upright (EXIF orientation), from its header only."""
+    with Image.open(path) as image:
+        width, height = image.size
+        if image.getexif().get(0x0112) in (5, 6, 7, 8):
+            return height, width
+        return width, height
 
 
 def encode_image(image, fmt="PNG", pnginfo=None):
@@ -155,11 +265,12 @@ def save_image(image, folder, fmt="PNG", pnginfo=None):
 
 
 class ImageUploadField(serializers.FileField):
-    """DRF field: accepts an uploaded PNG/JPEG and returns a CleanImage."""
+    """DRF field: accepts an uploaded image (see FORMAT_NAMES) and returns a CleanImage."""
 
     def to_internal_value(self, data):
         if not hasattr(data, "read"):
-            raise serializers.ValidationError(_("Please choose an image file (PNG or JPEG)."))
+            raise serializers.ValidationError(
+                _("Please choose an image file (%(formats)s).") % {"formats": FORMAT_NAMES})
         try:
             return read_image(data)
         except UploadRejected as exc:

@@ -29,9 +29,24 @@ def home(request):
     })
 
 
+def may_see_health_details(request):
+    """Staff, or a monitor that sends `Authorization: Bearer <IMOGEN_HEALTH_TOKEN>` (when a token is set)."""
+    import hmac
+
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated and user.is_staff:
+        return True
+    token = getattr(settings, "IMOGEN_HEALTH_TOKEN", "")
+    sent = request.META.get("HTTP_AUTHORIZATION", "")
+    return bool(token) and sent.startswith("Bearer ") and hmac.compare_digest(sent[7:].strip().encode(),
+                                                                                token.encode())
+
+
 @never_cache
 @require_GET
 def healthz(request):
+    """200 {"status": "ok"} or 503 {"status": "degraded"} for anyone (load balancers probe it over plain http: it
+    is exempt from the SSL redirect); which part failed, error texts and worker names only for staff or a token."""
     db_ok, db_error = database_ok()
     mq_ok, mq_error = broker_ok()
     workers = []
@@ -47,6 +62,8 @@ def healthz(request):
         "broker": {"ok": mq_ok, "kind": broker_name(), "error": mq_error},
         "workers": {"live": len(workers), "hosts": [w["hostname"] for w in workers]},
     }
+    if not may_see_health_details(request):
+        body = {"status": body["status"]}
     return JsonResponse(body, status=200 if healthy else 503)
 
 
@@ -83,3 +100,19 @@ def media(request, path):
     response.headers.pop("Content-Disposition", None)
     response["Cache-Control"] = "private, max-age=86400"
     return response
+
+
+def bad_request(request, exception=None):
+    """handler400: Django answers suspicious requests (too many form fields or files, a bad Host) with this."""
+    from django.http import HttpResponseBadRequest
+    from django.utils.translation import gettext as _
+
+    from .api import too_many_parts_message
+
+    message = too_many_parts_message(exception) or _("The request could not be understood.")
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message}, status=400)
+    try:
+        return render(request, "core/bad_request.html", {"message": message}, status=400)
+    except Exception:  # the page itself needs the request to be sane (a bad Host, for one)
+        return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")

@@ -55,7 +55,7 @@ class Rates:
         return cls(WorkRate.objects.all())
 
     def default(self):
-        return Rate(float(setting("IMOGEN_QUEUE_DEFAULT_SECONDS_PER_UNIT", 0.5)),
+        return Rate(float(setting("IMOGEN_QUEUE_DEFAULT_SECONDS_PER_UNIT", 1.0)),
                     float(setting("IMOGEN_QUEUE_DEFAULT_BEFORE_SECONDS", 4.0)),
                     float(setting("IMOGEN_QUEUE_DEFAULT_AFTER_SECONDS", 1.0)), False)
 
@@ -114,6 +114,8 @@ def remaining(job, rates, now=None, machines=()):
         return max(0.0, rate.before - elapsed) + prior + rate.after
     if f >= 1.0 or (job.progress or 0) >= 0.985:
         return max(0.5, rate.after * 0.5)
+    start = min(0.9, job.painting_from or 0.0)  # the engine counts loading in its fraction: leave it out
+    f = max(0.0, (f - start / 0.98) / (1 - start / 0.98))
     painted = max(0.0, (now - job.painting_started_at).total_seconds())
     weight = f / (f + TRUST) if f > 0.002 else 0.0
     paint_total = (1 - weight) * prior + (weight * painted / f if weight else 0.0)

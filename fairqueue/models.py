@@ -28,6 +28,7 @@ class FairQueued(models.Model):
     work_units = models.FloatField(null=True, blank=True, help_text="Planned work (engine units).")
     machine = models.CharField(max_length=120, blank=True, help_text="The machine that ran it.")
     painting_started_at = models.DateTimeField(null=True, blank=True)
+    painting_from = models.FloatField(null=True, blank=True, help_text="The progress fraction when work began.")
     paint_seconds = models.FloatField(null=True, blank=True, help_text="Seconds of actual work (no setup).")
     notify_email = models.EmailField(max_length=254, blank=True, help_text="Mail the result here, once.")
     notified_at = models.DateTimeField(null=True, blank=True)
@@ -94,12 +95,12 @@ class FairQueued(models.Model):
             now = timezone.now()
             won = cls.waiting().filter(pk=pk).update(
                 status=JobStatus.RUNNING, started_at=now, heartbeat_at=now, attempts=F("attempts") + 1,
-                machine=this_machine(), painting_started_at=None)
+                machine=this_machine(), painting_started_at=None, painting_from=None)
             if won:
                 return cls.objects.get(pk=pk)
         job = super().claim(job_id)
         if job is not None:
-            type(job).objects.filter(pk=job.pk).update(machine=this_machine(), painting_started_at=None)
+            type(job).objects.filter(pk=job.pk).update(machine=this_machine(), painting_started_at=None, painting_from=None)
             job.machine, job.painting_started_at = this_machine(), None
         return job
 

@@ -5,6 +5,7 @@ from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
@@ -14,11 +15,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.transfer import adopt_late_work
+from accounts.verification import is_verified
 from core.ownership import owned_q
 
 from .models import Creation, CreationKind, Like
 from .serializers import CreationSerializer, LikeSerializer, PostSerializer, PublishSerializer
 
+UNCONFIRMED = gettext_lazy("Confirm your email address first: open the link we sent you, or send it again from your "
+                          "account page. Then you can like pictures and share yours.")
 KIND_PARAM = OpenApiParameter("kind", OpenApiTypes.STR, enum=CreationKind.values, description="Only this kind")
 SORT_PARAM = OpenApiParameter("sort", OpenApiTypes.STR, enum=["new", "top"], description="new (default) or top")
 
@@ -86,6 +90,8 @@ class Publish(APIView):
         creation = my_creation(request, pk)
         if not request.user.is_authenticated:
             raise PermissionDenied(_("Create a free account (or log in) to share on the board."))
+        if not is_verified(request.user):
+            raise PermissionDenied(UNCONFIRMED)
         data = PublishSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         creation.title = data.validated_data["title"]
@@ -137,7 +143,10 @@ class LikePost(APIView):
     def _post(self, request, pk):
         if not request.user.is_authenticated:
             raise NotAuthenticated(_("Log in to like pictures: likes are for accounts, one per person."))
-        return published_creation(pk)
+        post = published_creation(pk)
+        if not is_verified(request.user):
+            raise PermissionDenied(UNCONFIRMED)
+        return post
 
     @extend_schema(request=None, responses=LikeSerializer, summary="Like a post (once per account)")
     def post(self, request, pk):

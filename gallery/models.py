@@ -12,6 +12,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from PIL import Image
 
+from accounts.verification import counted_likes_q
 from core.uploads import encode_image, random_name
 
 THUMBNAIL_SIZE = (480, 480)
@@ -123,7 +124,8 @@ class Creation(models.Model):
         self.delete_files()
 
     def refresh_like_count(self):
-        self.like_count = self.likes.count()
+        """Likes from confirmed accounts only (accounts.verification): unconfirmed bots do not move the board."""
+        self.like_count = self.likes.filter(counted_likes_q()).count()
         Creation.objects.filter(pk=self.pk).update(like_count=self.like_count)
         return self.like_count
 

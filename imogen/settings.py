@@ -288,7 +288,7 @@ LOGGING = {
 }
 
 # --- Text2Imagen ---
-# Which provider draws pictures: offline (built in, no key), karlo, openai or automatic1111.
+# Which provider draws pictures: offline (built in, no key), karlo, openai, automatic1111 or comfyui.
 IMOGEN_T2I_PROVIDER = env("IMOGEN_T2I_PROVIDER", "offline").strip().lower()
 IMOGEN_T2I_KARLO_URL = env("IMOGEN_T2I_KARLO_URL", "https://api.kakaobrain.com").rstrip("/")
 IMOGEN_T2I_KARLO_KEY = env("IMOGEN_T2I_KARLO_KEY")
@@ -303,6 +303,18 @@ IMOGEN_T2I_A1111_USER = env("IMOGEN_T2I_A1111_USER")
 IMOGEN_T2I_A1111_PASSWORD = env("IMOGEN_T2I_A1111_PASSWORD")
 IMOGEN_T2I_A1111_STEPS = env_int("IMOGEN_T2I_A1111_STEPS", 25)
 IMOGEN_T2I_A1111_CFG_SCALE = float(env("IMOGEN_T2I_A1111_CFG_SCALE", "7"))
+# ComfyUI (local or on another machine): its address, an API-format workflow file (empty: the shipped one), how the
+# file's nodes take Imogen's values (field=node.input, node an id or a title), the checkpoint the shipped workflow
+# loads, default steps, the sizes offered, which node's images are the result (empty: all saved) and the most
+# seconds to wait for one job (queue included).
+IMOGEN_T2I_COMFYUI_URL = env("IMOGEN_T2I_COMFYUI_URL", "http://127.0.0.1:8188").rstrip("/")
+IMOGEN_T2I_COMFYUI_WORKFLOW = env("IMOGEN_T2I_COMFYUI_WORKFLOW")
+IMOGEN_T2I_COMFYUI_NODES = env_list("IMOGEN_T2I_COMFYUI_NODES")
+IMOGEN_T2I_COMFYUI_CHECKPOINT = env("IMOGEN_T2I_COMFYUI_CHECKPOINT", "sd_xl_base_1.0.safetensors")
+IMOGEN_T2I_COMFYUI_STEPS = env_int("IMOGEN_T2I_COMFYUI_STEPS", 25)
+IMOGEN_T2I_COMFYUI_SIZES = env_list("IMOGEN_T2I_COMFYUI_SIZES", "1344x768,768x1344,1024x1024,1152x896")
+IMOGEN_T2I_COMFYUI_OUTPUT_NODE = env("IMOGEN_T2I_COMFYUI_OUTPUT_NODE")
+IMOGEN_T2I_COMFYUI_MAX_WAIT = float(env("IMOGEN_T2I_COMFYUI_MAX_WAIT", "1800"))
 # Seconds to wait for one provider request, how often to retry 429/5xx answers, and the first backoff pause.
 IMOGEN_T2I_TIMEOUT = float(env("IMOGEN_T2I_TIMEOUT", "120"))
 IMOGEN_T2I_RETRIES = env_int("IMOGEN_T2I_RETRIES", 3)
@@ -365,9 +377,10 @@ IMOGEN_STYLE_PREVIEW_SECONDS = float(env("IMOGEN_STYLE_PREVIEW_SECONDS", "3"))
 # The most style jobs one owner may have waiting at once (0 = no cap): a browser session, or an account.
 IMOGEN_STYLE_QUEUE_CAP_ANONYMOUS = env_int("IMOGEN_STYLE_QUEUE_CAP_ANONYMOUS", 3)
 IMOGEN_STYLE_QUEUE_CAP_ACCOUNT = env_int("IMOGEN_STYLE_QUEUE_CAP_ACCOUNT", 8)
-# Until a machine has finished a job of a kind: seconds per unit of work (megapixel-iteration) and the seconds
-# before (reading, loading the model) and after (saving) the painting. Learned values replace them.
-IMOGEN_QUEUE_DEFAULT_SECONDS_PER_UNIT = float(env("IMOGEN_QUEUE_DEFAULT_SECONDS_PER_UNIT", "0.5"))
+# Until a machine has finished a job of a kind: its seconds per unit of work (a second of the engine's cost model
+# on its reference CPU, so 1.0 = as fast as that machine) and the seconds before (reading, loading the models) and
+# after (saving) the painting. Learned values replace them.
+IMOGEN_QUEUE_DEFAULT_SECONDS_PER_UNIT = float(env("IMOGEN_QUEUE_DEFAULT_SECONDS_PER_UNIT", "1.0"))
 IMOGEN_QUEUE_DEFAULT_BEFORE_SECONDS = float(env("IMOGEN_QUEUE_DEFAULT_BEFORE_SECONDS", "4"))
 IMOGEN_QUEUE_DEFAULT_AFTER_SECONDS = float(env("IMOGEN_QUEUE_DEFAULT_AFTER_SECONDS", "1"))
 # The name this machine's measured speeds are stored under (default: the host name).
@@ -401,3 +414,8 @@ CACHES["throttle"] = {
     "BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": IMOGEN_THROTTLE_REDIS_URL,
     "KEY_PREFIX": "imogen-rate", "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
 } if IMOGEN_THROTTLE_REDIS_URL else dict(CACHES["default"])
+# /healthz answers only {"status": ...} to the public; staff, or a monitor sending "Authorization: Bearer <token>",
+# also see which part failed, error texts and worker names. Empty: details for staff only.
+IMOGEN_HEALTH_TOKEN = env("IMOGEN_HEALTH_TOKEN")
+# Load balancers probe over plain http: the health URL is never redirected to https.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]

@@ -24,3 +24,5 @@ urlpatterns = [
     path("admin/login/", admin_login, name="admin-login"),  # rate-limited like the site's log-in
     path("admin/", admin.site.urls),
 ]
+
+handler400 = "core.views.bad_request"  # too many form fields or files: a 400 with words (docs/security.md)

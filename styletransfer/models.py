@@ -65,17 +65,14 @@ class StyleTransferJob(FairQueued, Job):
         return None
 
     def planned_work(self):
-        """Megapixel-iterations of the engine's plan (the unit its progress fraction counts)."""
+        """Seconds the engine's cost model gives the painting (no loading) on its reference CPU: the unit its
+        progress fraction is proportional to. Each machine's learned rate says how much slower or faster it is."""
         from . import engine
 
-        preset = (self.options or {}).get("preset", "standard")
+        opts = self.options or {}
         width, height = self.output_size(self._content_size())
-        plan_work = getattr(engine, "plan_work", None)  # the engine's own cost model, when it has one
-        if plan_work is not None:
-            return float(plan_work(width, height, preset))
-        if preset in engine.PRESETS:
-            return sum(w * h * it for w, h, it in engine.plan_scales(width, height, preset)) / 1e6
-        return width * height / 1e6
+        stages = engine.plan_stages(width, height, opts.get("preset", "standard"), opts.get("init", "feedforward"))
+        return sum(stage.seconds for stage in stages if stage.name != "loading")
 
     def work_key(self):
         from fairqueue.estimate import bucket

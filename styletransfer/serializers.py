@@ -1,13 +1,15 @@
 """API input validation and output shapes for style transfer (field names are a public contract)."""
+import json
 import math
 from pathlib import PurePath
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.uploads import ImageUploadField
+from core.uploads import ImageUploadField, image_size
 from fairqueue.serializers import QUEUE_FIELDS, QueueFactsMixin
 
 from . import samples
@@ -37,12 +39,47 @@ class SampleSerializer(serializers.Serializer):
     credit = serializers.CharField()
 
 
+FITS = ("cover", "blur", "colors")
+CROP_MIN_SIDE = 32
+
+
+@extend_schema_field({"type": "object", "required": ["x", "y", "width", "height"],
+                      "properties": {k: {"type": "integer"} for k in ("x", "y", "width", "height")}})
+class CropField(serializers.Field):
+    """{"x", "y", "width", "height"} in the photo's pixels (after EXIF orientation); a JSON string in multipart."""
+
+    def fail_invalid(self):
+        raise serializers.ValidationError(
+            _('The crop box must be a JSON object {"x", "y", "width", "height"} in the photo\'s pixels.'))
+
+    def to_internal_value(self, data):
+        if isinstance(data, str):
+            if not data.strip():
+                return None
+            try:
+                data = json.loads(data)
+            except ValueError:
+                self.fail_invalid()
+        if not isinstance(data, dict) or set(data) != {"x", "y", "width", "height"}:
+            self.fail_invalid()
+        box = []
+        for key in ("x", "y", "width", "height"):
+            value = data[key]
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+                self.fail_invalid()
+            box.append(int(round(value)))
+        return box
+
+    def to_representation(self, value):
+        return dict(zip(("x", "y", "width", "height"), value)) if value else None
+
+
 class JobCreateSerializer(serializers.Serializer):
-    content_image = ImageUploadField(required=False, help_text=_("The photo to paint (PNG or JPEG)."))
+    content_image = ImageUploadField(required=False, help_text=_("The photo to paint (PNG, JPEG, WebP, HEIC or AVIF)."))
     content_sample = serializers.CharField(required=False, allow_blank=True, help_text=_("A content sample id."))
-    style_image = ImageUploadField(required=False, help_text=_("The painting or texture (PNG or JPEG)."))
+    style_image = ImageUploadField(required=False, help_text=_("The painting or texture (PNG, JPEG, WebP, HEIC or AVIF)."))
     style_sample = serializers.CharField(required=False, allow_blank=True, help_text=_("A style sample id."))
-    preset = serializers.CharField(required=False, default="standard", help_text=_("preview, standard or high."))
+    preset = serializers.CharField(required=False, default="standard", help_text=_("instant, preview, standard or high."))
     width = serializers.IntegerField(required=False, help_text=_("Output width in pixels (with height)."))
     height = serializers.IntegerField(required=False, help_text=_("Output height in pixels (with width)."))
     size_preset = serializers.CharField(
@@ -52,6 +89,12 @@ class JobCreateSerializer(serializers.Serializer):
     preserve_colors = serializers.BooleanField(required=False, default=False,
                                                help_text=_("Keep the content image's colours."))
     seed = serializers.IntegerField(required=False, default=0, min_value=0, max_value=2**31 - 1)
+    crop = CropField(required=False, allow_null=True, help_text=_(
+        'The part of the photo to use instead of the centre: {"x", "y", "width", "height"} in the photo\'s pixels '
+        "after EXIF orientation (a JSON string in multipart), at least 32 px a side."))
+    fit = serializers.ChoiceField(FITS, required=False, default="cover", help_text=_(
+        "cover: fill the wallpaper (centre crop or `crop`); blur or colors: the whole photo, the rest filled with "
+        "a blurred copy or with the photo's colours."))
 
     def validate_preset(self, value):
         if value not in presets():
@@ -114,11 +157,38 @@ class JobCreateSerializer(serializers.Serializer):
                                      % {"value": preset[:40], "choices": ", ".join([*size_presets(), CONTENT_ASPECT])}]
         attrs["size_preset"] = preset
 
+    def content_size(self, attrs):
+        """The content's (width, height) after EXIF orientation: the upload's, or the sample file's."""
+        if attrs.get("content_image") is not None:
+            return attrs["content_image"].size
+        sample = samples.get(attrs.get("content_sample"), "content")
+        return image_size(sample.path) if sample else None
+
+    def _crop(self, attrs, errors):
+        box = attrs.get("crop")
+        if not box:
+            attrs["crop"] = None
+            return
+        if attrs.get("fit", "cover") != "cover":
+            errors["crop"] = [_("A crop box goes with fit=cover only: the other fits show the whole photo.")]
+            return
+        size = self.content_size(attrs)
+        if size is None:
+            return
+        x, y, w, h = box
+        if w < CROP_MIN_SIDE or h < CROP_MIN_SIDE:
+            errors["crop"] = [_("The crop box must be at least %(n)d pixels on each side.") % {"n": CROP_MIN_SIDE}]
+        elif x < 0 or y < 0 or x + w > size[0] or y + h > size[1]:
+            errors["crop"] = [_("The crop box must lie inside the photo, which is %(width)d×%(height)d pixels "
+                                "(upright).") % {"width": size[0], "height": size[1]}]
+
     def validate(self, attrs):
         errors = {}
         self._side(attrs, "content", errors)
         self._side(attrs, "style", errors)
         self._size(attrs, errors)
+        if not errors:
+            self._crop(attrs, errors)
         if errors:
             raise serializers.ValidationError(errors)
         if settings.IMOGEN_STYLE_MEMORY_BUDGET_MB:
@@ -128,6 +198,8 @@ class JobCreateSerializer(serializers.Serializer):
             size = content.size if content else (16, 9)
             if attrs.get("content_sample"):
                 size = (16, 9)
+            if attrs.get("crop"):
+                size = tuple(attrs["crop"][2:])
             opts = TransferOptions(width=attrs.get("width"), height=attrs.get("height"), size=attrs.get("size"),
                                    preset=attrs["preset"])
             if estimate_memory_bytes(opts, size) > settings.IMOGEN_STYLE_MEMORY_BUDGET_MB * 2**20:
@@ -142,7 +214,7 @@ class JobCreateSerializer(serializers.Serializer):
             "preset": data["preset"], "width": data.get("width"), "height": data.get("height"),
             "size": data.get("size"), "size_preset": data.get("size_preset", ""),
             "style_strength": data["style_strength"], "preserve_colors": data["preserve_colors"],
-            "seed": data["seed"],
+            "seed": data["seed"], "crop": data.get("crop"), "fit": data.get("fit", "cover"),
         }
 
 

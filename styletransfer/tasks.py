@@ -25,6 +25,8 @@ def stage_text(stage):
     """The engine's stage names in the user's words (and language)."""
     if stage == "loading":
         return _("Loading the painting model")
+    if stage == "feedforward":
+        return _("Painting a first version")
     if stage == "done":
         return _("Finishing")
     match = SCALE_STAGE.fullmatch(stage or "")
@@ -76,6 +78,8 @@ def engine_options(job, on_cpu_threads=None):
         threads=settings.IMOGEN_TORCH_THREADS,
         memory_budget_bytes=budget * 2**20 if budget else None,
         preview_every=5,
+        crop=tuple(opts["crop"]) if opts.get("crop") else None,
+        fit=opts.get("fit", "cover"),
     )
 
 
@@ -86,7 +90,7 @@ class ProgressWriter:
         self.job = job
         self.canceled = False
         self.last_write = 0.0
-        self.last_preview = time.monotonic()  # the first preview comes after a few seconds of painting
+        self.last_preview = time.monotonic()  # then one preview every IMOGEN_STYLE_PREVIEW_SECONDS at most
         self.fraction = 0.0
         self.painting_since = None  # monotonic time of the first painting step (for the learned rates)
         self.paint_seconds = None
@@ -94,14 +98,16 @@ class ProgressWriter:
     def __call__(self, progress):
         now = time.monotonic()
         fields = {}
-        if self.painting_since is None and progress.stage.startswith("scale"):
+        if self.painting_since is None and progress.stage not in ("loading", "done"):
             self.painting_since = now
-            fields["painting_started_at"] = timezone.now()
+            fields.update(painting_started_at=timezone.now(), painting_from=min(0.98, progress.fraction * 0.98))
         if progress.stage == "done" and self.painting_since is not None:
             self.paint_seconds = now - self.painting_since
         # The engine's fraction is monotonic; keep ours so too, leaving the last few percent for saving.
         self.fraction = max(self.fraction, min(0.98, progress.fraction * 0.98))
-        if progress.preview is not None and now - self.last_preview >= settings.IMOGEN_STYLE_PREVIEW_SECONDS:
+        # The feed-forward result is the first preview: shown at once, later ones every few seconds.
+        if progress.preview is not None and (progress.stage == "feedforward"
+                                             or now - self.last_preview >= settings.IMOGEN_STYLE_PREVIEW_SECONDS):
             self.last_preview = now
             fields.update(self.save_preview(progress.preview))
         if not fields and now - self.last_write < settings.IMOGEN_STYLE_PROGRESS_SECONDS:
@@ -144,6 +150,9 @@ def paint(job):
             image = engine.transfer(content, style, opts, on_progress=writer, should_cancel=writer.should_cancel)
         except engine.Canceled:
             raise JobCanceled() from None
+        except engine.ModelMissing:
+            raise JobFailed(_("The painting model is not installed on the server. "
+                              "Please tell the site's administrator.")) from None
         except engine.MemoryBudgetExceeded:
             raise JobFailed(_("This size needs more memory than this server allows. "
                               "Choose a smaller size or a faster quality preset.")) from None

@@ -10,6 +10,7 @@ from django.test import Client
 from django.utils import timezone
 from PIL import Image
 
+from accounts.models import EmailVerification
 from core.models import JobStatus
 from core.uploads import encode_image, random_name
 from gallery.models import Creation, CreationKind
@@ -20,9 +21,12 @@ from text2image.models import TextToImageJob
 PASSWORD = "a-long-test-passphrase-42"
 
 
-def make_user(email, display_name="", staff=False):
+def make_user(email, display_name="", staff=False, verified=True):
+    """An account; `verified`: its email address is confirmed (needed to like and publish)."""
     user = get_user_model().objects.create_user(username=email, email=email, password=PASSWORD,
                                                 first_name=display_name, is_staff=staff)
+    if verified:
+        EmailVerification.objects.create(user=user, verified_at=timezone.now())
     if staff:
         user.user_permissions.add(*Permission.objects.filter(
             content_type__app_label="gallery", codename__in=["view_creation", "change_creation"]))

@@ -1,4 +1,5 @@
 from django.db import transaction
+from django.http import Http404, HttpResponse
 from django.utils.translation import get_language
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
@@ -29,6 +30,7 @@ class JobListView(APIView):
             job = TextToImageJob.objects.create(
                 prompt=data["prompt"], negative_prompt=data.get("negative_prompt", "").strip(),
                 width=data["width"], height=data["height"], samples=data["samples"], seed=data.get("seed"),
+                steps=data.get("steps"),
                 provider=serializer.provider.name, language=(get_language() or "")[:8], **owner_fields(request),
             )
             job.enqueue()
@@ -40,8 +42,21 @@ class JobDetailView(APIView):
 
     @extend_schema(responses={200: TextToImageJobSerializer})
     def get(self, request, pk):
-        job = get_job_for(request, TextToImageJob, pk)
+        job = get_job_for(request, TextToImageJob, pk, queryset=TextToImageJob.objects.defer("preview"))
         return Response(TextToImageJobSerializer(job).data)
+
+
+class JobPreviewView(APIView):
+    """The latest preview frame of a running job (JPEG or PNG, as the provider sent it); 404 when there is none."""
+
+    @extend_schema(responses={(200, "image/jpeg"): bytes})
+    def get(self, request, pk):
+        job = get_job_for(request, TextToImageJob, pk, queryset=TextToImageJob.objects.only("pk", "preview"))
+        data = bytes(job.preview or b"")
+        if not data:
+            raise Http404
+        kind = "image/png" if data.startswith(b"\x89PNG") else "image/jpeg"
+        return HttpResponse(data, content_type=kind, headers={"Cache-Control": "private, max-age=60"})
 
 
 class JobCancelView(APIView):

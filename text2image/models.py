@@ -15,6 +15,8 @@ class TextToImageJob(Job):
     height = models.PositiveIntegerField()
     samples = models.PositiveSmallIntegerField(default=1)
     seed = models.BigIntegerField(null=True, blank=True, help_text="Empty: a random seed per image.")
+    steps = models.PositiveSmallIntegerField(null=True, blank=True,
+                                             help_text="Sampling steps (providers that take them); empty: default.")
     provider = models.CharField(max_length=32)
     language = models.CharField(max_length=8, blank=True, help_text="The page language; messages use it.")
     # Filled by the worker.
@@ -23,6 +25,11 @@ class TextToImageJob(Job):
     translated_negative_prompt = models.TextField(blank=True)
     notice = models.TextField(blank=True, help_text="Something the user should know (e.g. not translated).")
     images = models.JSONField(default=list, blank=True, help_text="[{creation_id, seed}] in order.")
+    remote = models.JSONField(default=dict, blank=True,
+                              help_text="What the provider calls this job (ComfyUI: prompt_id, number, client_id) "
+                                        "and how many previews it sent.")
+    preview = models.BinaryField(null=True, blank=True, editable=False,
+                                 help_text="The latest preview frame (JPEG/PNG) while the provider draws.")
 
     class Meta(Job.Meta):
         verbose_name = "text-to-image job"

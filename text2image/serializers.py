@@ -8,6 +8,13 @@ from .tasks import MAX_SEED
 from .translation import get_translator, guess_language, needs_english_message
 
 
+def provider_label(name):
+    from .providers import PROVIDERS
+
+    cls = PROVIDERS.get(name)
+    return str(cls.label) if cls else name
+
+
 class TextToImageJobCreateSerializer(serializers.Serializer):
     prompt = serializers.CharField(max_length=2000, trim_whitespace=True,
                                    help_text=gettext_lazy("What to draw, in Korean or English."),
@@ -20,6 +27,9 @@ class TextToImageJobCreateSerializer(serializers.Serializer):
     samples = serializers.IntegerField(required=False, default=1, help_text=gettext_lazy("How many pictures (1–4)."))
     seed = serializers.IntegerField(required=False, allow_null=True, default=None,
                                     help_text=gettext_lazy("Optional; the same seed gives the same picture."))
+    steps = serializers.IntegerField(required=False, allow_null=True, default=None,
+                                     help_text=gettext_lazy("Sampling steps, for providers that take them; "
+                                                            "empty: the provider's default."))
 
     def validate(self, data):
         provider = active_provider()
@@ -43,6 +53,11 @@ class TextToImageJobCreateSerializer(serializers.Serializer):
         seed = data.get("seed")
         if seed is not None and not 0 <= seed <= MAX_SEED:
             errors["seed"] = [_("The seed must be a whole number from 0 to %(max)d.") % {"max": MAX_SEED}]
+        steps = data.get("steps")
+        if steps is not None and not provider.supports_steps:
+            data["steps"] = None  # a "Run again" from another provider's job: that provider chooses its own
+        elif steps is not None and not 1 <= steps <= provider.max_steps:
+            errors["steps"] = [_("Choose between 1 and %(max)d steps.") % {"max": provider.max_steps}]
         if provider.needs_english and not get_translator().configured and "prompt" not in errors:
             if any(guess_language(data.get(f, "")) not in ("en", "und") for f in ("prompt", "negative_prompt")):
                 errors["prompt"] = [needs_english_message(provider)]
@@ -61,35 +76,58 @@ class TextToImageResultSerializer(serializers.Serializer):
     width = serializers.IntegerField()
     height = serializers.IntegerField()
     seed = serializers.IntegerField(allow_null=True)
+    steps = serializers.IntegerField(allow_null=True)
+    provider = serializers.CharField()
+    provider_label = serializers.CharField()
 
 
 class TextToImageJobSerializer(serializers.ModelSerializer):
     images = serializers.SerializerMethodField()
     provider_label = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField()
+    preview_url = serializers.SerializerMethodField()
+    queue = serializers.SerializerMethodField()
 
     class Meta:
         model = TextToImageJob
         fields = ["id", "status", "progress", "stage", "error", "provider", "provider_label", "prompt",
                   "negative_prompt", "translated_prompt", "translated_negative_prompt", "source_language", "notice",
-                  "width", "height", "samples", "seed", "images", "created_at", "started_at", "finished_at", "url"]
+                  "width", "height", "samples", "seed", "steps", "images", "created_at", "started_at", "finished_at",
+                  "url", "preview_url", "queue"]
 
     @staticmethod
     def _image(creation, seed):
         from django.urls import reverse
 
+        meta = creation.metadata or {}
+        provider = str(meta.get("provider") or "")
         return {"creation_id": creation.pk, "image_url": creation.image_url,
                 "download_url": reverse("text2image:download", args=[creation.pk]), "thumbnail_url": creation.thumbnail_url,
-                "file_name": creation.file_name, "width": creation.width, "height": creation.height, "seed": seed}
+                "file_name": creation.file_name, "width": creation.width, "height": creation.height, "seed": seed,
+                "steps": meta.get("steps") if isinstance(meta.get("steps"), int) else None,
+                "provider": provider, "provider_label": provider_label(provider)}
 
     def get_images(self, job) -> TextToImageResultSerializer(many=True):
         return TextToImageResultSerializer([self._image(c, seed) for c, seed in job.creations()], many=True).data
 
     def get_provider_label(self, job) -> str:
-        from .providers import PROVIDERS
+        return provider_label(job.provider)
 
-        cls = PROVIDERS.get(job.provider)
-        return str(cls.label) if cls else job.provider
+    def get_preview_url(self, job) -> str | None:
+        """The latest preview frame while the provider draws (a new URL for each new frame); None otherwise."""
+        from django.urls import reverse
+
+        count = (job.remote or {}).get("previews")
+        if not count or job.is_final:
+            return None
+        return reverse("text2image-job-preview", args=[job.pk]) + f"?n={count}"
+
+    def get_queue(self, job) -> dict | None:
+        """What the provider calls the job: {prompt_id, number} for ComfyUI."""
+        remote = job.remote or {}
+        if not remote.get("prompt_id"):
+            return None
+        return {"prompt_id": remote["prompt_id"], "number": remote.get("number")}
 
     def get_url(self, job) -> str:
         from django.urls import reverse

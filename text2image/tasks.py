@@ -31,8 +31,8 @@ def png_metadata(metadata):
         info.add_itxt(f"imogen:{key}", "" if value is None else str(value))
     # The key most tools (and AUTOMATIC1111) read a prompt from.
     info.add_itxt("parameters", f"{metadata['prompt']}\nNegative prompt: {metadata['negative_prompt']}\n"
-                                f"Seed: {metadata['seed']}, Size: {metadata['width']}x{metadata['height']}, "
-                                f"Provider: {metadata['provider']}")
+                                f"Steps: {metadata.get('steps') or 'default'}, Seed: {metadata['seed']}, "
+                                f"Size: {metadata['width']}x{metadata['height']}, Provider: {metadata['provider']}")
     return info
 
 
@@ -42,8 +42,14 @@ def make_pictures(job):
 
 
 def _make_pictures(job):
-    def progress(fraction, stage=None):
-        if not job.update_progress(fraction, stage=stage):
+    def progress(fraction, stage=None, remote=None, preview=None):
+        fields = {}
+        if remote is not None or preview is not None:
+            fields["remote"] = {**(job.remote or {}), **(remote or {})}
+        if preview is not None:
+            fields["preview"] = preview
+            fields["remote"]["previews"] = int(fields["remote"].get("previews") or 0) + 1
+        if not job.update_progress(fraction, stage=stage, **fields):
             raise JobCanceled()
 
     try:
@@ -62,15 +68,19 @@ def _make_pictures(job):
         except TranslationError as exc:
             raise JobFailed(str(exc))
         prompt, negative = prepared.prompt, prepared.negative_prompt
-        if provider.max_prompt_chars and len(prompt) > provider.max_prompt_chars:
-            prompt = prompt[: provider.max_prompt_chars].rsplit(" ", 1)[0]
-        negative = negative[: provider.max_prompt_chars]
+        limit = provider.max_prompt_chars
+        for text in (prompt, negative):
+            if limit and len(text) > limit:  # the translation came out longer than the provider takes: never cut
+                raise JobFailed(_("The English translation of your prompt has %(count)d characters, but "
+                                  "%(provider)s takes at most %(limit)d. Please shorten the prompt.")
+                                % {"count": len(text), "provider": provider.label, "limit": limit})
         job.update_progress(0.05, stage=_("Drawing"), translated_prompt=prompt, translated_negative_prompt=negative,
                             source_language=prepared.source_language, notice=prepared.notice)
     request = GenerationRequest(prompt=job.translated_prompt, negative_prompt=job.translated_negative_prompt,
-                                width=job.width, height=job.height, samples=len(seeds), seeds=seeds)
+                                width=job.width, height=job.height, samples=len(seeds), seeds=seeds,
+                                steps=job.steps, state=dict(job.remote or {}))
     try:
-        pictures = provider.generate(request, lambda f, stage=None: progress(0.05 + 0.8 * f, stage))
+        pictures = provider.generate(request, lambda f, stage=None, **extra: progress(0.05 + 0.8 * f, stage, **extra))
     except ProviderError as exc:
         raise JobFailed(str(exc))
     if not pictures:
@@ -83,7 +93,8 @@ def _make_pictures(job):
             "prompt": job.prompt, "negative_prompt": job.negative_prompt,
             "translated_prompt": job.translated_prompt, "translated_negative_prompt": job.translated_negative_prompt,
             "provider": provider.name, "width": image.width, "height": image.height, "seed": picture.seed,
-            "job_id": str(job.pk),
+            "steps": job.steps or provider.default_steps, "samples": job.samples, "job_id": str(job.pk),
+            **picture.extra,
         }
         creation = Creation.objects.create_from_image(
             image, kind=CreationKind.TEXT2IMAGE, owner=job.owner, session_key=job.session_key,
@@ -92,7 +103,7 @@ def _make_pictures(job):
         )
         made.append({"creation_id": str(creation.pk), "seed": picture.seed})
         job.update_progress(images=made)
-    return {"images": made}
+    return {"images": made, "preview": None}
 
 
 @shared_task(name="text2image.tasks.run_text2image", acks_late=True, reject_on_worker_lost=True)

@@ -8,6 +8,7 @@ from gallery.sharing import download_response
 
 from .models import TextToImageJob
 from .providers import active_provider
+from .serializers import provider_label
 from .translation import get_translator
 
 
@@ -21,7 +22,8 @@ def _provider_context():
 def create(request):
     context = _provider_context()
     provider = context["provider"]
-    initial = {"prompt": "", "negative_prompt": "", "size": provider.default_preset().key, "samples": 1, "seed": ""}
+    initial = {"prompt": "", "negative_prompt": "", "size": provider.default_preset().key, "samples": 1, "seed": "",
+               "steps": ""}
     source = request.GET.get("from")
     if source:
         try:
@@ -33,7 +35,8 @@ def create(request):
             initial = {"prompt": job.prompt, "negative_prompt": job.negative_prompt,
                        "size": size if any(p.key == size for p in provider.size_presets) else initial["size"],
                        "samples": min(job.samples, provider.max_samples),
-                       "seed": "" if job.seed is None else job.seed}
+                       "seed": "" if job.seed is None else job.seed,
+                       "steps": job.steps if job.steps and provider.supports_steps else ""}
     elif request.GET.get("prompt"):
         # "Use this prompt" from a board post: prefill the text only (the user still presses Create).
         initial["prompt"] = request.GET["prompt"][:1000]
@@ -46,14 +49,16 @@ def create(request):
 
 @ensure_csrf_cookie
 def job_page(request, pk):
-    job = get_job_for(request, TextToImageJob, pk)
+    job = get_job_for(request, TextToImageJob, pk, queryset=TextToImageJob.objects.defer("preview"))
     texts = {
         "status": {"queued": _("Queued"), "running": _("Drawing"), "succeeded": _("Done"), "failed": _("Failed"),
                    "canceled": _("Canceled")},
         "done": _("Your pictures are ready."), "failed": _("The pictures could not be made."),
         "seed": _("seed"), "canceled": _("The job was canceled."), "waiting": _("Waiting for a worker…"),
+        "steps": _("%(n)s steps"), "queue": _("Queue number %(number)s at %(provider)s · prompt id %(id)s"),
     }
-    return render(request, "text2image/job.html", {"job": job, "texts": texts, **_provider_context()})
+    return render(request, "text2image/job.html", {"job": job, "texts": texts, **_provider_context(),
+                                                   "provider_label": provider_label(job.provider)})
 
 
 def download(request, pk):

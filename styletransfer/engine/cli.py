@@ -8,7 +8,7 @@ from pathlib import Path
 from PIL import Image, UnidentifiedImageError
 
 from .errors import EngineError, InputError
-from .transfer import PRESETS, SIZE_PRESETS, Progress, TransferOptions, transfer
+from .transfer import INITS, PRESETS, SIZE_PRESETS, Progress, TransferOptions, transfer
 
 
 def parse_args(argv):
@@ -24,6 +24,8 @@ def parse_args(argv):
     parser.add_argument("--width", type=int, help="exact width (with --height, crops the content to fit)")
     parser.add_argument("--height", type=int, help="exact height")
     parser.add_argument("--preset", default="standard", help=f"quality preset: {', '.join(PRESETS)}")
+    parser.add_argument("--init", choices=INITS, default="feedforward",
+                        help="the Gatys presets' first image: the feed-forward result (default) or the content")
     parser.add_argument("--style-strength", type=float, default=1.0)
     parser.add_argument("--style-scale", type=float, default=1.0)
     parser.add_argument("--preserve-colors", action="store_true", help="keep the content's colours")
@@ -79,7 +81,7 @@ def main(argv=None) -> int:
         opts = TransferOptions(width=width, height=height, size=args.size or 512, preset=args.preset,
                                style_strength=args.style_strength, preserve_colors=args.preserve_colors,
                                style_scale=args.style_scale, style_blend_weights=args.style_weights,
-                               seed=args.seed, device=args.device, threads=args.threads,
+                               seed=args.seed, init=args.init, device=args.device, threads=args.threads,
                                memory_budget_bytes=budget)
         image = transfer(content, styles, opts, on_progress=None if args.quiet else ProgressBar())
         output.parent.mkdir(parents=True, exist_ok=True)

@@ -20,3 +20,7 @@ class MemoryBudgetExceeded(EngineError):
 
 class Canceled(EngineError):
     """The caller asked the transfer to stop."""
+
+
+class ModelMissing(EngineError):
+    """A model file the engine needs is not installed (a server problem, not the user's)."""

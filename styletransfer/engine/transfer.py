@@ -20,10 +20,12 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 import torch.nn.functional as F
-from PIL import Image
+from PIL import Image, ImageFilter
 
+from . import feedforward
 from .errors import Canceled, EngineError, InputError, MemoryBudgetExceeded
 from .vgg import CAFFE_MEAN_BGR, VGG19Features, load_vgg19
+from .vgg import is_loaded as vgg_is_loaded
 
 MIN_SIDE = 32  # below this VGG's deepest style layer (1/16 resolution) sees next to nothing
 MAX_SIDE = 4096
@@ -60,9 +62,12 @@ class Schedule:
     max_iterations: int
     max_optimised_side: int = MAX_SIDE  # larger outputs are upscaled from this size (preview only)
     history_size: int = 10
+    feedforward_only: bool = False  # `instant`: the feed-forward network's result, no optimisation
 
 
 PRESETS = {
+    "instant": Schedule("Instant: one pass of a feed-forward network, seconds even at 1920×1080.", 0, 0.0, 0, 0,
+                        feedforward_only=True),
     "preview": Schedule("Fast draft: coarse scales only, at most 384 px, then upscaled.", 96, 1.5, 10, 60, 384),
     "standard": Schedule("Balanced: coarse-to-fine from ~128 px, a few iterations at full size.", 128, 4.0, 4, 100),
     "high": Schedule("Best quality: more iterations at every scale, including full size.", 128, 12.0, 10, 300),
@@ -80,11 +85,14 @@ class TransferOptions:
     style_scale: float = 1.0
     style_blend_weights: list[float] | None = None
     seed: int = 0
+    init: str = "feedforward"  # the Gatys presets' first image: the feed-forward result, or the content image
     device: str = "auto"
     threads: int | None = None
     memory_budget_bytes: int | None = None
     preview_every: int = 10
     vgg_state_dict: dict | None = None  # optional user-supplied VGG19 weights (Caffe convention)
+    crop: tuple[int, int, int, int] | None = None  # (x, y, width, height) of the content to use, not the centre
+    fit: str = "cover"  # cover: fill the frame (cropped); blur / colors: the whole photo, the rest filled
 
 
 @dataclass
@@ -145,8 +153,10 @@ def output_size(opts: TransferOptions, content_size: tuple[int, int]) -> tuple[i
 
 
 def plan_scales(width: int, height: int, preset: str) -> list[tuple[int, int, int]]:
-    """[(width, height, iterations)] from coarsest to finest."""
+    """[(width, height, iterations)] from coarsest to finest (empty for the feed-forward-only preset)."""
     schedule = get_schedule(preset)
+    if schedule.feedforward_only:
+        return []
     factor = min(1.0, schedule.max_optimised_side / max(width, height))
     top_w, top_h = max(MIN_SIDE // 2, round(width * factor)), max(MIN_SIDE // 2, round(height * factor))
     sizes = [(top_w, top_h)]
@@ -166,6 +176,66 @@ def get_schedule(preset: str) -> Schedule:
     return PRESETS[preset]
 
 
+def optimised_size(width: int, height: int, preset: str) -> tuple[int, int]:
+    """The size the optimisation (and so the feed-forward start) works at; the output size for `instant`."""
+    plan = plan_scales(width, height, preset)
+    return (plan[-1][0], plan[-1][1]) if plan else (width, height)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Cost model: how long each stage takes, so progress (and the web layer's estimate) is proportional to time
+
+# Seconds on the reference machine (2 cores of an AMD EPYC, 2 threads, quiet), fitted by
+# bench/engine_cost_model.py: one objective evaluation (forward + backward) costs
+# EVAL_FIXED + EVAL_PER_MP · megapixels; building a scale's targets about TARGETS_FRACTION of one evaluation;
+# the feed-forward pass FF_FIXED + FF_PER_MP · megapixels; loading the networks LOAD_SECONDS once per process.
+EVAL_FIXED, EVAL_PER_MP = 0.012, 5.1
+TARGETS_FRACTION = 0.6
+FF_FIXED, FF_PER_MP = 0.05, 0.85
+LOAD_SECONDS = 1.5
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One stage of a transfer: its name (as reported in Progress.stage), L-BFGS steps and estimated seconds."""
+
+    name: str
+    steps: int
+    seconds: float
+
+
+def eval_seconds(width: int, height: int) -> float:
+    return EVAL_FIXED + EVAL_PER_MP * width * height / 1e6
+
+
+def plan_stages(width: int, height: int, preset: str, init: str = "feedforward",
+                loaded: bool = False) -> list[Stage]:
+    """The stages of a width×height transfer, in order, with their estimated seconds on the reference CPU.
+
+    `loaded`: the networks are already in this process's memory (no loading stage cost).
+    """
+    plan = plan_scales(width, height, preset)
+    stages = [Stage("loading", 0, 0.0 if loaded else LOAD_SECONDS)]
+    if get_schedule(preset).feedforward_only or init == "feedforward":
+        w, h = optimised_size(width, height, preset)
+        stages.append(Stage("feedforward", 0, FF_FIXED + FF_PER_MP * w * h / 1e6))
+    for index, (w, h, iterations) in enumerate(plan):
+        stages.append(Stage(scale_stage(index, len(plan), w, h), iterations,
+                            eval_seconds(w, h) * (iterations + TARGETS_FRACTION)))
+    return stages
+
+
+def scale_stage(index: int, count: int, width: int, height: int) -> str:
+    return f"scale {index + 1}/{count} ({width}×{height})"
+
+
+def estimate_seconds(opts: TransferOptions, content_size: tuple[int, int] = (16, 9),
+                     loaded: bool = False) -> float:
+    """Estimated seconds of a whole request on the reference CPU (scale by the worker's measured speed)."""
+    width, height = output_size(opts, content_size)
+    return sum(stage.seconds for stage in plan_stages(width, height, opts.preset, opts.init, loaded))
+
+
 # ---------------------------------------------------------------------------------------------------------
 # Memory
 
@@ -179,7 +249,10 @@ def estimate_memory_bytes(opts: TransferOptions, content_size: tuple[int, int] =
     device memory plus ~0.5 GB of host memory.
     """
     width, height = output_size(opts, content_size)
-    w, h, iterations = plan_scales(width, height, opts.preset)[-1]
+    plan = plan_scales(width, height, opts.preset)
+    if not plan:  # feed-forward only: ~100 floats of activations per pixel at its peak, measured
+        return int(100 * 4 * width * height + 400 * 2**20)
+    w, h, iterations = plan[-1]
     pixels = w * h
     # Activations kept for the backward pass (in-place ReLUs) plus the gradients alive at its peak,
     # in floats per output pixel: ~350 saved + ~130 transient.
@@ -210,8 +283,21 @@ def to_rgb(image, what: str) -> Image.Image:
     return image.convert("RGB")
 
 
-def cover_crop(image: Image.Image, width: int, height: int) -> Image.Image:
-    """Centre crop to the target aspect ratio, so wallpapers fill the screen without distortion."""
+FITS = ("cover", "blur", "colors")
+
+
+def cover_crop(image: Image.Image, width: int, height: int, box: tuple[int, int, int, int] | None = None) -> Image.Image:
+    """Crop to the target aspect ratio, so wallpapers fill the screen without distortion.
+
+    By default the centre; with `box` (x, y, width, height in the image's pixels) that part of the picture,
+    centre-cropped further only if its aspect differs from the target's.
+    """
+    if box is not None:
+        x, y, w, h = box
+        if x < 0 or y < 0 or w < MIN_SIDE or h < MIN_SIDE or x + w > image.width or y + h > image.height:
+            raise InputError(f"The crop box {tuple(box)} must lie inside the {image.width}×{image.height} image "
+                             f"and be at least {MIN_SIDE} px a side.")
+        image = image.crop((x, y, x + w, y + h))
     target, current = width / height, image.width / image.height
     if abs(target - current) < 1e-3:
         return image
@@ -222,6 +308,30 @@ def cover_crop(image: Image.Image, width: int, height: int) -> Image.Image:
     new_h = max(1, round(image.width / target))
     top = (image.height - new_h) // 2
     return image.crop((0, top, image.width, top + new_h))
+
+
+def fit_whole(image: Image.Image, width: int, height: int, fill: str = "blur") -> Image.Image:
+    """The whole picture, scaled to fit inside width×height; around it a blurred, enlarged copy of itself
+    ("blur") or bands in the colours of the picture's facing edges ("colors")."""
+    scale = min(width / image.width, height / image.height)
+    inner = image.resize((max(1, round(image.width * scale)), max(1, round(image.height * scale))),
+                         Image.Resampling.LANCZOS)
+    if fill == "blur":
+        small = cover_crop(image, width, height).resize((max(1, width // 16), max(1, height // 16)),
+                                                        Image.Resampling.BOX)
+        canvas = small.filter(ImageFilter.GaussianBlur(2)).resize((width, height), Image.Resampling.BILINEAR)
+        canvas = Image.eval(canvas, lambda v: int(v * 0.8))
+    else:
+        array = np.asarray(image, dtype=np.float32)
+        sideways = inner.width < width  # bars left and right, else top and bottom
+        first = array[:, :max(1, image.width // 20)] if sideways else array[:max(1, image.height // 20)]
+        last = array[:, -max(1, image.width // 20):] if sideways else array[-max(1, image.height // 20):]
+        canvas = Image.new("RGB", (width, height), tuple(int(v) for v in first.reshape(-1, 3).mean(0)))
+        second = Image.new("RGB", (width, height), tuple(int(v) for v in last.reshape(-1, 3).mean(0)))
+        half = (width // 2, 0, width, height) if sideways else (0, height // 2, width, height)
+        canvas.paste(second.crop(half), half[:2])
+    canvas.paste(inner, ((width - inner.width) // 2, (height - inner.height) // 2))
+    return canvas
 
 
 def to_tensor(image: Image.Image, size: tuple[int, int], device) -> torch.Tensor:
@@ -304,20 +414,34 @@ class Objective:
 # The transfer
 
 
+INITS = ("feedforward", "content")
+
+
 def check_options(opts: TransferOptions, n_styles: int) -> list[float]:
     get_schedule(opts.preset)
+    if opts.fit not in FITS or (opts.crop is not None and opts.fit != "cover"):
+        raise InputError(f"fit must be one of {', '.join(FITS)} (a crop box only with cover), got {opts.fit!r}.")
     for name, low, high in (("style_strength", 0.0, 100.0), ("style_scale", 0.05, 8.0)):
         value = getattr(opts, name)
         if not isinstance(value, (int, float)) or not math.isfinite(value) or not low < value <= high:
             raise InputError(f"{name} must be a number above {low} and at most {high}, got {value!r}.")
     if opts.threads is not None and (not isinstance(opts.threads, int) or opts.threads < 1):
         raise InputError(f"threads must be a positive whole number, got {opts.threads!r}.")
+    if opts.init not in INITS:
+        raise InputError(f"Unknown init {opts.init!r}; use one of: {', '.join(INITS)}.")
     blend = opts.style_blend_weights or [1.0] * n_styles
     if len(blend) != n_styles:
         raise InputError(f"Got {len(blend)} style blend weights for {n_styles} style images.")
     if any(not math.isfinite(w) or w < 0 for w in blend) or sum(blend) <= 0:
         raise InputError("Style blend weights must be non-negative numbers, not all zero.")
     return [w / sum(blend) for w in blend]
+
+
+def check_style_image(style: Image.Image, index: int) -> Image.Image:
+    if min(style.size) < feedforward.MIN_STYLE_SIDE:
+        raise InputError(f"Style image {index + 1} is too small ({style.width}×{style.height} pixels); it needs "
+                         f"at least {feedforward.MIN_STYLE_SIDE}×{feedforward.MIN_STYLE_SIDE}.")
+    return style
 
 
 def transfer(content: Image.Image, styles: Image.Image | list[Image.Image], opts: TransferOptions | None = None,
@@ -330,12 +454,13 @@ def transfer(content: Image.Image, styles: Image.Image | list[Image.Image], opts
     styles = [styles] if not isinstance(styles, (list, tuple)) else list(styles)
     if not styles:
         raise InputError("Give at least one style image.")
-    styles = [to_rgb(style, f"style image {i + 1}") for i, style in enumerate(styles)]
+    styles = [check_style_image(to_rgb(style, f"style image {i + 1}"), i) for i, style in enumerate(styles)]
     blend = check_options(opts, len(styles))
-    width, height = output_size(opts, content.size)
+    content_size = (opts.crop[2], opts.crop[3]) if opts.crop else content.size
+    width, height = output_size(opts, content_size)
     device = resolve_device(opts.device)
     if opts.memory_budget_bytes is not None:
-        needed = estimate_memory_bytes(opts, content.size)
+        needed = estimate_memory_bytes(opts, content_size)
         if needed > opts.memory_budget_bytes:
             raise MemoryBudgetExceeded(
                 f"A {width}×{height} image needs about {needed / 2**30:.1f} GB of memory, more than the "
@@ -343,64 +468,82 @@ def transfer(content: Image.Image, styles: Image.Image | list[Image.Image], opts
                 needed, opts.memory_budget_bytes)
     if opts.threads:
         torch.set_num_threads(opts.threads)
+    schedule = get_schedule(opts.preset)
+    use_feedforward = schedule.feedforward_only or opts.init == "feedforward"
+    threads = opts.threads or torch.get_num_threads()
+    loaded = (schedule.feedforward_only or vgg_is_loaded(device)) and (
+        not use_feedforward or feedforward.is_loaded(threads))
+    stages = plan_stages(width, height, opts.preset, opts.init, loaded)
+    clock = ProgressClock(stages)
+    total_steps = clock.total_steps
 
-    def report(stage, step, total, loss, fraction, preview=None):
+    def report(stage, step, loss, preview=None):
         if on_progress is not None:
-            on_progress(Progress(stage, step, total, loss, min(1.0, max(0.0, fraction)), preview))
+            on_progress(Progress(stage, step, total_steps, loss, clock.fraction(stage, step), preview))
 
     def check_cancel():
         if should_cancel is not None and should_cancel():
             raise Canceled("The style transfer was canceled.")
 
-    report("loading", 0, 0, None, 0.0)
+    report("loading", 0, None)
     check_cancel()
-    net = load_vgg19(device, opts.vgg_state_dict)
+    net = None if schedule.feedforward_only else load_vgg19(device, opts.vgg_state_dict)
+    ff_model = feedforward.load_feedforward(threads) if use_feedforward else None
 
-    content = cover_crop(content, width, height)
+    content = (cover_crop(content, width, height, opts.crop) if opts.fit == "cover"
+               else fit_whole(content, width, height, opts.fit))
+    color_source = content
     if opts.preserve_colors:
         # Luminance-only transfer: optimise a grey image against grey styles whose brightness statistics
         # match the content's, then put the content's chroma back.
         y = luminance(content)
-        color_source = content
         content = grey_like(content)
         styles = [grey_like(style, float(y.mean()), float(y.std())) for style in styles]
 
-    def finish(tensor, size=None):
-        image = to_image(tensor)
+    def finish(image, size=None):
+        if isinstance(image, torch.Tensor):
+            image = to_image(image)
         if size is not None and image.size != size:
             image = image.resize(size, Image.Resampling.LANCZOS)
         return with_colors_of(image, color_source) if opts.preserve_colors else image
 
+    start_image = None
+    if use_feedforward:
+        report("feedforward", 0, None)
+        check_cancel()
+        vector = ff_model.blended_vector(content, styles, blend, opts.style_strength)
+        start_image = ff_model.stylize(content, vector, optimised_size(width, height, opts.preset))
+        if opts.preserve_colors:
+            start_image = grey_like(start_image)  # the optimisation works on luminance only
+        if schedule.feedforward_only:
+            result = finish(start_image, (width, height))
+            report("done", 0, None, result)
+            return result
+        report("feedforward", 0, None, finish(start_image))  # the first preview: a real stylised picture
+
     plan = plan_scales(width, height, opts.preset)
-    schedule = get_schedule(opts.preset)
-    total_steps = sum(it for _, _, it in plan)
-    total_work = sum(w * h * it for w, h, it in plan)
-    step, work_done = 0, 0
+    step = 0
     generator = torch.Generator().manual_seed(int(opts.seed))
     image = None
     loss_value = None
     for index, (w, h, iterations) in enumerate(plan):
-        stage = f"scale {index + 1}/{len(plan)} ({w}×{h})"
-        report(stage, step, total_steps, loss_value, work_done / total_work)
+        stage = scale_stage(index, len(plan), w, h)
+        report(stage, step, loss_value)
         check_cancel()
         content_tensor = to_tensor(content, (w, h), device)
         style_tensors = [to_tensor(s, style_size(s, w, h, opts.style_scale), device) for s in styles]
         objective = Objective(net, content_tensor, style_tensors, blend, STYLE_WEIGHT * opts.style_strength)
         del style_tensors
-        if image is None:
-            noise = torch.randn(content_tensor.shape, generator=generator) * INIT_NOISE
-            start = content_tensor + noise.to(device)
-        else:
-            start = F.interpolate(image, size=(h, w), mode="bicubic", align_corners=False)
+        start = scale_start(image, content_tensor, start_image, (w, h), generator)
         del content_tensor
 
-        def on_step(loss, current, w=w, h=h, stage=stage):
-            nonlocal step, work_done, loss_value
-            step, work_done, loss_value = step + 1, work_done + w * h, loss
+        def on_step(loss, current, stage=stage):
+            nonlocal step, loss_value
+            step, loss_value = step + 1, loss
             preview = None
             if on_progress is not None and opts.preview_every and step % opts.preview_every == 0:
                 preview = finish(current)
-            report(stage, step, total_steps, loss, work_done / total_work, preview)
+            report(stage, step, loss, preview)
 
         image = optimise(objective, clamp_to_pixels(start), iterations, schedule.history_size, on_step,
                          check_cancel)
@@ -408,8 +551,63 @@ def transfer(content: Image.Image, styles: Image.Image | list[Image.Image], opts
         del objective
 
     result = finish(image, (width, height))
-    report("done", step, total_steps, loss_value, 1.0, result)
+    report("done", step, loss_value, result)
     return result
+
+
+# How the feed-forward result enters the coarse-to-fine plan (chosen by bench/engine_init_study.py):
+#   "coarsest": the first scale starts from it, later scales from the upsampled previous result;
+#   "detail": as "coarsest", and each later scale adds the feed-forward result's detail at that scale (its
+#             difference from its own upsampled coarser version), which upsampling cannot recover;
+#   "every": every scale starts from the feed-forward result (no coarse to fine).
+FEEDFORWARD_ENTRY = "detail"
+
+
+def scale_start(previous: torch.Tensor | None, content: torch.Tensor, start_image: Image.Image | None,
+                size: tuple[int, int], generator: torch.Generator) -> torch.Tensor:
+    """The image one scale's L-BFGS starts from."""
+    device = content.device
+    if previous is None:  # the first scale: the content image or the feed-forward result, plus seeded noise
+        first = content if start_image is None else to_tensor(start_image, size, device)
+        return first + (torch.randn(content.shape, generator=generator) * INIT_NOISE).to(device)
+    if start_image is None:
+        return upsample(previous, size)
+    ff = to_tensor(start_image, size, device)
+    if FEEDFORWARD_ENTRY == "every":
+        return ff
+    start = upsample(previous, size)
+    if FEEDFORWARD_ENTRY == "detail":
+        coarse = to_tensor(start_image, (previous.shape[3], previous.shape[2]), device)
+        start = start + ff - upsample(coarse, size)
+    return start
+
+
+def upsample(image: torch.Tensor, size: tuple[int, int]) -> torch.Tensor:
+    return F.interpolate(image, size=(size[1], size[0]), mode="bicubic", align_corners=False)
+
+
+class ProgressClock:
+    """The fraction of the estimated time that is done, from the stage and the step reached."""
+
+    def __init__(self, stages: list[Stage]):
+        self.total = sum(stage.seconds for stage in stages) or 1.0
+        self.before, self.stages, elapsed, steps = {}, {s.name: s for s in stages}, 0.0, 0
+        for stage in stages:
+            self.before[stage.name] = (elapsed, steps)
+            elapsed, steps = elapsed + stage.seconds, steps + stage.steps
+        self.total_steps = steps
+
+    def fraction(self, stage: str, step: int) -> float:
+        if stage not in self.stages:
+            return 1.0 if stage == "done" else 0.0
+        elapsed, steps_before = self.before[stage]
+        current = self.stages[stage]
+        if current.steps:
+            done = min(current.steps, max(0, step - steps_before))
+            # Building the targets comes first, then the steps.
+            per_step = current.seconds / (current.steps + TARGETS_FRACTION)
+            elapsed += (TARGETS_FRACTION + done) * per_step if done else 0.0
+        return min(1.0, max(0.0, elapsed / self.total))
 
 
 def optimise(objective: Objective, start: torch.Tensor, iterations: int, history_size: int,
@@ -448,6 +646,7 @@ def clamp_to_pixels(tensor: torch.Tensor) -> torch.Tensor:
 
 
 __all__ = [
-    "EngineError", "InputError", "MemoryBudgetExceeded", "Canceled", "TransferOptions", "Progress",
-    "transfer", "estimate_memory_bytes", "PRESETS", "SIZE_PRESETS", "resolve_device", "MIN_SIDE", "MAX_SIDE",
+    "EngineError", "InputError", "MemoryBudgetExceeded", "Canceled", "TransferOptions", "Progress", "Stage",
+    "transfer", "estimate_memory_bytes", "estimate_seconds", "plan_stages", "PRESETS", "SIZE_PRESETS",
+    "resolve_device", "MIN_SIDE", "MAX_SIDE",
 ]

@@ -167,3 +167,8 @@ def load_vgg19(device: str | torch.device = "cpu", state_dict: dict | None = Non
         if key not in _networks:
             _networks[key] = VGG19Features(load_state_dict()).to(device)
         return _networks[key]
+
+
+def is_loaded(device: str | torch.device = "cpu") -> bool:
+    """Whether the default network is already in this process's memory (for time estimates)."""
+    return str(torch.device(device)) in _networks

@@ -2,6 +2,16 @@ import pytest
 
 from tests.conftest import wait_for
 
+TOKEN = "monitor-token-0123456789"
+
+
+@pytest.fixture
+def client(client, settings):
+    """A monitor that sends the health token: it sees which part failed (docs/security.md)."""
+    settings.IMOGEN_HEALTH_TOKEN = TOKEN
+    client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {TOKEN}"
+    return client
+
 
 @pytest.mark.e2e
 def test_healthz_reports_database_broker_and_live_worker(client, celery_worker):

@@ -22,17 +22,17 @@ def test_png_and_jpeg_are_accepted(client):
     for fmt in ("PNG", "JPEG"):
         response = post(client, image_bytes(fmt, size=(80, 60)))
         assert response.status_code == 200, response.content
-        assert response.json() == {"width": 80, "height": 60, "format": fmt}
+        assert response.json() == {"width": 80, "height": 60, "format": fmt, "frames": 1, "notes": []}
 
 
-@pytest.mark.parametrize("fmt,label", [("GIF", "GIF"), ("WEBP", "WEBP"), ("BMP", "BMP")])
+@pytest.mark.parametrize("fmt,label", [("GIF", "GIF"), ("BMP", "BMP"), ("TIFF", "TIFF")])
 def test_other_formats_renamed_png_are_rejected_by_content(client, fmt, label):
     buffer = io.BytesIO()
     Image.new("RGB", (20, 20), "red").save(buffer, fmt)
     response = post(client, buffer.getvalue(), name="looks-fine.png", content_type="image/png")
     assert response.status_code == 400
     message = response.json()["image"][0]
-    assert label in message and "PNG or JPEG" in message
+    assert label in message and "PNG, JPEG, WebP, HEIC/HEIF, AVIF" in message
 
 
 def test_svg_renamed_jpg_is_rejected(client):
@@ -45,7 +45,8 @@ def test_svg_renamed_jpg_is_rejected(client):
 def test_text_file_renamed_png_is_rejected(client):
     response = post(client, b"hello, this is not an image at all", name="x.png")
     assert response.status_code == 400
-    assert response.json()["image"] == ["This file is not a PNG or JPEG image."]
+    assert response.json()["image"] == [
+        "This file is not an image this site can read. These formats work: PNG, JPEG, WebP, HEIC/HEIF, AVIF."]
 
 
 @pytest.mark.parametrize("fmt", ["PNG", "JPEG"])
@@ -91,7 +92,8 @@ def test_declared_huge_dimensions_are_rejected_without_allocating(client):
 def test_rejection_is_in_korean_when_asked(client):
     response = post(client, b"not an image", language="ko")
     assert response.status_code == 400
-    assert response.json()["image"] == ["PNG 또는 JPEG 이미지 파일이 아닙니다."]
+    assert response.json()["image"] == [
+        "이 사이트에서 읽을 수 있는 이미지가 아닙니다. 되는 형식: PNG, JPEG, WebP, HEIC/HEIF, AVIF."]
 
 
 def test_missing_file_is_a_field_error(client):

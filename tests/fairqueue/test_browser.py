@@ -46,9 +46,11 @@ def test_phone_korean_position_start_time_and_estimate(browser_context_factory, 
                             after_seconds=2, samples=3)
     WorkerBeat.objects.create(hostname=f"style@{this_machine()}", queues="style")
     now = timezone.now()
+    painted = timedelta(seconds=0.3 * job.work_units * 8.0)  # 30 % done, on the learned pace
     StyleTransferJob.objects.filter(pk=running).update(
-        status=JobStatus.RUNNING, started_at=now - timedelta(seconds=40), heartbeat_at=now, machine=this_machine(),
-        painting_started_at=now - timedelta(seconds=37), progress=0.3, stage="scale 3/5 (270×600)")
+        status=JobStatus.RUNNING, started_at=now - painted - timedelta(seconds=3), heartbeat_at=now,
+        machine=this_machine(), painting_started_at=now - painted, painting_from=0.0, progress=0.3 * 0.98,
+        stage="Painting: pass 3 of 5 (270×600)")
 
     page.goto(f"/style/jobs/{waiting}/")
     line = page.locator(".st-queue")

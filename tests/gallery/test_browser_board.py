@@ -21,18 +21,23 @@ def watch(page):
     return problems
 
 
-def sign_up(page, email, name):
+def sign_up(page, email, name, mailoutbox):
+    """Sign up, then open the confirmation link from the mail in the same browser (which logs in)."""
     page.goto("/accounts/signup/")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Display name").fill(name)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_label("Password again").fill(PASSWORD)
     page.get_by_role("button", name="Sign up").click()
+    page.wait_for_url("**/accounts/signup/sent/")
+    mail = next(m for m in reversed(mailoutbox) if m.to == [email])
+    page.goto(re.search(r"(/accounts/verify/\S+/)", mail.body).group(1))
     page.wait_for_url("**/gallery/mine/")
 
 
-def test_sign_up_publish_like_unpublish(browser_context_factory, live_server):
+def test_sign_up_publish_like_unpublish(browser_context_factory, live_server, mailoutbox, settings):
     cache.clear()
+    settings.IMOGEN_MAIL_PROVIDER = "django"  # the confirmation mails land in Django's test outbox
     author = browser_context_factory().new_page()
     problems = watch(author)
     # Before signing up, the visitor made a picture in this browser (the session owns it).
@@ -41,7 +46,7 @@ def test_sign_up_publish_like_unpublish(browser_context_factory, live_server):
     session_key = session.session_key
     author.context.add_cookies([{"name": "sessionid", "value": session_key, "url": live_server.url}])
     made = make_creation(session_key=session_key, kind=CreationKind.TEXT2IMAGE, size=(320, 200))
-    sign_up(author, "author@example.com", "Lake Painter")
+    sign_up(author, "author@example.com", "Lake Painter", mailoutbox)
     user = get_user_model().objects.get(email="author@example.com")
     made.refresh_from_db()
     assert made.owner == user, "the picture made before signing up moved to the account"
@@ -67,7 +72,7 @@ def test_sign_up_publish_like_unpublish(browser_context_factory, live_server):
     card.locator("[data-action=like]").click()
     assert "Log in to like" in visitor.locator(".toast.error").inner_text()
     assert visitor.evaluate("document.documentElement.scrollWidth") <= 390
-    sign_up(visitor, "fan@example.com", "Fan")
+    sign_up(visitor, "fan@example.com", "Fan", mailoutbox)
     visitor.goto("/gallery/")
     like = visitor.locator(f"[data-creation='{made.pk}'] [data-action=like]")
     like.click()

@@ -70,3 +70,10 @@ def session_of(client):
         key = store.session_key
         client.cookies.set("sessionid", key)
     return key
+
+
+from tests.mailer.conftest import mail_settings, smtp_server  # noqa: E402,F401  (aiosmtpd, SMTP settings)
+
+
+def mail_body(message):
+    return message.message.get_body(preferencelist=("plain",)).get_content()

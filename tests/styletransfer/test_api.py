@@ -54,7 +54,7 @@ def test_every_sample_file_and_credit_is_in_the_repository():
 
 
 GIF = b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x00\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"
-WEBP = b"RIFF\x1a\x00\x00\x00WEBPVP8L\x0d\x00\x00\x00/\x00\x00\x00\x10\x07\x10\x11\x11\x88\x88\xfe\x07\x00"
+TIFF = b"II*\x00\x08\x00\x00\x00" + b"\x00" * 40
 SVG = b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>'
 
 
@@ -67,9 +67,9 @@ SVG = b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect wid
     ("two style", {"content_sample": "content-01", "style_sample": "style-01", "style_image": "PNG"},
      "style_image", "not both"),
     ("text as png", {"content_image": b"hello, not an image", "style_sample": "style-01"}, "content_image",
-     "not a PNG or JPEG"),
+     "not an image this site can read"),
     ("gif renamed", {"content_image": GIF, "style_sample": "style-01"}, "content_image", "GIF"),
-    ("webp renamed", {"style_image": WEBP, "content_sample": "content-01"}, "style_image", "WEBP"),
+    ("tiff renamed", {"style_image": TIFF, "content_sample": "content-01"}, "style_image", "TIFF"),
     ("svg renamed", {"style_image": SVG, "content_sample": "content-01"}, "style_image", "SVG"),
     ("unknown content sample", {"content_sample": "content-99", "style_sample": "style-01"}, "content_sample",
      "content-99"),

@@ -1,5 +1,6 @@
 import pytest
 
+from .comfy_server import FakeComfyUI
 from .servers import FakeServer
 
 
@@ -21,3 +22,15 @@ def fast_http(settings):
 
 def no_progress(fraction, stage=None):
     return True
+
+
+@pytest.fixture
+def comfy(settings):
+    """A local server speaking ComfyUI's HTTP + WebSocket protocol, and the settings that point at it."""
+    server = FakeComfyUI().start()
+    settings.IMOGEN_T2I_COMFYUI_URL = server.url
+    settings.IMOGEN_T2I_COMFYUI_WORKFLOW = ""
+    settings.IMOGEN_T2I_COMFYUI_NODES = []
+    settings.IMOGEN_T2I_COMFYUI_CHECKPOINT = "sd_xl_base_1.0.safetensors"
+    yield server
+    server.stop()

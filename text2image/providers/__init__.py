@@ -5,12 +5,15 @@ from django.conf import settings
 
 from .automatic1111 import Automatic1111Provider
 from .base import GeneratedImage, GenerationRequest, Provider, ProviderError, SizePreset
+from .comfyui import ComfyUIProvider
 from .karlo import KarloProvider
 from .offline import OfflineProvider
 from .openai_images import OpenAIImagesProvider
 
-PROVIDERS = {cls.name: cls for cls in (OfflineProvider, KarloProvider, OpenAIImagesProvider, Automatic1111Provider)}
-ALIASES = {"a1111": "automatic1111", "forge": "automatic1111", "openai_images": "openai", "kakao": "karlo"}
+PROVIDERS = {cls.name: cls for cls in (OfflineProvider, KarloProvider, OpenAIImagesProvider, Automatic1111Provider,
+                                           ComfyUIProvider)}
+ALIASES = {"a1111": "automatic1111", "forge": "automatic1111", "openai_images": "openai", "kakao": "karlo",
+           "comfy": "comfyui"}
 
 __all__ = ["GeneratedImage", "GenerationRequest", "Provider", "ProviderError", "SizePreset", "PROVIDERS",
            "get_provider", "active_provider"]

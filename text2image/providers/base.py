@@ -42,6 +42,27 @@ def presets(*sizes):
     return [SizePreset(w, h, label) for w, h, label in sizes]
 
 
+def size_label(width, height):
+    """The wallpaper shape a size is for."""
+    if width > height:
+        return TABLET if width * 3 <= height * 4 + 1 else DESKTOP
+    if height > width:
+        return PHONE
+    return SQUARE
+
+
+def presets_from_setting(items):
+    """SizePresets from a setting's ["WxH", …] (entries that are not WxH are skipped)."""
+    sizes = []
+    for item in items:
+        try:
+            width, height = (int(v) for v in item.lower().split("x"))
+        except ValueError:
+            continue
+        sizes.append((width, height, size_label(width, height)))
+    return presets(*sizes)
+
+
 DESKTOP = gettext_lazy("Desktop (16:9)")
 DESKTOP_WIDE = gettext_lazy("Wide desktop (16:9, large)")
 PHONE = gettext_lazy("Phone (9:16)")
@@ -58,12 +79,15 @@ class GenerationRequest:
     height: int
     samples: int
     seeds: list = field(default_factory=list)  # one per sample; None where the provider picks
+    steps: int | None = None  # sampling steps, for providers that take them (None: the provider's default)
+    state: dict = field(default_factory=dict)  # what the provider kept on the job in an earlier attempt
 
 
 @dataclass
 class GeneratedImage:
     image: object  # PIL.Image.Image, RGB
     seed: int | None = None
+    extra: dict = field(default_factory=dict)  # more facts for the picture's metadata (e.g. batch_index)
 
 
 class Provider:
@@ -74,6 +98,11 @@ class Provider:
     max_prompt_chars = 1000
     max_samples = 4
     offline = False
+    supports_negative = True  # False: the negative prompt is put into the prompt in words
+    supports_seed = True  # False: the same seed does not give the same picture
+    supports_steps = False  # True: the user may choose the number of sampling steps
+    default_steps = None
+    max_steps = 100
     size_presets: list = []
 
     def size_error(self, width, height):
@@ -91,6 +120,8 @@ class Provider:
         return True
 
     def generate(self, request, progress):
+        """`progress(fraction, stage=None, remote=None, preview=None)`: `remote` (a dict) is kept on the job
+        (merged), `preview` (JPEG/PNG bytes) is shown on the job page; both optional."""
         raise NotImplementedError
 
 

@@ -10,10 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .base import (
-    DESKTOP,
-    PHONE,
     RETRY,
-    SQUARE,
     GeneratedImage,
     Provider,
     ProviderError,
@@ -21,18 +18,10 @@ from .base import (
     decode_base64_image,
     download_image,
     error_json,
-    presets,
+    presets_from_setting,
 )
 
 QUOTA_CODES = {"insufficient_quota", "billing_hard_limit_reached", "billing_not_active"}
-
-
-def _label_for(width, height):
-    if width > height:
-        return DESKTOP
-    if height > width:
-        return PHONE
-    return SQUARE
 
 
 class OpenAIImagesProvider(Provider):
@@ -43,14 +32,7 @@ class OpenAIImagesProvider(Provider):
 
     @property
     def size_presets(self):
-        sizes = []
-        for item in settings.IMOGEN_T2I_OPENAI_SIZES:
-            try:
-                width, height = (int(v) for v in item.lower().split("x"))
-            except ValueError:
-                continue
-            sizes.append((width, height, _label_for(width, height)))
-        return presets(*sizes)
+        return presets_from_setting(settings.IMOGEN_T2I_OPENAI_SIZES)
 
     def is_configured(self):
         return bool(settings.IMOGEN_T2I_OPENAI_KEY) or "api.openai.com" not in settings.IMOGEN_T2I_OPENAI_URL

@@ -49,6 +49,10 @@
       samples: parseInt(form.elements.samples.value, 10),
       seed: seedText === "" ? null : Number(seedText),
     };
+    if (form.elements.steps) {
+      const stepsText = form.elements.steps.value.trim();
+      payload.steps = stepsText === "" ? null : Number(stepsText);
+    }
     submit.disabled = true;
     submit.dataset.label = submit.dataset.label || submit.textContent;
     submit.textContent = texts.sending;

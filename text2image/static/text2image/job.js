@@ -25,6 +25,18 @@
       $("t2i-translated-negative").textContent = job.translated_negative_prompt;
       $("t2i-translated-negative-row").classList.remove("hidden");
     }
+    const queue = job.queue && job.queue.prompt_id && !FINAL.includes(job.status);
+    $("t2i-queue").classList.toggle("hidden", !queue);
+    if (queue) {
+      $("t2i-queue").textContent = fill(texts.queue, {
+        number: job.queue.number === null || job.queue.number === undefined ? "?" : job.queue.number,
+        provider: job.provider_label || job.provider, id: job.queue.prompt_id });
+    }
+    if (job.preview_url && $("t2i-preview").dataset.src !== job.preview_url) {
+      $("t2i-preview").dataset.src = job.preview_url;
+      $("t2i-preview").src = job.preview_url;
+    }
+    $("t2i-preview-box").classList.toggle("hidden", !job.preview_url);
     $("t2i-notice").textContent = job.notice || "";
     $("t2i-notice").classList.toggle("hidden", !job.notice);
     $("t2i-error").textContent = job.error || "";
@@ -40,6 +52,10 @@
     }
   }
 
+  function fill(text, values) {
+    return String(text || "").replace(/%\((\w+)\)s/g, (match, name) => (name in values ? String(values[name]) : match));
+  }
+
   function addResult(image) {
     if (shown.has(image.creation_id)) return;
     shown.add(image.creation_id);
@@ -49,8 +65,12 @@
     link.href = image.image_url;
     link.querySelector("img").src = image.thumbnail_url || image.image_url;
     link.querySelector("img").alt = image.file_name;
-    node.querySelector(".t2i-meta").textContent = image.width + "×" + image.height +
-      (image.seed !== null && image.seed !== undefined ? " · " + texts.seed + " " + image.seed : "");
+    node.querySelector(".t2i-meta").textContent = [
+      image.width + "×" + image.height,
+      image.seed !== null && image.seed !== undefined ? texts.seed + " " + image.seed : null,
+      image.steps ? fill(texts.steps, { n: image.steps }) : null,
+      image.provider_label || null,
+    ].filter(Boolean).join(" · ");
     const download = node.querySelector(".t2i-download");
     download.href = image.download_url || image.image_url;
     download.setAttribute("download", image.file_name);
