@@ -83,3 +83,19 @@ class ProfileForm(forms.ModelForm):
         self.fields["first_name"].max_length = DISPLAY_NAME_MAX
         self.fields["first_name"].validators.append(MaxLengthValidator(DISPLAY_NAME_MAX))
         self.fields["first_name"].widget.attrs["maxlength"] = DISPLAY_NAME_MAX
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(label=_("Your password"), strip=False,
+                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+                               help_text=_("To be sure it is you."))
+
+    def __init__(self, user, *args, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("That is not the password of this account."), code="wrong")
+        return password

@@ -15,6 +15,8 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from core.throttling import hit
+from mailer.addresses import normalise_address
 from mailer.providers import OutgoingMail, get_provider
 from mailer.providers.base import MailError
 
@@ -55,6 +57,10 @@ def verification_link(user):
 
 
 def _send(to, subject, lines):
+    """Hand one account mail to the provider; False when it could not go (or this address had enough lately)."""
+    if hit(f"account-mail:{normalise_address(to)}", settings.IMOGEN_ACCOUNT_MAIL_LIMIT_PER_RECIPIENT):
+        log.warning("Account mail to %s not sent: over IMOGEN_ACCOUNT_MAIL_LIMIT_PER_RECIPIENT", to)
+        return False
     mail = OutgoingMail(to=to, subject=subject, body="\n".join(lines) + "\n", from_email=settings.DEFAULT_FROM_EMAIL,
                         headers={"Auto-Submitted": "auto-generated"})
     try:

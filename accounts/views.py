@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model, login
+from django.contrib.auth import get_user_model, login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -11,7 +11,8 @@ from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from .forms import EmailLoginForm, ProfileForm, SignupForm
+from .deletion import delete_account
+from .forms import DeleteAccountForm, EmailLoginForm, ProfileForm, SignupForm
 from .throttling import check_page_throttle
 from .transfer import remember_anonymous_session
 from .verification import (
@@ -154,6 +155,25 @@ def account(request):
     else:
         form = ProfileForm(instance=request.user)
     return render(request, "accounts/account.html", {"form": form, "verified": is_verified(request.user)})
+
+
+@login_required
+@sensitive_post_parameters("password")
+def delete_account_view(request):
+    """Delete the account with all its work, after the password is typed again."""
+    template = "accounts/delete_account.html"
+    form = DeleteAccountForm(request.user, request.POST or None)
+    if request.method == "POST":
+        wait = check_page_throttle(request, "delete_account")
+        if wait:
+            return _too_many(request, template, {"form": form}, wait)
+        if form.is_valid():
+            user = request.user
+            logout(request)
+            delete_account(user)
+            messages.success(request, _("Your account and everything in it are deleted."))
+            return redirect("core:home")
+    return render(request, template, {"form": form, "creations": request.user.creations.count()})
 
 
 class PasswordResetView(auth_views.PasswordResetView):

@@ -134,6 +134,9 @@ def sweep(now=None):
     stale_before = now - timezone.timedelta(seconds=settings.IMOGEN_JOB_STALE_SECONDS)
     counts = {}
     for model in job_models():
+        given_up = model.give_up_lost(now)  # lost too many workers already: failed, not queued again
+        if given_up:
+            log.warning("%d %s(s) lost IMOGEN_JOB_MAX_ATTEMPTS workers; failed", given_up, model.__name__)
         abandoned = model.objects.filter(status=JobStatus.RUNNING, heartbeat_at__lt=stale_before)
         revived = list(abandoned.values_list("pk", flat=True))
         if revived:
@@ -147,5 +150,5 @@ def sweep(now=None):
         sent = 0
         for pk in stuck.values_list("pk", flat=True):
             sent += send_job(model, pk)
-        counts[model.__name__] = {"revived": len(revived), "resent": sent}
+        counts[model.__name__] = {"revived": len(revived), "resent": sent, "given_up": given_up}
     return counts

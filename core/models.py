@@ -77,11 +77,38 @@ class Job(models.Model):
         return Q(status=JobStatus.QUEUED) | Q(status=JobStatus.RUNNING, heartbeat_at__lt=stale)
 
     @classmethod
+    def give_up_lost(cls, now=None, **lookup):
+        """Fail claimable jobs (matching `lookup`) that already lost IMOGEN_JOB_MAX_ATTEMPTS workers: a job that
+        kills its worker (out of memory, for one) is not handed out forever. Returns how many were failed."""
+        from django.utils import translation
+
+        limit = getattr(settings, "IMOGEN_JOB_MAX_ATTEMPTS", 0)
+        if not limit:
+            return 0
+        now = now or timezone.now()
+        spent = cls.objects.filter(cls.claimable(now), attempts__gte=limit, **lookup)
+        failed = 0
+        for job in spent:
+            with translation.override(getattr(job, "language", "") or settings.LANGUAGE_CODE):
+                message = str(_(
+                    "This job was started %(n)d times and each time the server stopped before it was done (it may "
+                    "need more memory than the server has), so it was not tried again. Try a smaller size or a "
+                    "faster setting.") % {"n": job.attempts})
+            failed += cls.objects.filter(cls.claimable(now), pk=job.pk, attempts__gte=limit).update(
+                status=JobStatus.FAILED, error=message, stage="", finished_at=now, heartbeat_at=now)
+        return failed
+
+    @classmethod
     def claim(cls, job_id):
-        """Atomically move a queued (or abandoned running) job to `running`; None if someone else has it."""
+        """Atomically move a queued (or abandoned running) job to `running`; None if someone else has it, or if it
+        already lost IMOGEN_JOB_MAX_ATTEMPTS workers (then it is failed with words saying so)."""
         now = timezone.now()
+        if cls.give_up_lost(now, pk=job_id):
+            return None
+        limit = getattr(settings, "IMOGEN_JOB_MAX_ATTEMPTS", 0)
+        fresh = Q(attempts__lt=limit) if limit else Q()
         claimed = (
-            cls.objects.filter(cls.claimable(now), pk=job_id, cancel_requested=False)
+            cls.objects.filter(cls.claimable(now), fresh, pk=job_id, cancel_requested=False)
             .update(status=JobStatus.RUNNING, started_at=now, heartbeat_at=now, attempts=F("attempts") + 1)
         )
         if not claimed:

@@ -7,20 +7,14 @@ from django.utils import timezone
 
 from gallery.models import Creation
 
+from .cleanup import delete_file_fields
 from .jobs import job_models
 from .models import FINAL_STATUSES
 
 log = logging.getLogger(__name__)
 
 
-def delete_job_files(job):
-    from django.db.models import FileField
-
-    for field in job._meta.get_fields():
-        if isinstance(field, FileField):
-            value = getattr(job, field.name)
-            if value and value.name:
-                value.storage.delete(value.name)
+delete_job_files = delete_file_fields
 
 
 def purge(now=None, days=None, include_accounts=None):

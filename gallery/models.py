@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from PIL import Image
 
 from accounts.verification import counted_likes_q
+from core.cleanup import delete_job, jobs_made_for
 from core.uploads import encode_image, random_name
 
 THUMBNAIL_SIZE = (480, 480)
@@ -119,9 +120,13 @@ class Creation(models.Model):
                 field.storage.delete(field.name)
 
     def delete_with_files(self):
-        """Delete the row, then its image and thumbnail files."""
+        """Delete the row, its image and thumbnail, and the jobs made for it with their files (the uploaded
+        originals and the preview): afterwards every link to any of them answers 404."""
+        jobs = jobs_made_for(self)
         self.delete()
         self.delete_files()
+        for job in jobs:
+            delete_job(job)
 
     def refresh_like_count(self):
         """Likes from confirmed accounts only (accounts.verification): unconfirmed bots do not move the board."""

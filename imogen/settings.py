@@ -8,6 +8,8 @@ import dj_database_url
 from django.utils.translation import gettext_lazy as _
 from dotenv import load_dotenv
 
+from core.resources import memory_budget_mb
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 load_dotenv(BASE_DIR / ".env")
 
@@ -213,6 +215,8 @@ IMOGEN_JOB_STALE_SECONDS = env_int("IMOGEN_JOB_STALE_SECONDS", 60)
 IMOGEN_JOB_HEARTBEAT_SECONDS = env_int("IMOGEN_JOB_HEARTBEAT_SECONDS", 5)
 # A queued job not picked up for this long is sent to the broker again (e.g. it was down at submit time).
 IMOGEN_JOB_RESEND_SECONDS = env_int("IMOGEN_JOB_RESEND_SECONDS", 30)
+# A job whose worker was lost this many times (killed for memory, say) is failed with words saying so; 0: no cap.
+IMOGEN_JOB_MAX_ATTEMPTS = env_int("IMOGEN_JOB_MAX_ATTEMPTS", 3)
 
 # Retention: anonymous jobs, uploads and creations older than this are deleted (published ones are kept).
 IMOGEN_RETENTION_DAYS = env_int("IMOGEN_RETENTION_DAYS", 7)
@@ -359,6 +363,9 @@ AUTHENTICATION_BACKENDS = ["accounts.backends.EmailBackend"]
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 60 * 60 * 24 * 3)
 # Pictures per page in "My creations", on the board and in the API.
 IMOGEN_GALLERY_PAGE_SIZE = env_int("IMOGEN_GALLERY_PAGE_SIZE", 24)
+# Account mails (confirmation links, "you already have an account") to one address, counted on the normalised
+# address (lowercase, no +tag); over it the page says the mail could not be sent now.
+IMOGEN_ACCOUNT_MAIL_LIMIT_PER_RECIPIENT = env("IMOGEN_ACCOUNT_MAIL_LIMIT_PER_RECIPIENT", "3/hour")
 
 # --- Style transfer ---
 # Largest output side and pixel count a user may ask for; smallest side (tiny sizes are for tests and drafts).
@@ -367,8 +374,9 @@ IMOGEN_STYLE_MIN_SIDE = env_int("IMOGEN_STYLE_MIN_SIDE", 32)
 IMOGEN_STYLE_MAX_PIXELS = env_int("IMOGEN_STYLE_MAX_PIXELS", 3840 * 2160)
 # Long side of the result when the user keeps the content image's own aspect ratio.
 IMOGEN_STYLE_CONTENT_LONG_SIDE = env_int("IMOGEN_STYLE_CONTENT_LONG_SIDE", 1920)
-# Refuse requests the engine estimates need more memory than this (MB); 0 = no limit.
-IMOGEN_STYLE_MEMORY_BUDGET_MB = env_int("IMOGEN_STYLE_MEMORY_BUDGET_MB", 0)
+# Refuse requests the engine estimates need more memory than this (MB), at submit time and in the worker.
+# auto (default): 70% of this machine's memory (its container limit if lower); 0 = no limit.
+IMOGEN_STYLE_MEMORY_BUDGET_MB = memory_budget_mb(env("IMOGEN_STYLE_MEMORY_BUDGET_MB", "auto"))
 # How often a running job writes progress and a preview image to the database (seconds).
 IMOGEN_STYLE_PROGRESS_SECONDS = float(env("IMOGEN_STYLE_PROGRESS_SECONDS", "0.5"))
 IMOGEN_STYLE_PREVIEW_SECONDS = float(env("IMOGEN_STYLE_PREVIEW_SECONDS", "3"))

@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import Job, JobStatus
 
+from .addresses import normalise_address
+
 
 class Delivery(Job):
     """Status `succeeded` is shown as `sent` in the API; `error` holds the reason in the sender's language.
@@ -17,6 +19,9 @@ class Delivery(Job):
 
     creation = models.ForeignKey("gallery.Creation", on_delete=models.CASCADE, related_name="deliveries")
     recipient = models.EmailField(max_length=254, db_index=True)
+    recipient_key = models.CharField(max_length=254, blank=True, db_index=True,
+                                     help_text="The address as the per-recipient limit counts it: lowercase, "
+                                               "without a +tag (mailer.addresses.normalise_address).")
     language = models.CharField(max_length=8, default="en", help_text="The sender's language (mail body).")
     client_ip = models.GenericIPAddressField(null=True, blank=True)
     next_attempt_at = models.DateTimeField(null=True, blank=True, help_text="When a temporary failure is retried.")
@@ -26,6 +31,10 @@ class Delivery(Job):
 
     class Meta(Job.Meta):
         verbose_name_plural = "deliveries"
+
+    def save(self, *args, **kwargs):
+        self.recipient_key = normalise_address(self.recipient)
+        super().save(*args, **kwargs)
 
     @property
     def api_status(self):

@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 from core.throttling import client_ip as core_client_ip
 from core.throttling import parse_rate
 
+from .addresses import normalise_address
 from .models import Delivery
 from .providers import Attachment, OutgoingMail
 
@@ -99,7 +100,8 @@ def _over(queryset, rate, now):
 def check_limits(request, recipient):
     """A Refusal (answered with 429) when this client or this address had too many mails lately, else None."""
     now = timezone.now()
-    over = _over(Delivery.objects.filter(recipient__iexact=recipient), settings.IMOGEN_MAIL_LIMIT_PER_RECIPIENT, now)
+    over = _over(Delivery.objects.filter(recipient_key=normalise_address(recipient)),
+                 settings.IMOGEN_MAIL_LIMIT_PER_RECIPIENT, now)
     if over:
         count, window, wait = over
         return Refusal(_("Too many emails to %(to)s: at most %(count)d per %(window)s. Try again in %(wait)s.")

@@ -39,6 +39,44 @@ class SampleSerializer(serializers.Serializer):
     credit = serializers.CharField()
 
 
+def _gb(n):
+    return f"{n / 2**30:.1f}"
+
+
+def memory_refusal(attrs, content_size, budget):
+    """None if the request fits the memory budget, else words saying what it needs and which quality or size fits.
+
+    Asked for at submit time, from the engine's own estimate (the worker checks the same budget again)."""
+    from dataclasses import replace
+
+    from .engine.transfer import TransferOptions, estimate_memory_bytes, output_size
+
+    opts = TransferOptions(width=attrs.get("width"), height=attrs.get("height"), size=attrs.get("size"),
+                           preset=attrs["preset"])
+    needed = estimate_memory_bytes(opts, content_size)
+    if needed <= budget:
+        return None
+    width, height = output_size(opts, content_size)
+    fitting_presets = [name for name in presets() if estimate_memory_bytes(replace(opts, preset=name),
+                                                                           content_size) <= budget]
+    fitting_sizes = sorted(((w * h, name, w, h) for name, (w, h) in size_presets().items()
+                            if estimate_memory_bytes(TransferOptions(width=w, height=h, preset=opts.preset)) <= budget),
+                           reverse=True)
+    words = _("%(width)d×%(height)d at “%(preset)s” quality needs about %(needed)s GB of memory; this server allows "
+              "%(budget)s GB.") % {"width": width, "height": height, "preset": opts.preset, "needed": _gb(needed),
+                                   "budget": _gb(budget)}
+    if fitting_presets:
+        words += " " + _("At this size, choose the “%(presets)s” quality.") % {
+            "presets": "” or “".join(fitting_presets)}
+    if fitting_sizes:
+        _pixels, name, w, h = fitting_sizes[0]
+        words += " " + _("At “%(preset)s” quality, choose the size “%(size)s” (%(width)d×%(height)d) or smaller.") % {
+            "preset": opts.preset, "size": name, "width": w, "height": h}
+    if not fitting_presets and not fitting_sizes:
+        words += " " + _("Choose a smaller size and a faster quality preset.")
+    return words
+
+
 FITS = ("cover", "blur", "colors")
 CROP_MIN_SIDE = 32
 
@@ -192,20 +230,13 @@ class JobCreateSerializer(serializers.Serializer):
         if errors:
             raise serializers.ValidationError(errors)
         if settings.IMOGEN_STYLE_MEMORY_BUDGET_MB:
-            from .engine import TransferOptions, estimate_memory_bytes
-
             content = attrs.get("content_image")
-            size = content.size if content else (16, 9)
-            if attrs.get("content_sample"):
-                size = (16, 9)
+            size = content.size if content and not attrs.get("content_sample") else (16, 9)
             if attrs.get("crop"):
                 size = tuple(attrs["crop"][2:])
-            opts = TransferOptions(width=attrs.get("width"), height=attrs.get("height"), size=attrs.get("size"),
-                                   preset=attrs["preset"])
-            if estimate_memory_bytes(opts, size) > settings.IMOGEN_STYLE_MEMORY_BUDGET_MB * 2**20:
-                raise serializers.ValidationError({"size_preset": [
-                    _("This size needs more memory than this server allows. "
-                      "Choose a smaller size or a faster quality preset.")]})
+            refusal = memory_refusal(attrs, size, settings.IMOGEN_STYLE_MEMORY_BUDGET_MB * 2**20)
+            if refusal:
+                raise serializers.ValidationError({"size_preset": [refusal]})
         return attrs
 
     def options(self):

@@ -1,5 +1,7 @@
 """A text-to-image request and its outcome (the background job pattern from core.models)."""
 from django.db import models
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 
 from core.models import Job
 
@@ -42,3 +44,14 @@ class TextToImageJob(Job):
         found = {str(c.pk): c for c in Creation.objects.filter(pk__in=ids)}
         return [(found[str(item["creation_id"])], item.get("seed")) for item in self.images
                 if str(item["creation_id"]) in found]
+
+
+@receiver(post_delete, sender="gallery.Creation", dispatch_uid="text2image-forget-deleted-picture")
+def forget_deleted_picture(sender, instance, **kwargs):
+    """A deleted picture takes its job's preview frame with it; the job goes when none of its pictures is left."""
+    for job in TextToImageJob.objects.filter(images__icontains=str(instance.pk)):
+        if not any(str(item.get("creation_id")) != str(instance.pk) and sender.objects.filter(
+                pk=item.get("creation_id")).exists() for item in job.images):
+            job.delete()
+        else:
+            TextToImageJob.objects.filter(pk=job.pk).update(preview=None)

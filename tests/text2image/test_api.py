@@ -193,3 +193,27 @@ def test_use_this_prompt_link_prefills_the_form(client):
     assert response.status_code == 200
     html = response.content.decode()
     assert ">노을 지는 바다</textarea>" in html and ">people</textarea>" in html
+
+
+def test_sketch_mode_page_says_what_it_is_and_which_words_it_cannot_draw(client, no_broker):
+    page = client.get("/text2image/").content.decode()
+    assert "Sketch mode" in page and "It cannot draw things such as a lighthouse" in page
+    reading = client.get("/text2image/understand/", {"prompt": "lighthouse on a rocky cliff above a stormy sea"})
+    html = reading.content.decode()
+    assert '<s class="t2i-word t2i-word-missing">lighthouse</s>' in html
+    assert '<s class="t2i-word t2i-word-missing">rocky</s>' in html
+    for word, motif in [("cliff", "mountains"), ("stormy", "rain"), ("sea", "sea or lake")]:
+        assert f'title="{motif}">{word}</mark>' in html
+    assert "above" not in html and ">on<" not in html  # function words are neither understood nor missing
+    # The job page of a sketch says the same about the words it was made from.
+    job = post(client, prompt="노을 지는 바다 위의 등대", negative_prompt="바다").json()
+    html = client.get(job["url"], HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    assert "키워드로 그린 스케치" in html and '<s class="t2i-word t2i-word-missing">등대</s>' in html
+    assert 'class="t2i-word t2i-word-ok t2i-word-removed" title="바다나 호수">바다</mark>' in html  # taken away
+
+
+def test_a_connected_provider_is_named_and_no_sketch_is_promised(client, settings):
+    settings.IMOGEN_T2I_PROVIDER = "comfyui"
+    page = client.get("/text2image/").content.decode()
+    assert "administrator has connected ComfyUI" in page and "ComfyUI draws it at wallpaper size" in page
+    assert "Sketch mode" not in page and 'value="1344x768"' in page and 'id="t2i-steps"' in page

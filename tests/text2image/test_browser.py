@@ -53,3 +53,26 @@ def test_phone_layout_and_korean_page(browser_context_factory):
     assert page.locator("[data-error-for=prompt]").inner_text() == "보고 싶은 장면을 적어 주세요."
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(page, "text2image-phone-ko")
+
+
+def test_korean_sketch_mode_explains_and_marks_the_words_it_understood(browser_context_factory):
+    """No provider connected: the page says, in Korean, that Imogen makes keyword sketches, and marks as one types
+    which words it understood and which it cannot draw (the lighthouse is not silently left out)."""
+    context = browser_context_factory(locale="ko-KR", viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    page.goto("/text2image/")
+    sketch = page.locator("#t2i-sketch")
+    assert sketch.locator("h2").inner_text() == "스케치 모드"
+    assert "키워드로 ‘스케치’ 풍경을 만듭니다" in sketch.inner_text() and "등대" in sketch.inner_text()
+    assert "키워드로 풍경을 그린 스케치" in page.locator(".lead").inner_text()
+    page.fill("#t2i-prompt", "노을 지는 바다 위의 등대")
+    understood = page.locator("#t2i-understood mark.t2i-word-ok")
+    understood.nth(1).wait_for()
+    assert understood.all_inner_texts() == ["노을", "바다"]
+    assert understood.first.get_attribute("title") == "노을 진 하늘"
+    assert page.locator("#t2i-missing s.t2i-word-missing").all_inner_texts() == ["등대"]
+    assert page.locator("#t2i-understood .t2i-words-label").inner_text() == "알아들은 단어:"
+    assert page.locator("#t2i-missing .t2i-words-label").inner_text() == "그릴 수 없는 단어:"
+    assert page.locator("#t2i-motifs").inner_text() == "그릴 것: 노을 진 하늘, 바다나 호수"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, "text2image-sketch-mode-ko")

@@ -66,6 +66,72 @@ COLOURS = {
 }
 
 
+# What each motif is called on the page ("Imogen will paint: …").
+MOTIF_LABELS = {
+    "sunset": gettext_lazy("sunset sky"), "sunrise": gettext_lazy("sunrise sky"), "night": gettext_lazy("night sky"),
+    "stars": gettext_lazy("stars"), "moon": gettext_lazy("moon"), "sun": gettext_lazy("sun"),
+    "sea": gettext_lazy("sea or lake"), "mountain": gettext_lazy("mountains"), "forest": gettext_lazy("forest"),
+    "snow": gettext_lazy("snow"), "flower": gettext_lazy("petals"), "rain": gettext_lazy("rain"),
+    "cloud": gettext_lazy("clouds"), "aurora": gettext_lazy("aurora"), "city": gettext_lazy("city skyline"),
+    "desert": gettext_lazy("desert dunes"), "autumn": gettext_lazy("autumn leaves"), "day": gettext_lazy("day sky"),
+    "red": gettext_lazy("red"), "orange": gettext_lazy("orange"), "gold": gettext_lazy("gold"),
+    "green": gettext_lazy("green"), "teal": gettext_lazy("teal"), "blue": gettext_lazy("blue"),
+    "purple": gettext_lazy("purple"), "pink": gettext_lazy("pink"), "white": gettext_lazy("white"),
+    "black": gettext_lazy("dark tones"),
+}
+# Words that name nothing to draw (left out of "could not draw"): English function and quality words, Korean
+# positions, particles and common describing words.
+FILLER_WORDS = set("""
+a an the of on in at over above under below beneath with without and or to by from into onto near beside behind
+through across between among around far away very some many few this that these those its his her their my your
+our is are was were be it as for up down like style picture image photo wallpaper background beautiful lovely nice
+pretty big small tiny huge large little high low deep tall wide old new view scene landscape detailed quality
+hd 4k 8k realistic art painting shot full of lots lot amazing calm quiet peaceful seen there here while which
+위 위의 위에 위로 아래 아래의 아래에 속 속의 속에 앞 앞의 뒤 뒤의 옆 옆의 사이 사이로 너머 너머의 너머로 그리고 함께
+있는 지는 보이는 가득한 가득 떠 있는 떠있는 덮인 작은 큰 아름다운 예쁜 멋진 조용한 고요한 넓은 높은 깊은 밝은 어두운
+따뜻한 차가운 신비로운 환상적인 풍경 배경 배경화면 그림 사진 모습 느낌 같은 한 된 하는 및 또는 의 에 에서 와 과 이 가
+""".split())
+WORD = re.compile(r"[^\W_][\w'’-]*")
+
+
+def understand(prompt, negative_prompt=""):
+    """What the sketch engine makes of a prompt, word by word, for the page to show.
+
+    {"words": [{"word", "motifs": [labels], "drawn"}], "understood": [words], "missing": [words],
+     "motifs": [labels it will paint]} — a word is understood when it carries one of the keywords `read_prompt`
+    paints from (the same substring test), missing when it names something the engine cannot draw; filler
+    words are left out of both. A word the negative prompt takes away is understood but not drawn.
+    """
+    themes, colours, _banned = read_prompt(prompt, negative_prompt)
+    text = _norm(prompt)
+    phrases = {name: [k.strip() for k in words if " " in k.strip()] for name, words in _keywords()}
+    words, seen = [], set()
+    for match in WORD.finditer(prompt or ""):
+        word = match.group(0)
+        low = word.lower()
+        if low in seen:
+            continue
+        seen.add(low)
+        padded = f" {low} "
+        hits = []
+        for name, keywords in _keywords():
+            if any(k in padded for k in keywords) or any(
+                    low in phrase.split() and phrase in text for phrase in phrases[name]):
+                hits.append(name)
+        if not hits and (low in FILLER_WORDS or low.isdigit()):
+            continue
+        drawn = [h for h in hits if h in themes or h in colours]
+        words.append({"word": word, "motifs": [str(MOTIF_LABELS[h]) for h in hits], "drawn": bool(drawn),
+                      "understood": bool(hits)})
+    painted = [str(MOTIF_LABELS[t]) for t in THEMES if t in themes] + [str(MOTIF_LABELS[c]) for c in colours]
+    return {"words": words, "understood": [w["word"] for w in words if w["understood"]],
+            "missing": [w["word"] for w in words if not w["understood"]], "motifs": painted}
+
+
+def _keywords():
+    return [*THEMES.items(), *((name, words) for name, (words, _rgb) in COLOURS.items())]
+
+
 def _norm(text):
     return " " + re.sub(r"\s+", " ", (text or "").lower()) + " "
 

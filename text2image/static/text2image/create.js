@@ -5,12 +5,50 @@
   if (!form) return;
   const texts = JSON.parse(document.getElementById("t2i-texts").textContent || "{}");
   const prompt = document.getElementById("t2i-prompt");
-  const counter = form.querySelector("[data-count-for=t2i-prompt]");
   const submit = document.getElementById("t2i-submit");
+  const limit = parseInt(form.dataset.maxChars, 10) || 0;
+  const counters = Array.from(form.querySelectorAll("[data-count-for]"));
 
-  function count() { counter.textContent = String(prompt.value.length); }
-  prompt.addEventListener("input", count);
+  // Live counters with the provider's limit. Nothing is cut: over the limit, the counter says by how much and
+  // the form is not sent.
+  function count() {
+    let over = false;
+    counters.forEach((counter) => {
+      const field = document.getElementById(counter.dataset.countFor);
+      const length = Array.from(field.value.trim()).length;
+      counter.querySelector(".t2i-count-now").textContent = String(length);
+      const excess = limit ? length - limit : 0;
+      const message = counter.querySelector(".t2i-count-over");
+      counter.classList.toggle("over", excess > 0);
+      message.classList.toggle("hidden", excess <= 0);
+      message.textContent = excess > 0 ? String(texts.over || "").replace("%(over)s", String(excess)) : "";
+      field.setAttribute("aria-invalid", excess > 0 ? "true" : "false");
+      over = over || excess > 0;
+    });
+    return over;
+  }
+  counters.forEach((counter) => document.getElementById(counter.dataset.countFor).addEventListener("input", count));
   count();
+
+  // Sketch mode: which words the offline engine understands, asked of the server as one types.
+  const sketch = document.getElementById("t2i-sketch");
+  let readTimer = null;
+  let readSeq = 0;
+  async function read() {
+    const seq = ++readSeq;
+    const query = new URLSearchParams({ prompt: prompt.value, negative_prompt: form.elements.negative_prompt.value });
+    const res = await imogen.api(sketch.dataset.url + "?" + query.toString(), { headers: { Accept: "text/html" } });
+    if (seq === readSeq && res.ok && typeof res.body === "string") {
+      document.getElementById("t2i-words").innerHTML = res.body;
+    }
+  }
+  if (sketch) {
+    [prompt, form.elements.negative_prompt].forEach((field) => field.addEventListener("input", () => {
+      clearTimeout(readTimer);
+      readTimer = setTimeout(read, 250);
+    }));
+    read();
+  }
 
   function clearErrors() {
     form.querySelectorAll("[data-error-for]").forEach((el) => { el.textContent = ""; el.classList.add("hidden"); });
@@ -37,6 +75,10 @@
     if (!prompt.value.trim()) {
       showErrors({ prompt: [texts.empty] });
       prompt.focus();
+      return;
+    }
+    if (count()) {
+      form.querySelector(".t2i-count.over").scrollIntoView({ block: "center" });
       return;
     }
     const size = form.elements.size.value.split("x");

@@ -1,0 +1,30 @@
+"""Deleting work for good: a row and every file made for it (uploads, previews, results), so that no link to a
+deleted thing keeps answering."""
+from django.db import models
+
+from .jobs import job_models
+
+
+def delete_file_fields(obj):
+    """Delete the stored file of every FileField of `obj` (the row itself is left to the caller)."""
+    for field in obj._meta.get_fields():
+        if isinstance(field, models.FileField):
+            value = getattr(obj, field.name)
+            if value and value.name:
+                value.storage.delete(value.name)
+
+
+def jobs_made_for(obj):
+    """Jobs of any kind whose foreign key points at `obj` (e.g. the style transfer job whose result it is)."""
+    found = []
+    for model in job_models():
+        for field in model._meta.get_fields():
+            if isinstance(field, models.ForeignKey) and field.related_model is type(obj):
+                found += list(model.objects.filter(**{field.name: obj}))
+    return found
+
+
+def delete_job(job):
+    """A job and its files (uploaded originals, preview): its page, API and preview links answer 404 after."""
+    delete_file_fields(job)
+    job.delete()
