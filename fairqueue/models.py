@@ -88,12 +88,15 @@ class FairQueued(models.Model):
         workers on any number of machines). A message is a ticket for one run, not for one job: every queued
         job has a message, so every job runs once. With nothing queued, the named job may still be an
         abandoned running one, which `Job.claim` takes over."""
+        limit = getattr(settings, "IMOGEN_JOB_MAX_ATTEMPTS", 0)
+        fresh = Q(attempts__lt=limit) if limit else Q()
+        cls.give_up_lost(status=JobStatus.QUEUED)  # lost too many workers: failed with words, not run again
         for _attempt in range(8):
-            pk = cls.waiting().order_by(*cls.fair_order()).values_list("pk", flat=True).first()
+            pk = cls.waiting().filter(fresh).order_by(*cls.fair_order()).values_list("pk", flat=True).first()
             if pk is None:
                 break
             now = timezone.now()
-            won = cls.waiting().filter(pk=pk).update(
+            won = cls.waiting().filter(fresh, pk=pk).update(
                 status=JobStatus.RUNNING, started_at=now, heartbeat_at=now, attempts=F("attempts") + 1,
                 machine=this_machine(), painting_started_at=None, painting_from=None)
             if won:
