@@ -1,7 +1,13 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.template import loader
 from django.utils.translation import gettext_lazy as _
+
+from core.throttling import hit
+from mailer.addresses import normalise_address
+from mailer.providers import OutgoingMail, TemporaryMailError, get_provider
 
 DISPLAY_NAME_MAX = 40
 
@@ -99,3 +105,25 @@ class DeleteAccountForm(forms.Form):
         if not self.user.check_password(password):
             raise forms.ValidationError(_("That is not the password of this account."), code="wrong")
         return password
+
+
+class MailerPasswordResetForm(PasswordResetForm):
+    """Password reset through the mail providers; raises MailError when the mail cannot go now, for known and
+    unknown addresses alike (an unknown one checks the mail server instead), so the page can say so honestly
+    without telling which addresses have accounts."""
+
+    def save(self, **kwargs):
+        email = self.cleaned_data["email"]
+        if hit(f"account-mail:{normalise_address(email)}", settings.IMOGEN_ACCOUNT_MAIL_LIMIT_PER_RECIPIENT):
+            raise TemporaryMailError("over IMOGEN_ACCOUNT_MAIL_LIMIT_PER_RECIPIENT")
+        if not any(True for _user in self.get_users(email)):
+            get_provider().check()
+        return super().save(**kwargs)
+
+    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email,
+                  html_email_template_name=None):
+        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+        body = loader.render_to_string(email_template_name, context)
+        get_provider().send(OutgoingMail(to=to_email, subject=subject, body=body,
+                                         from_email=from_email or settings.DEFAULT_FROM_EMAIL,
+                                         headers={"Auto-Submitted": "auto-generated"}))

@@ -1,3 +1,5 @@
+import logging
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login, logout
@@ -11,8 +13,10 @@ from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from mailer.providers.base import MailError
+
 from .deletion import delete_account
-from .forms import DeleteAccountForm, EmailLoginForm, ProfileForm, SignupForm
+from .forms import DeleteAccountForm, EmailLoginForm, MailerPasswordResetForm, ProfileForm, SignupForm
 from .throttling import check_page_throttle
 from .transfer import remember_anonymous_session
 from .verification import (
@@ -24,6 +28,7 @@ from .verification import (
     send_verification,
 )
 
+log = logging.getLogger(__name__)
 BACKEND = "accounts.backends.EmailBackend"
 SIGNUP_SESSION_KEY = "imogen_signup_user"
 SIGNUP_EMAIL_KEY = "imogen_signup_email"
@@ -183,6 +188,17 @@ class PasswordResetView(auth_views.PasswordResetView):
     email_template_name = "accounts/password_reset_email.txt"
     subject_template_name = "accounts/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
+    form_class = MailerPasswordResetForm
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except MailError as exc:
+            log.warning("Password reset mail not sent: %s", exc)
+            form.add_error(None, _("The email could not be sent right now. Please try again in a few minutes."))
+            response = self.render_to_response(self.get_context_data(form=form), status=503)
+            response["Retry-After"] = "120"
+            return response
 
     def get_extra_email_context(self):
         return {"site_url": settings.SITE_URL}

@@ -11,27 +11,30 @@ Writes bench/results/engine_init_study_<size>.csv.
 
 import argparse
 import csv
+import importlib
 import time
 
 import torch
 from engine_common import RESULTS, command_line, load_average, sample_pair
 
 from styletransfer.engine import PRESETS, TransferOptions, plan_scales, transfer
-from styletransfer.engine import transfer as engine
 from styletransfer.engine.transfer import Schedule
+
+# The module, not the function `styletransfer.engine.transfer` (which the package's name refers to).
+engine = importlib.import_module("styletransfer.engine.transfer")
 
 PAIRS = {"city-swirls": ("content-03", "style-01"), "sea-ukiyoe": ("content-06", "style-05"),
          "cat-glass": ("content-10", "style-03"), "lake-swirls": ("content-09", "style-01")}
-OLD_STANDARD = Schedule("issue 3's standard", 128, 4.0, 4, 100)
+OLD_STANDARD = Schedule("issue 3's standard", 128, 4.0, 4, 100, carry_scale=False)
+SHORT = Schedule("short", 128, 1.0, 12, 40)
 # name: (init, entry, schedule)
 VARIANTS = {
     "old standard, content": ("content", None, OLD_STANDARD),
+    "short, ff detail": ("feedforward", "detail", SHORT),
+    "short, ff coarsest": ("feedforward", "coarsest", SHORT),
+    "short, ff every": ("feedforward", "every", SHORT),
+    "short, content": ("content", None, SHORT),
     "ff full size only": ("feedforward", "every", Schedule("single", 10**6, 0.0, 24, 24)),
-    "old standard, ff coarsest": ("feedforward", "coarsest", OLD_STANDARD),
-    "old standard, ff detail": ("feedforward", "detail", OLD_STANDARD),
-    "short, ff detail": ("feedforward", "detail", Schedule("short", 128, 1.0, 12, 40)),
-    "short, ff coarsest": ("feedforward", "coarsest", Schedule("short", 128, 1.0, 12, 40)),
-    "short, content": ("content", None, Schedule("short", 128, 1.0, 12, 40)),
 }
 
 

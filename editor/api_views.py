@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 from core.ownership import is_owner, owner_fields
 from core.throttling import ScopedRateThrottle
 from core.uploads import UploadRejected, read_image
+from gallery import sharing
 from gallery.models import Creation, CreationKind
 
 from .filters import FILTERS, apply_filters, changed, css_filter
@@ -86,7 +87,7 @@ class RenderView(APIView):
             creation = source_creation(request, data["creation"])
             clean = check_size(load_creation_image(creation), "creation")
             source = {"type": "creation", "id": str(creation.pk), "kind": creation.kind}
-            title = creation.title or creation.file_title
+            title = creation.title or sharing.file_title_for(creation, is_owner(request, creation))
         else:
             clean = check_size(data["image"], "image")
             source = {"type": "upload", "format": clean.format}

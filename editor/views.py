@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import ensure_csrf_cookie
 
 from core.ownership import is_owner
+from gallery import sharing
 from gallery.models import Creation
 
 from .filters import client_spec
@@ -28,9 +29,12 @@ def index(request):
     if request.GET.get("creation"):
         creation, error = _creation_for(request, request.GET["creation"])
         if creation:
-            source = {"id": str(creation.pk), "image_url": creation.image_url, "file_name": creation.file_name,
+            mine = is_owner(request, creation)  # someone else's picture: no words from its prompt
+            source = {"id": str(creation.pk), "image_url": creation.image_url,
+                      "file_name": sharing.download_name(creation, mine),
                       "width": creation.width, "height": creation.height, "kind": creation.kind,
-                      "title": creation.title or creation.file_title, "page_url": creation.get_absolute_url()}
+                      "title": creation.title or sharing.file_title_for(creation, mine),
+                      "page_url": creation.get_absolute_url()}
     strings = {
         "notImage": _("Please choose a PNG or JPEG image."),
         "loadFailed": _("This image could not be opened."),

@@ -106,7 +106,8 @@ def remaining(job, rates, now=None, machines=()):
         return None
     elapsed = max(0.0, (now - job.started_at).total_seconds())
     f = work_fraction(job)
-    if job.work_units is None:  # no plan: the job's own pace only
+    if getattr(job, "work_units", None) is None:  # no plan: the job's own pace only
+        f = job.progress or 0.0
         return round(elapsed * (1 - f) / f) if f >= 0.02 else None
     rate = rates.lookup(job.work_key(), [job.machine] if job.machine else machines)
     prior = job.work_units * rate.seconds_per_unit

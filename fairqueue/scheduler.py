@@ -27,6 +27,8 @@ NO_FACTS = Facts(None, None, None)
 
 
 def celery_queue(model):
+    if getattr(model, "queue", None):
+        return model.queue
     for pattern, route in (getattr(settings, "CELERY_TASK_ROUTES", None) or {}).items():
         if fnmatch.fnmatch(model.task_name, pattern):
             return route.get("queue", "default")
@@ -82,10 +84,23 @@ def snapshot(model, now=None):
     return facts
 
 
+def plain_facts(job, now=None):
+    """For jobs outside the fair queue: first come, first served, and the job's own pace once it runs."""
+    if job.status == JobStatus.RUNNING:
+        return Facts(0, 0, _round(estimate.remaining(job, None, now)))
+    ahead = type(job).objects.filter(status=JobStatus.QUEUED, cancel_requested=False,
+                                     created_at__lt=job.created_at).count()
+    return Facts(ahead, None, None)
+
+
 def facts_for(job, cache=None):
     """Facts for one job; `cache` (a dict, e.g. a serializer's context) keeps one snapshot per request."""
+    from .models import FairQueued
+
     if job.is_final:
         return NO_FACTS
+    if not isinstance(job, FairQueued):
+        return plain_facts(job)
     model = type(job)
     key = f"fairqueue:{model._meta.label}"
     if cache is not None and key in cache:

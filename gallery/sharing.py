@@ -120,6 +120,12 @@ def file_keep(creation, for_owner):
     return keep
 
 
+def file_title_for(creation, for_owner):
+    """The words a creation's file name is built from (the prompt, the upload's name) for this viewer: only for
+    the owner, or when the owner shows the settings."""
+    return creation.file_title if (for_owner or creation.show_settings) else ""
+
+
 def download_name(creation, for_owner):
     """The download file name: words from the prompt or title only for the owner, or when the owner shows the
     settings; else just the kind and size (imogen-text2image-1920x1080.png)."""

@@ -178,8 +178,7 @@ CELERY_TASK_IGNORE_RESULT = True  # the database row is the truth, not a result 
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_ROUTES = {"styletransfer.*": {"queue": "style"}}
+CELERY_TASK_DEFAULT_QUEUE = "default"  # a job's queue is its model's `queue` (StyleTransferJob: "style")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 # Submitting a job must not hang when the broker is down: the job stays `queued` and the sweep re-sends it.
@@ -208,6 +207,8 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 CELERY_BEAT_SCHEDULE["purge-expired"] = {"task": "core.tasks.purge_expired", "schedule": timedelta(hours=1)}
+# Expired sessions are deleted from the database once a day (what `manage.py clearsessions` does).
+CELERY_BEAT_SCHEDULE["clear-sessions"] = {"task": "core.tasks.clear_sessions", "schedule": timedelta(days=1)}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # Jobs: a running job whose worker has not written a heartbeat for this long is given to another worker.
@@ -266,6 +267,9 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", 
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 30
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# The language choice cookie: no script reads it; sent over HTTPS only when the HTTPS settings are on (below).
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "gallery:mine"
 LOGOUT_REDIRECT_URL = "core:home"
@@ -275,6 +279,7 @@ if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
@@ -298,6 +303,7 @@ IMOGEN_T2I_KARLO_URL = env("IMOGEN_T2I_KARLO_URL", "https://api.kakaobrain.com")
 IMOGEN_T2I_KARLO_KEY = env("IMOGEN_T2I_KARLO_KEY")
 IMOGEN_T2I_KARLO_VERSION = env("IMOGEN_T2I_KARLO_VERSION", "v2.1")
 IMOGEN_T2I_KARLO_RETURN_TYPE = env("IMOGEN_T2I_KARLO_RETURN_TYPE", "base64_string")  # or url
+IMOGEN_T2I_KARLO_NSFW_CHECKER = env_bool("IMOGEN_T2I_KARLO_NSFW_CHECKER", True)  # Karlo holds back unsafe pictures
 IMOGEN_T2I_OPENAI_URL = env("IMOGEN_T2I_OPENAI_URL", "https://api.openai.com").rstrip("/")
 IMOGEN_T2I_OPENAI_KEY = env("IMOGEN_T2I_OPENAI_KEY")
 IMOGEN_T2I_OPENAI_MODEL = env("IMOGEN_T2I_OPENAI_MODEL", "dall-e-3")

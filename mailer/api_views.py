@@ -7,7 +7,8 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.ownership import get_job_for, is_owner, owner_fields
+from core.api_views import JobDetailView
+from core.ownership import is_owner, owner_fields
 from gallery.models import Creation
 
 from .models import Delivery
@@ -73,10 +74,13 @@ class CreationEmailView(APIView):
         return Response(DeliverySerializer(delivery).data, status=status.HTTP_202_ACCEPTED)
 
 
-class DeliveryView(APIView):
+class DeliveryView(JobDetailView):
     """The outcome of an email: queued (waiting or retrying), sent (handed to the mail server) or failed."""
+
+    queryset = Delivery.objects.all()
+    serializer_class = DeliverySerializer
+    not_found = _("There is no such email among yours.")
 
     @extend_schema(responses={200: DeliverySerializer, 404: MailErrorSerializer})
     def get(self, request, pk):
-        delivery = get_job_for(request, Delivery, pk, not_found=_("There is no such email among yours."))
-        return Response(DeliverySerializer(delivery).data)
+        return super().get(request, pk)

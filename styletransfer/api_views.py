@@ -1,4 +1,5 @@
-"""Style transfer API: samples, submit a job, follow it, cancel it (contract in docs/styletransfer.md)."""
+"""Style transfer API: samples and submitting a job; following and canceling it are the job kit's
+(core.api_views, wired in api_urls.py). Contract in docs/styletransfer.md."""
 from django.db import transaction
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -10,8 +11,8 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.ownership import get_job_for, owned_q, owner_fields
-from core.throttling import ScopedRateThrottle
+from core.api_views import JobCreateView
+from core.ownership import owned_q, owner_fields
 from core.uploads import save_image
 from fairqueue.limits import refuse_if_over_cap
 
@@ -34,14 +35,10 @@ class SampleListView(APIView):
         return Response(SampleSerializer(samples.by_kind(kind), many=True).data)
 
 
-class JobListCreateView(APIView):
+class JobListCreateView(JobCreateView):
     """POST: start a style transfer (multipart). GET: this browser's (or account's) recent jobs."""
 
     parser_classes = [MultiPartParser, FormParser, JSONParser]
-    throttle_scope = "jobs"
-
-    def get_throttles(self):
-        return [ScopedRateThrottle()] if self.request.method == "POST" else []
 
     @extend_schema(responses={200: JobSerializer(many=True)})
     def get(self, request):
@@ -73,25 +70,3 @@ class JobListCreateView(APIView):
             job.save()
             job.enqueue()
         return Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
-
-
-class JobDetailView(APIView):
-    """A job's state; only its owner (account or browser session) sees it, anyone else gets 404."""
-
-    @extend_schema(responses={200: JobSerializer})
-    def get(self, request, pk):
-        job = get_job_for(request, StyleTransferJob, pk, queryset=StyleTransferJob.objects.select_related("result"))
-        return Response(JobSerializer(job).data)
-
-
-class JobCancelView(APIView):
-    """Cancel a queued job at once, or ask the worker to stop a running one. Only the job's owner may."""
-
-    @extend_schema(request=None, responses={200: JobSerializer})
-    def post(self, request, pk):
-        job = get_job_for(request, StyleTransferJob, pk, write=True)
-        if not job.is_final:
-            job.request_cancel()
-        job = StyleTransferJob.objects.select_related("result").get(pk=pk)
-        return Response(JobSerializer(job).data)
-

@@ -14,6 +14,8 @@ class StyleTransferJob(FairQueued, Job):
     """
 
     task_name = "styletransfer.tasks.run_style_transfer"
+    queue = "style"
+    url_names = {"page": "styletransfer:job", "api": "styletransfer-job", "cancel": "styletransfer-job-cancel"}
 
     content_image = models.FileField(max_length=300, blank=True)
     content_sample = models.CharField(max_length=40, blank=True)

@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.serializers import BaseJobSerializer
 from core.uploads import ImageUploadField, image_size
-from fairqueue.serializers import QUEUE_FIELDS, QueueFactsMixin
 
 from . import samples
 from .models import StyleTransferJob
@@ -249,20 +249,19 @@ class JobCreateSerializer(serializers.Serializer):
         }
 
 
-class JobSerializer(QueueFactsMixin, serializers.ModelSerializer):
+class JobSerializer(BaseJobSerializer):
     preview_url = serializers.SerializerMethodField()
     result_url = serializers.SerializerMethodField()
     creation_id = serializers.UUIDField(source="result_id", read_only=True, allow_null=True)
     content_sample = serializers.CharField(read_only=True)
     style_sample = serializers.CharField(read_only=True)
-    page_url = serializers.SerializerMethodField()
     download_name = serializers.SerializerMethodField()
+    download_url = serializers.SerializerMethodField()
 
-    class Meta:
+    class Meta(BaseJobSerializer.Meta):
         model = StyleTransferJob
-        fields = ["id", "status", "progress", "stage", *QUEUE_FIELDS, "preview_url", "result_url", "creation_id",
-                  "error", "created_at", "started_at", "finished_at", "options", "content_sample", "style_sample",
-                  "page_url", "download_name"]
+        fields = [*BaseJobSerializer.Meta.fields, "preview_url", "result_url", "creation_id", "options",
+                  "content_sample", "style_sample", "download_name", "download_url"]
         read_only_fields = fields
 
     def get_preview_url(self, job) -> str | None:
@@ -274,8 +273,8 @@ class JobSerializer(QueueFactsMixin, serializers.ModelSerializer):
     def get_result_url(self, job) -> str | None:
         return job.result.image_url if job.result_id and job.result else None
 
-    def get_page_url(self, job) -> str:
-        return reverse("styletransfer:job", args=[job.pk])
-
     def get_download_name(self, job) -> str | None:
         return job.result.file_name if job.result_id and job.result else None
+
+    def get_download_url(self, job) -> str | None:
+        return reverse("styletransfer:download", args=[job.pk]) if job.result_id else None

@@ -3,14 +3,13 @@ import logging
 import re
 import time
 
-from celery import shared_task
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from PIL.PngImagePlugin import PngInfo
 
-from core.jobs import JobCanceled, JobFailed, run_job
+from core.jobs import JobCanceled, JobFailed, job_task
 from core.uploads import UploadRejected, read_image, save_image
 from gallery.models import Creation, CreationKind
 
@@ -135,7 +134,8 @@ class ProgressWriter:
 
 
 def paint(job):
-    from . import engine
+    """The work of a style transfer job: paint its content in its style, store the result as a creation."""
+    from . import engine  # torch: imported by the worker only, never by the web process
 
     if job.result_id:  # a second delivery after the result was stored: nothing left to do
         return {}
@@ -187,9 +187,4 @@ def paint(job):
         return {"result": creation, "paint_seconds": writer.paint_seconds}
 
 
-@shared_task(name="styletransfer.tasks.run_style_transfer", acks_late=True, reject_on_worker_lost=True)
-def run_style_transfer(job_id):
-    """Runs the fairest waiting style job (StyleTransferJob.claim), which need not be `job_id`."""
-    from fairqueue.hooks import job_ended
-
-    job_ended(run_job(StyleTransferJob, job_id, paint))
+run_style_transfer = job_task(StyleTransferJob)(paint)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET
 
+from core import uploads
 from core.ownership import get_job_for, is_owner, owned_q
 from fairqueue.words import page_strings as queue_page_strings
 from gallery.sharing import download_response
@@ -54,14 +55,29 @@ def create(request):
         "min_side": settings.IMOGEN_STYLE_MIN_SIDE,
         "max_side": settings.IMOGEN_STYLE_MAX_SIDE,
         "max_mb": settings.IMOGEN_UPLOAD_MAX_BYTES // (1024 * 1024),
+        "accept": uploads.ACCEPT,
+        "format_names": uploads.FORMAT_NAMES,
         "strings": {
-            "wrong_type": _("Please choose a PNG or JPEG image."),
-            "too_large": _("The file is too large. The limit is %(mb)d MB.")
-            % {"mb": settings.IMOGEN_UPLOAD_MAX_BYTES // (1024 * 1024)},
+            "wrong_type": _("This file is not a photo this site can read. These formats work: %(formats)s.")
+            % {"formats": uploads.FORMAT_NAMES},
+            "too_large": _("This photo is too large to send (%(size)s; the limit is %(mb)d MB) and this browser "
+                           "cannot make it smaller. Save it as JPEG and try again.")
+            % {"size": "{size}", "mb": settings.IMOGEN_UPLOAD_MAX_BYTES // (1024 * 1024)},
+            "reduced": _("Reduced from {from}, {from_size} to {to}, {to_size} before sending."),
+            "no_preview": _("This browser cannot show this photo, but the server can read it: it is sent as it is "
+                            "and centre-cropped."),
+            "nothing": _("Nothing chosen"),
+            "need_content": _("Choose your photo first"),
+            "need_style": _("Choose a style first"),
+            "need_both": _("Choose a photo and a style first"),
+            "preparing": _("Preparing the photo…"),
+            "uploading": _("Sending… {percent}% ({done} of {total})"),
+            "uploaded": _("Sent. Starting the job…"),
             "failed": _("The job could not be started."),
             "starting": _("Starting…"),
         },
         "max_bytes": settings.IMOGEN_UPLOAD_MAX_BYTES,
+        "max_pixels": settings.IMOGEN_UPLOAD_MAX_PIXELS,
     }
     return render(request, "styletransfer/create.html", context)
 

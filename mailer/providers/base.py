@@ -47,6 +47,9 @@ class MailProvider:
     def send(self, mail: OutgoingMail) -> str:
         raise NotImplementedError
 
+    def check(self):
+        """Raise Temporary/PermanentMailError when mail could not be sent now (e.g. the server is down)."""
+
 
 def _server_text(raw):
     text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)

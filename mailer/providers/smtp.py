@@ -3,7 +3,7 @@ EMAIL_HOST_PASSWORD, EMAIL_USE_TLS / EMAIL_USE_SSL and EMAIL_TIMEOUT (read when 
 from django.conf import settings
 from django.core.mail import get_connection
 
-from .base import DjangoBackendProvider
+from .base import DjangoBackendProvider, classify_smtp_error
 
 
 class SmtpProvider(DjangoBackendProvider):
@@ -21,3 +21,15 @@ class SmtpProvider(DjangoBackendProvider):
             use_ssl=settings.EMAIL_USE_SSL,
             timeout=settings.EMAIL_TIMEOUT,
         )
+
+    def check(self):
+        """Connect and log in, then hang up: the same answer as a real send would get, without a message."""
+        try:
+            connection = self.connection()
+            connection.open()
+            connection.close()
+        except Exception as exc:
+            mapped = classify_smtp_error(exc, "")
+            if mapped is None:
+                raise
+            raise mapped from exc

@@ -8,7 +8,7 @@ from pathlib import Path
 from PIL import Image, UnidentifiedImageError
 
 from .errors import EngineError, InputError
-from .transfer import INITS, PRESETS, SIZE_PRESETS, Progress, TransferOptions, transfer
+from .transfer import INITS, PRECISIONS, PRESETS, SIZE_PRESETS, Progress, TransferOptions, transfer
 
 
 def parse_args(argv):
@@ -32,6 +32,8 @@ def parse_args(argv):
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--device", choices=["auto", "cpu", "cuda", "mps"], default="auto")
     parser.add_argument("--threads", type=int)
+    parser.add_argument("--precision", choices=PRECISIONS, default="auto",
+                        help="convolutions in bfloat16 where the hardware has it (auto), or always float32")
     parser.add_argument("--memory-budget-gb", type=float, help="refuse requests estimated above this")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     return parser.parse_args(argv)
@@ -81,7 +83,7 @@ def main(argv=None) -> int:
         opts = TransferOptions(width=width, height=height, size=args.size or 512, preset=args.preset,
                                style_strength=args.style_strength, preserve_colors=args.preserve_colors,
                                style_scale=args.style_scale, style_blend_weights=args.style_weights,
-                               seed=args.seed, init=args.init, device=args.device, threads=args.threads,
+                               seed=args.seed, init=args.init, precision=args.precision, device=args.device, threads=args.threads,
                                memory_budget_bytes=budget)
         image = transfer(content, styles, opts, on_progress=None if args.quiet else ProgressBar())
         output.parent.mkdir(parents=True, exist_ok=True)

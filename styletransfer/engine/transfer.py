@@ -63,6 +63,7 @@ class Schedule:
     max_optimised_side: int = MAX_SIDE  # larger outputs are upscaled from this size (preview only)
     history_size: int = 10
     feedforward_only: bool = False  # `instant`: the feed-forward network's result, no optimisation
+    carry_scale: bool = True  # start each scale's L-BFGS with the previous scale's inverse-Hessian scale
 
 
 PRESETS = {
@@ -86,6 +87,7 @@ class TransferOptions:
     style_blend_weights: list[float] | None = None
     seed: int = 0
     init: str = "feedforward"  # the Gatys presets' first image: the feed-forward result, or the content image
+    precision: str = "auto"  # the convolutions' number format: auto, float32 or bfloat16 (see Objective)
     device: str = "auto"
     threads: int | None = None
     memory_budget_bytes: int | None = None
@@ -381,18 +383,24 @@ def gram(features: torch.Tensor) -> torch.Tensor:
 
 
 class Objective:
-    """Content + style + total variation loss against fixed targets at one scale."""
+    """Content + style + total variation loss against fixed targets at one scale.
+
+    `precision` bfloat16 runs the network's convolutions in bfloat16 (autocast; on CPUs with native bfloat16
+    instructions about twice as fast, see docs/engine.md); the features are taken back to float32 before the
+    Gram matrices and the loss terms, so only the convolutions lose precision.
+    """
 
     def __init__(self, net: VGG19Features, content: torch.Tensor, styles: list[torch.Tensor],
                  blend: list[float], style_weight: float, content_weight: float = CONTENT_WEIGHT,
-                 tv_weight: float = TV_WEIGHT):
+                 tv_weight: float = TV_WEIGHT, precision: torch.dtype = torch.float32):
         self.net = net
         self.layers = [CONTENT_LAYER, *STYLE_LAYERS]
+        self.precision = precision
         with torch.no_grad():
-            self.content_target = net(content, [CONTENT_LAYER])[CONTENT_LAYER].detach()
+            self.content_target = self.features(content, [CONTENT_LAYER])[CONTENT_LAYER].detach()
             self.style_targets = {layer: 0.0 for layer in STYLE_LAYERS}
             for style, weight in zip(styles, blend):
-                features = net(style, list(STYLE_LAYERS))
+                features = self.features(style, list(STYLE_LAYERS))
                 for layer in STYLE_LAYERS:
                     self.style_targets[layer] = self.style_targets[layer] + weight * gram(features[layer])
                 del features
@@ -400,14 +408,47 @@ class Objective:
         self.style_norms = {layer: g.square().sum() for layer, g in self.style_targets.items()}
         self.content_weight, self.style_weight, self.tv_weight = content_weight, style_weight, tv_weight
 
+    def features(self, image: torch.Tensor, layers: list[str]) -> dict[str, torch.Tensor]:
+        if self.precision == torch.float32:
+            return self.net(image, layers)
+        with torch.autocast(image.device.type, dtype=self.precision):
+            features = self.net(image, layers)
+        return {name: value.float() for name, value in features.items()}
+
     def __call__(self, image: torch.Tensor) -> torch.Tensor:
-        features = self.net(image, self.layers)
+        features = self.features(image, self.layers)
         content = (features[CONTENT_LAYER] - self.content_target).square().sum() / self.content_norm
         style = sum((gram(features[layer]) - self.style_targets[layer]).square().sum() / self.style_norms[layer]
                     for layer in STYLE_LAYERS) / len(STYLE_LAYERS)
         tv = ((image[..., 1:, :] - image[..., :-1, :]).square().mean()
               + (image[..., :, 1:] - image[..., :, :-1]).square().mean()) / 255**2
         return self.content_weight * content + self.style_weight * style + self.tv_weight * tv
+
+
+PRECISIONS = ("auto", "float32", "bfloat16")
+
+
+def cpu_has_native_bfloat16() -> bool:
+    """AVX512-BF16 or AMX (Linux): there oneDNN's bfloat16 convolutions are about twice as fast as float32."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            flags = next((line for line in f if line.startswith("flags")), "").split()
+    except OSError:
+        return False
+    return "avx512_bf16" in flags or "amx_bf16" in flags
+
+
+def resolve_precision(name: str, device: torch.device) -> torch.dtype:
+    """"auto": bfloat16 where the hardware runs it natively (such CPUs, CUDA GPUs that support it), else float32."""
+    if name not in PRECISIONS:
+        raise InputError(f"Unknown precision {name!r}; use one of: {', '.join(PRECISIONS)}.")
+    if name == "float32" or device.type == "mps":  # MPS autocast to bfloat16 is not dependable
+        return torch.float32
+    if name == "bfloat16":
+        return torch.bfloat16
+    if device.type == "cuda":
+        return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float32
+    return torch.bfloat16 if cpu_has_native_bfloat16() else torch.float32
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -459,6 +500,7 @@ def transfer(content: Image.Image, styles: Image.Image | list[Image.Image], opts
     content_size = (opts.crop[2], opts.crop[3]) if opts.crop else content.size
     width, height = output_size(opts, content_size)
     device = resolve_device(opts.device)
+    precision = resolve_precision(opts.precision, device)
     if opts.memory_budget_bytes is not None:
         needed = estimate_memory_bytes(opts, content_size)
         if needed > opts.memory_budget_bytes:
@@ -524,7 +566,7 @@ def transfer(content: Image.Image, styles: Image.Image | list[Image.Image], opts
     plan = plan_scales(width, height, opts.preset)
     step = 0
     generator = torch.Generator().manual_seed(int(opts.seed))
-    image = None
+    image = scale = None
     loss_value = None
     for index, (w, h, iterations) in enumerate(plan):
         stage = scale_stage(index, len(plan), w, h)
@@ -532,7 +574,8 @@ def transfer(content: Image.Image, styles: Image.Image | list[Image.Image], opts
         check_cancel()
         content_tensor = to_tensor(content, (w, h), device)
         style_tensors = [to_tensor(s, style_size(s, w, h, opts.style_scale), device) for s in styles]
-        objective = Objective(net, content_tensor, style_tensors, blend, STYLE_WEIGHT * opts.style_strength)
+        objective = Objective(net, content_tensor, style_tensors, blend, STYLE_WEIGHT * opts.style_strength,
+                              precision=precision)
         del style_tensors
         start = scale_start(image, content_tensor, start_image, (w, h), generator)
         del content_tensor
@@ -545,8 +588,8 @@ def transfer(content: Image.Image, styles: Image.Image | list[Image.Image], opts
                 preview = finish(current)
             report(stage, step, loss, preview)
 
-        image = optimise(objective, clamp_to_pixels(start), iterations, schedule.history_size, on_step,
-                         check_cancel)
+        image, scale = optimise(objective, clamp_to_pixels(start), iterations, schedule.history_size, on_step,
+                                check_cancel, scale if schedule.carry_scale else None)
         image = clamp_to_pixels(image.detach())
         del objective
 
@@ -611,26 +654,57 @@ class ProgressClock:
 
 
 def optimise(objective: Objective, start: torch.Tensor, iterations: int, history_size: int,
-             on_step: Callable[[float, torch.Tensor], None], check_cancel: Callable[[], None]) -> torch.Tensor:
-    """L-BFGS from `start`, one function evaluation per step (no line search, as in Gatys et al.)."""
-    image = start.detach().clone().requires_grad_(True)
-    optimizer = torch.optim.LBFGS([image], lr=1.0, max_iter=1, history_size=history_size,
-                                  tolerance_grad=-1.0, tolerance_change=-1.0)
-    # The objective is a mean, so its per-pixel gradients are tiny; L-BFGS ignores curvature pairs with
-    # s·y < 1e-10 and would crawl. Scaling by the pixel count gives O(1) gradients.
-    loss_scale = float(image[0, 0].numel())
+             on_step: Callable[[float, torch.Tensor], None], check_cancel: Callable[[], None],
+             initial_scale: float | None = None) -> tuple[torch.Tensor, float | None]:
+    """L-BFGS from `start`, one function evaluation per step (no line search, as in Gatys et al.).
 
-    def closure():
-        check_cancel()  # inside the closure, so even a line search stops within one evaluation
-        optimizer.zero_grad(set_to_none=True)
+    The same iteration as `torch.optim.LBFGS(lr=1, max_iter=1)`, except for the first step: torch moves by
+    -g·min(1, 1/|g|₁), which spends a whole evaluation moving almost nothing; given `initial_scale` (the
+    inverse-Hessian scale s·y/y·y that the previous, coarser scale ended with) the first step is
+    -g·initial_scale instead. Returns the image and the scale it ended with, for the next scale.
+    """
+    image = start.detach().clone()
+    # The objective is a mean, so its per-pixel gradients are tiny; L-BFGS ignores curvature pairs with
+    # s·y < 1e-10 and would crawl. Scaling by the pixel count gives O(1) gradients (and a scale-free
+    # curvature, which is why the inverse-Hessian scale carries over between scales).
+    loss_scale = float(image[0, 0].numel())
+    steps: list[torch.Tensor] = []
+    changes: list[torch.Tensor] = []
+    rhos: list[float] = []
+    scale, last_grad, last_step = initial_scale, None, None
+    for _ in range(iterations):
+        check_cancel()  # before every evaluation, so a cancel stops within one
+        image.requires_grad_(True)
         loss = objective(image)
         (loss * loss_scale).backward()
-        return loss.detach()
-
-    for _ in range(iterations):
-        loss = float(optimizer.step(closure))
-        on_step(loss, image.detach())
-    return image.detach()
+        grad = image.grad.detach().flatten()
+        image = image.detach()
+        if last_grad is not None:
+            change = grad - last_grad
+            ys = float(change.dot(last_step))
+            if ys > 1e-10:
+                if len(steps) == history_size:
+                    steps.pop(0), changes.pop(0), rhos.pop(0)
+                steps.append(last_step), changes.append(change), rhos.append(1.0 / ys)
+                scale = ys / float(change.dot(change))
+        if not steps:
+            factor = scale if scale is not None else min(1.0, 1.0 / float(grad.abs().sum()))
+            direction = grad.neg().mul_(factor)
+        else:  # the two-loop recursion
+            q = grad.neg()
+            alphas = []
+            for s_i, y_i, rho in zip(reversed(steps), reversed(changes), reversed(rhos)):
+                alpha = rho * float(s_i.dot(q))
+                q.add_(y_i, alpha=-alpha)
+                alphas.append(alpha)
+            direction = q.mul_(scale)
+            for s_i, y_i, rho, alpha in zip(steps, changes, rhos, reversed(alphas)):
+                beta = rho * float(y_i.dot(direction))
+                direction.add_(s_i, alpha=alpha - beta)
+        last_grad, last_step = grad, direction
+        image = image + direction.view_as(image)
+        on_step(float(loss.detach()), image)
+    return image, scale
 
 
 def style_size(style: Image.Image, width: int, height: int, style_scale: float) -> tuple[int, int]:

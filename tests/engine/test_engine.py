@@ -190,6 +190,7 @@ def test_cancellation_stops_within_one_step(content, style):
     (dict(preset="ultra"), "preset"),
     (dict(style_strength=0), "style_strength"),
     (dict(device="tpu"), "device"),
+    (dict(precision="half"), "precision"),
 ])
 def test_bad_options_raise_clear_input_errors(content, style, opts, message):
     with pytest.raises(InputError, match=message):

@@ -95,3 +95,17 @@ def test_shown_settings_travel_without_the_job_id_and_the_owner_keeps_everything
     _image, chunks = text_chunks(response.content)
     assert chunks["imogen:job_id"] == JOB_ID and "lighthouse" in response.headers["Content-Disposition"]
     mine.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_editor_does_not_hand_a_visitor_the_prompt_words(http):
+    owner = make_user("owner@example.com", "Owner")
+    creation = t2i_creation(owner, show_settings=False)
+    page = http.get(f"/editor/?creation={creation.pk}")
+    assert page.status_code == 200 and "lighthouse" not in page.text
+    http.get("/api/csrf/")
+    render = http.post("/api/editor/renders/", data={"creation": str(creation.pk), "brightness": "1.2",
+                                                      "format": "png"})
+    assert render.status_code in (200, 201), render.text
+    made = Creation.objects.exclude(pk=creation.pk).get()
+    assert "lighthouse" not in made.file_title and "lighthouse" not in render.text

@@ -97,7 +97,7 @@ def test_upload_a_photo_on_a_phone(browser_context_factory, style_worker, tmp_pa
     style = page.locator(".st-picker[data-side=style]")
     style.get_by_role("tab", name="Upload").click()
     style.locator("input[type=file]").set_input_files({"name": "anim.gif", "mimeType": "image/gif", "buffer": b"GIF89a"})
-    assert "PNG or JPEG" in style.locator(".field-error").inner_text()
+    assert "PNG, JPEG, WebP, HEIC/HEIF, AVIF" in style.locator(".field-error").inner_text()
     style.get_by_role("tab", name="Samples").click()
     style.locator(".st-sample").nth(4).click()
     choose_tiny_size(page)

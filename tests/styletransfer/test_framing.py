@@ -9,6 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from core.models import JobStatus
 from gallery.models import Creation
 from styletransfer.engine import TransferOptions, transfer
 from styletransfer.engine.samples import swirls
@@ -51,9 +52,10 @@ def fast_engine(settings, tmp_path):
 
 
 def run_in_process(job_id):
-    """What the worker does, called directly (claim, then the task's work function)."""
+    """What the worker does, called directly: claim, the task's work function, record the success."""
     job = StyleTransferJob.claim(job_id)
     fields = paint(job)
+    job.finish(JobStatus.SUCCEEDED, stage="", **fields)
     return fields["result"]
 
 

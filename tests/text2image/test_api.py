@@ -62,9 +62,9 @@ def test_bad_input_message_in_korean(api, no_broker):
 def test_karlo_without_translation_refuses_korean_at_submit(api, no_broker, settings):
     settings.IMOGEN_T2I_PROVIDER = "karlo"
     settings.IMOGEN_TRANSLATE_PROVIDER = "none"
-    response = post(api, prompt=KOREAN, width=1536, height=864)
+    response = post(api, prompt=KOREAN, width=1280, height=720)
     assert response.status_code == 400 and "English only" in response.json()["prompt"][0]
-    assert post(api, prompt="x" * 257, width=1536, height=864).status_code == 400
+    assert post(api, prompt="x" * 257, width=1280, height=720).status_code == 400
     assert not no_broker
 
 
@@ -135,7 +135,7 @@ def test_karlo_job_translates_then_stores_pictures(api, no_broker, settings, fak
                      "images": [{"id": "i", "seed": s, "image": png_b64()} for s in record["body"]["seed"]]}
 
     fake_server.answer((200, answer))
-    job_id = post(api, prompt=KOREAN, width=1536, height=864, seed=7).json()["id"]
+    job_id = post(api, prompt=KOREAN, width=1280, height=720, seed=7).json()["id"]
     run_text2image(job_id)
     done = api.get(f"/api/text2image/jobs/{job_id}/").json()
     assert done["status"] == "succeeded", done["error"]
@@ -153,7 +153,7 @@ def test_provider_failure_ends_the_job_failed_with_a_plain_message(api, no_broke
     settings.IMOGEN_T2I_KARLO_URL = fake_server.url
     settings.IMOGEN_T2I_KARLO_KEY = "bad"
     fake_server.answer((401, {"code": -401, "msg": "invalid"}))
-    job_id = post(api, prompt="a red sunset", width=1536, height=864).json()["id"]
+    job_id = post(api, prompt="a red sunset", width=1280, height=720).json()["id"]
     run_text2image(job_id)
     job = TextToImageJob.objects.get(pk=job_id)
     assert job.status == "failed" and "refused the API key" in job.error and not job.images
@@ -164,7 +164,7 @@ def test_pages_render_and_say_which_provider_is_active(api, settings):
     assert "Offline engine" in page and "IMOGEN_T2I_PROVIDER" in page and 'value="1920x1080"' in page
     settings.IMOGEN_T2I_PROVIDER = "karlo"
     page = api.get("/text2image/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "Kakao Karlo" in page and 'value="1536x864"' in page and "English only" in page
+    assert "Kakao Karlo" in page and 'value="2048x1152"' in page and "English only" in page
 
 
 def test_offline_engine_is_deterministic_and_reads_the_words():
@@ -217,3 +217,13 @@ def test_a_connected_provider_is_named_and_no_sketch_is_promised(client, setting
     page = client.get("/text2image/").content.decode()
     assert "administrator has connected ComfyUI" in page and "ComfyUI draws it at wallpaper size" in page
     assert "Sketch mode" not in page and 'value="1344x768"' in page and 'id="t2i-steps"' in page
+
+
+@pytest.mark.parametrize("size,status", [((1000, 1000), 202), ((2048, 1152), 202), ((1004, 1000), 400),
+                                         ((1536, 864), 400)])
+def test_karlo_takes_its_own_sizes_and_upscaled_wallpaper_sizes(api, no_broker, settings, size, status):
+    settings.IMOGEN_T2I_PROVIDER = "karlo"
+    response = post(api, prompt="a quiet harbour", width=size[0], height=size[1])
+    assert response.status_code == status
+    if status == 400:
+        assert "steps of 8" in response.json()["width"][0]

@@ -45,7 +45,7 @@ def test_karlo_protocol_pictures_from_a_real_worker(worker_factory, fake_server)
         "IMOGEN_T2I_PROVIDER": "karlo", "IMOGEN_T2I_KARLO_URL": fake_server.url, "IMOGEN_T2I_KARLO_KEY": "e2e-key",
         "IMOGEN_TRANSLATE_PROVIDER": "none", "IMOGEN_T2I_RETRIES": "1", "IMOGEN_T2I_BACKOFF": "0.01",
     })
-    done = finished(submit(prompt="a quiet harbour at dawn", provider="karlo", width=1536, height=864, seed=100))
+    done = finished(submit(prompt="a quiet harbour at dawn", provider="karlo", width=1280, height=720, seed=100))
     assert done.status == "succeeded", done.error + worker.output()[-2000:]
     sent = fake_server.requests[0]
     assert sent["headers"]["Authorization"] == "KakaoAK e2e-key"
@@ -54,5 +54,5 @@ def test_karlo_protocol_pictures_from_a_real_worker(worker_factory, fake_server)
     assert Creation.objects.get(pk=done.images[0]["creation_id"]).metadata["provider"] == "karlo"
 
     fake_server.answer((401, {"code": -401, "msg": "invalid key"}))
-    failed = finished(submit(prompt="a quiet harbour", provider="karlo", width=1536, height=864, samples=1))
+    failed = finished(submit(prompt="a quiet harbour", provider="karlo", width=1280, height=720, samples=1))
     assert failed.status == "failed" and "refused the API key" in failed.error

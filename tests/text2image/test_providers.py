@@ -15,7 +15,7 @@ from .servers import png_b64
 pytestmark = pytest.mark.usefixtures("fast_http")
 
 
-def request(samples=2, seeds=(11, 12), prompt="a lighthouse at sunset", negative="people", size=(1536, 864)):
+def request(samples=2, seeds=(11, 12), prompt="a lighthouse at sunset", negative="people", size=(1280, 720)):
     return GenerationRequest(prompt=prompt, negative_prompt=negative, width=size[0], height=size[1],
                              samples=samples, seeds=list(seeds))
 
@@ -52,8 +52,8 @@ def test_karlo_sends_the_documented_request_and_reads_both_answer_forms(karlo, f
     assert sent["headers"]["Authorization"] == "KakaoAK test-rest-key"
     assert sent["headers"]["Content-Type"] == "application/json"
     assert sent["body"] == {"version": "v2.1", "prompt": "a lighthouse at sunset", "negative_prompt": "people",
-                            "width": 1536, "height": 864, "samples": 2, "image_format": "png",
-                            "return_type": "base64_string", "seed": [11, 12]}
+                            "width": 1280, "height": 720, "samples": 2, "image_format": "png",
+                            "return_type": "base64_string", "seed": [11, 12], "nsfw_checker": True}
     assert [p.seed for p in pictures] == [11, 12]
     assert pictures[0].image.size == (64, 40)
     expected = (200, 0, 0) if form == "url" else (0, 200, 0)
@@ -109,6 +109,43 @@ def test_karlo_expired_image_link_is_a_clear_failure(karlo, fake_server):
     fake_server.answer((200, answer))
     with pytest.raises(ProviderError, match="could not download"):
         karlo.generate(request(samples=1, seeds=[1]), no_progress)
+
+
+def test_karlo_21_wallpaper_sizes_are_drawn_at_half_size_and_upscaled(karlo, fake_server):
+    fake_server.answer((200, karlo_ok(fake_server)))
+    pictures = karlo.generate(request(size=(2048, 1152)), no_progress)
+    sent = fake_server.requests[0]["body"]
+    assert (sent["width"], sent["height"], sent["upscale"], sent["scale"]) == (1024, 576, True, 2)
+    assert sent["version"] == "v2.1" and sent["seed"] == [11, 12]
+    assert pictures[0].extra == {"model_version": "v2.1", "upscaled_from": "1024x576"}
+
+
+def test_karlo_safety_check_holds_back_flagged_pictures_and_says_so(karlo, fake_server):
+    def answer(record):
+        status, body = karlo_ok(fake_server)(record)
+        body["images"][0]["nsfw_content_detected"] = True
+        return status, body
+    fake_server.answer((200, answer))
+    notices = []
+    pictures = karlo.generate(request(), lambda f, stage=None, notice=None, **extra: notices.append(notice))
+    assert [p.seed for p in pictures] == [12] and "held back 1 of the pictures" in " ".join(filter(None, notices))
+
+    fake_server.answer((200, lambda record: (200, {"id": "j", "images": [
+        {"id": "i", "seed": 1, "image": png_b64(), "nsfw_content_detected": True}]})))
+    with pytest.raises(ProviderError, match="safety check held back the pictures"):
+        karlo.generate(request(samples=1, seeds=[1]), no_progress)
+
+
+@pytest.mark.parametrize("prompt,size,words", [
+    ("x" * 257, (1280, 720), "at most 256 characters; this one has 257"),
+    ("노을 지는 바다", (1280, 720), "English only"),
+    ("a sea", (1536, 864), "256 to 1280 px a side in steps of 8"),
+    ("a sea", (1284, 720), "steps of 8"),
+])
+def test_karlo_limits_are_checked_before_the_call(karlo, fake_server, prompt, size, words):
+    with pytest.raises(ProviderError, match=words):
+        karlo.generate(request(prompt=prompt, size=size), no_progress)
+    assert fake_server.requests == []
 
 
 # --- OpenAI-compatible -------------------------------------------------------------------------------

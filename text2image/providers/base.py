@@ -28,9 +28,10 @@ class ProviderError(Exception):
 
 @dataclass(frozen=True)
 class SizePreset:
-    width: int
+    width: int  # the picture the user gets
     height: int
     label: str
+    scale: int = 1  # > 1: the provider draws width/scale × height/scale and upscales (e.g. Karlo's `upscale`)
 
     @property
     def key(self):
@@ -38,8 +39,8 @@ class SizePreset:
 
 
 def presets(*sizes):
-    """SizePresets from (width, height, label) tuples."""
-    return [SizePreset(w, h, label) for w, h, label in sizes]
+    """SizePresets from (width, height, label) or (width, height, label, scale) tuples."""
+    return [SizePreset(*size) for size in sizes]
 
 
 def size_label(width, height):
@@ -115,6 +116,9 @@ class Provider:
 
     def default_preset(self):
         return self.size_presets[0]
+
+    def preset_for(self, width, height):
+        return next((p for p in self.size_presets if p.width == width and p.height == height), None)
 
     def is_configured(self):
         return True

@@ -56,7 +56,7 @@
       else start.update(job.starts_in_seconds);
       if (job.eta_seconds === null || job.eta_seconds === undefined) finish.reset();
       else finish.update(job.eta_seconds);
-      $(".st-stage").textContent = job.stage || strings.waiting;
+      $(".st-job-stage").textContent = job.stage || strings.waiting;
       tick();
       const preview = $(".st-preview");
       if (job.preview_url && preview.getAttribute("src") !== job.preview_url) {
