@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .ownership import get_job_for
+from .quota import check_storage_quota
 from .throttling import ScopedRateThrottle
 from .uploads import ImageUploadField
 
@@ -47,6 +48,11 @@ class JobCreateView(APIView):
 
     def get_throttles(self):
         return [ScopedRateThrottle()] if self.request.method == "POST" else []
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if request.method == "POST":
+            check_storage_quota(request)  # the results will be stored for this owner (core.quota)
 
 
 class JobView(GenericAPIView):

@@ -406,7 +406,11 @@ CELERY_BEAT_SCHEDULE["ready-mails"] = {"task": "fairqueue.tasks.send_missed_read
 # --- Editor ---
 # The server renders edits (Email/Share on the editor page, POST /api/editor/renders/) inside the request; images
 # above this many pixels are refused with a 400 (the page's Download still works in the browser).
-IMOGEN_EDITOR_MAX_PIXELS = env_int("IMOGEN_EDITOR_MAX_PIXELS", IMOGEN_UPLOAD_MAX_PIXELS)
+IMOGEN_EDITOR_MAX_PIXELS = env_int("IMOGEN_EDITOR_MAX_PIXELS", 16_000_000)
+# Renders at once in one web process (more wait up to IMOGEN_EDITOR_RENDER_WAIT_SECONDS, then 429): with the pixel
+# limit this bounds a process's memory (~16 bytes per pixel per render) and keeps threads free for other pages.
+IMOGEN_EDITOR_RENDERS_PER_PROCESS = env_int("IMOGEN_EDITOR_RENDERS_PER_PROCESS", 1)
+IMOGEN_EDITOR_RENDER_WAIT_SECONDS = float(env("IMOGEN_EDITOR_RENDER_WAIT_SECONDS", "5"))
 
 # --- Abuse limits (docs/security.md lists every limit) ---
 # How many reverse proxies stand in front of the web processes and append to X-Forwarded-For (nginx in front:
@@ -433,3 +437,7 @@ CACHES["throttle"] = {
 IMOGEN_HEALTH_TOKEN = env("IMOGEN_HEALTH_TOKEN")
 # Load balancers probe over plain http: the health URL is never redirected to https.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Storage per owner (MB of creations; 0 = no quota): an account, and a browser session without an account. New
+# renders and jobs are refused with a plain message once it is full.
+IMOGEN_STORAGE_QUOTA_MB = env_int("IMOGEN_STORAGE_QUOTA_MB", 2000)
+IMOGEN_STORAGE_QUOTA_ANONYMOUS_MB = env_int("IMOGEN_STORAGE_QUOTA_ANONYMOUS_MB", 300)

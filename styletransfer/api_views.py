@@ -69,4 +69,7 @@ class JobListCreateView(JobCreateView):
         with transaction.atomic():
             job.save()
             job.enqueue()
+        # What changed on the way in (e.g. an animation reduced to its first frame), said once, in the answer.
+        job.upload_notes = [str(note) for side in ("content", "style") if data.get(f"{side}_image") is not None
+                            for note in data[f"{side}_image"].notes]
         return Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)

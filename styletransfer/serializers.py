@@ -11,6 +11,7 @@ from rest_framework import serializers
 
 from core.serializers import BaseJobSerializer
 from core.uploads import ImageUploadField, image_size
+from gallery.sharing import edit_url
 
 from . import samples
 from .models import StyleTransferJob
@@ -19,9 +20,10 @@ CONTENT_ASPECT = "content"
 
 
 def size_presets():
-    from .engine import SIZE_PRESETS
+    """{key: (width, height)}: the site's one list of wallpaper sizes (core.sizes)."""
+    from core.sizes import WALLPAPER_SIZES
 
-    return SIZE_PRESETS
+    return {size.key: (size.width, size.height) for size in WALLPAPER_SIZES}
 
 
 def presets():
@@ -67,7 +69,7 @@ def memory_refusal(attrs, content_size, budget):
                                    "budget": _gb(budget)}
     if fitting_presets:
         words += " " + _("At this size, choose the “%(presets)s” quality.") % {
-            "presets": "” or “".join(fitting_presets)}
+            "presets": "”, “".join(fitting_presets)}
     if fitting_sizes:
         _pixels, name, w, h = fitting_sizes[0]
         words += " " + _("At “%(preset)s” quality, choose the size “%(size)s” (%(width)d×%(height)d) or smaller.") % {
@@ -122,7 +124,8 @@ class JobCreateSerializer(serializers.Serializer):
     height = serializers.IntegerField(required=False, help_text=_("Output height in pixels (with width)."))
     size_preset = serializers.CharField(
         required=False, allow_blank=True,
-        help_text=_("desktop-1080p, desktop-1440p, phone, square, 4k, or content (the content's own aspect)."))
+        help_text=_("desktop-1080p, desktop-1440p, phone, iphone, phone-16x9, tablet, square, 4k, or content "
+                    "(the content's own aspect)."))
     style_strength = serializers.FloatField(required=False, default=1.0, help_text=_("0.1 to 5; 1 is balanced."))
     preserve_colors = serializers.BooleanField(required=False, default=False,
                                                help_text=_("Keep the content image's colours."))
@@ -257,11 +260,15 @@ class JobSerializer(BaseJobSerializer):
     style_sample = serializers.CharField(read_only=True)
     download_name = serializers.SerializerMethodField()
     download_url = serializers.SerializerMethodField()
+    creation_url = serializers.SerializerMethodField(help_text="The result's page (the share link).")
+    edit_url = serializers.SerializerMethodField(help_text="The editor, opened on the result.")
+    notes = serializers.SerializerMethodField()
 
     class Meta(BaseJobSerializer.Meta):
         model = StyleTransferJob
         fields = [*BaseJobSerializer.Meta.fields, "preview_url", "result_url", "creation_id", "options",
-                  "content_sample", "style_sample", "download_name", "download_url"]
+                  "content_sample", "style_sample", "download_name", "download_url", "creation_url", "edit_url",
+                  "notes"]
         read_only_fields = fields
 
     def get_preview_url(self, job) -> str | None:
@@ -273,8 +280,18 @@ class JobSerializer(BaseJobSerializer):
     def get_result_url(self, job) -> str | None:
         return job.result.image_url if job.result_id and job.result else None
 
+    def get_notes(self, job) -> list[str]:
+        """Only in the answer to a submit: what was changed in the uploads (e.g. first frame of an animation)."""
+        return getattr(job, "upload_notes", [])
+
     def get_download_name(self, job) -> str | None:
         return job.result.file_name if job.result_id and job.result else None
 
     def get_download_url(self, job) -> str | None:
         return reverse("styletransfer:download", args=[job.pk]) if job.result_id else None
+
+    def get_creation_url(self, job) -> str | None:
+        return job.result.get_absolute_url() if job.result_id and job.result else None
+
+    def get_edit_url(self, job) -> str | None:
+        return edit_url(job.result) if job.result_id and job.result else None

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET
 
-from core import uploads
+from core import sizes, uploads
 from core.ownership import get_job_for, is_owner, owned_q
 from fairqueue.words import page_strings as queue_page_strings
 from gallery.sharing import download_response
@@ -52,6 +52,7 @@ def create(request):
         "style_samples": samples.by_kind("style"),
         "presets": list(presets()),
         "size_presets": size_presets(),
+        "sizes": sizes.fitting(settings.IMOGEN_STYLE_MAX_SIDE, settings.IMOGEN_STYLE_MAX_PIXELS),
         "min_side": settings.IMOGEN_STYLE_MIN_SIDE,
         "max_side": settings.IMOGEN_STYLE_MAX_SIDE,
         "max_mb": settings.IMOGEN_UPLOAD_MAX_BYTES // (1024 * 1024),
@@ -94,8 +95,6 @@ def job(request, pk):
         "has_email_form": has_template("mailer/email_form.html"),
         "queue_strings": queue_page_strings(),
         "strings": {
-            "statuses": {"queued": _("Queued"), "running": _("Running"), "succeeded": _("Succeeded"),
-                         "failed": _("Failed"), "canceled": _("Canceled")},
             "waiting": _("Waiting for a free painter…"),
             "eta_seconds": _("about %(n)s s left"),
             "eta_minutes": _("about %(n)s min left"),

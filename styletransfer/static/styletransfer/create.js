@@ -392,7 +392,7 @@
   form.classList.toggle("st-touch", window.matchMedia("(pointer: coarse)").matches || navigator.maxTouchPoints > 0);
   // Phones (by screen size) get the phone wallpaper size unless the page says otherwise.
   if (Math.min(window.screen.width, window.screen.height) < 600 && !size.dataset.userChoice) {
-    const phone = size.querySelector("option[data-phone]");
+    const phone = size.querySelector('option[value="phone"]') || size.querySelector("option[data-phone]");
     if (phone) size.value = phone.value;
   }
   size.addEventListener("change", () => {
@@ -475,6 +475,9 @@
     form.dataset.uploadPercent = "0";
     const res = await send(form.dataset.api, body);
     if (res.ok && res.body && res.body.page_url) {
+      if (res.body.notes && res.body.notes.length) {
+        try { sessionStorage.setItem("st-notes-" + res.body.id, JSON.stringify(res.body.notes)); } catch (err) { /* private mode */ }
+      }
       window.location.assign(res.body.page_url);
       return;
     }

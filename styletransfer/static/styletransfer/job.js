@@ -10,8 +10,12 @@
   let job = JSON.parse(document.getElementById("st-job-data").textContent);
   const $ = (sel) => root.querySelector(sel);
   const FINAL = ["succeeded", "failed", "canceled"];
-  let delay = 1000;
   let shownResult = false;
+  try {  // notes from the submit (e.g. "the first frame of the animation is used"), shown once
+    const notes = JSON.parse(sessionStorage.getItem("st-notes-" + job.id) || "[]");
+    sessionStorage.removeItem("st-notes-" + job.id);
+    notes.forEach((note) => imogen.toast(note, "info", 15000));
+  } catch (err) { /* no storage */ }
   let notifyInTab = false;
   const finish = new Q.Deadline();
   const start = new Q.Deadline();
@@ -45,7 +49,7 @@
   function render() {
     root.dataset.status = job.status;
     const badge = $(".st-status");
-    badge.textContent = strings.statuses[job.status] || job.status;
+    badge.textContent = job.status_label || job.status;
     badge.dataset.status = job.status;
     badge.classList.toggle("ok", job.status === "succeeded");
     badge.classList.toggle("err", job.status === "failed");
@@ -83,10 +87,10 @@
     $(".st-result-image").src = job.result_url;
     $(".st-result-link").href = job.result_url;
     const download = $(".st-download");
-    download.href = root.dataset.download;
+    download.href = job.download_url;
     download.setAttribute("download", job.download_name || "");
-    $(".st-edit").href = "/editor/?creation=" + encodeURIComponent(job.creation_id);
-    $(".st-share").href = "/gallery/c/" + encodeURIComponent(job.creation_id) + "/";
+    $(".st-edit").href = job.edit_url;
+    $(".st-share").href = job.creation_url;
     const opts = job.options || {};
     if (opts.width) $(".st-result-size").textContent = fill(strings.size, { width: opts.width, height: opts.height });
     section.classList.remove("hidden");
@@ -104,21 +108,14 @@
     } catch (e) { /* some phones only notify from a service worker: the title still says it */ }
   }
 
-  async function poll() {
-    const res = await imogen.api(root.dataset.api);
-    if (res.ok && res.body) {
-      const wasFinal = FINAL.includes(job.status);
-      job = res.body;
-      render();
-      if (!wasFinal && FINAL.includes(job.status)) {
-        if (job.status === "succeeded") imogen.toast(strings.done, "success");
-        tellTab();
-      }
-      delay = document.hidden ? 4000 : 1000;
-    } else {
-      delay = Math.min(delay * 2, 8000);
+  function update(body) {
+    const wasFinal = FINAL.includes(job.status);
+    job = body;
+    render();
+    if (!wasFinal && FINAL.includes(job.status)) {
+      if (job.status === "succeeded") imogen.toast(strings.done, "success");
+      tellTab();
     }
-    if (!FINAL.includes(job.status)) setTimeout(poll, delay);
   }
 
   // --- cancel: at once while waiting or just started, after a question once it has run a minute ----------
@@ -127,7 +124,7 @@
     cancel.disabled = true;
     cancel.textContent = strings.canceling;
     $(".st-cancel-confirm").classList.add("hidden");
-    const res = await imogen.api(root.dataset.cancel, { method: "POST" });
+    const res = await imogen.api(job.cancel_url, { method: "POST" });
     if (res.ok && res.body) {
       job = res.body;
       render();
@@ -185,5 +182,5 @@
 
   render();
   setInterval(tick, 1000);
-  if (!FINAL.includes(job.status)) setTimeout(poll, 300);
+  if (!FINAL.includes(job.status)) imogen.poll(job.api_url, update);
 })();
