@@ -1,7 +1,8 @@
 """What a creation may show to whom, and the links that reuse it in the other features.
 
 Links into the other features (documented in docs/gallery.md):
-- "Use this prompt":  /text2image/?prompt=<text>&negative_prompt=<text>   (only when the owner shared the settings)
+- "Use this prompt":  /text2image/?prompt=<text>&negative_prompt=<text>[&width=&height=&seed=&steps=]
+                      (only when the owner shared the settings; the parameters a text-to-image picture recorded)
 - "Try this style":   /style/?style_creation=<creation uuid>[&style_sample=<bundled style id>]
                       (the picture itself as the style image; for a style transfer made with a bundled style, that style)
 - "Edit":             /editor/?creation=<creation uuid>                      (owner only)
@@ -74,6 +75,11 @@ def use_prompt_url(creation, shared_only=True):
     query = {"prompt": prompt}
     if negative:
         query["negative_prompt"] = negative
+    if creation.kind == "text2image":  # every parameter comes back (text2image's form reads them)
+        meta = creation.metadata or {}
+        for key in ("width", "height", "seed", "steps"):
+            if isinstance(meta.get(key), int) and not isinstance(meta.get(key), bool):
+                query[key] = meta[key]
     return f"{base}?{urlencode(query)}"
 
 
