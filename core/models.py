@@ -10,6 +10,7 @@ from django.apps import apps
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models import F, Q
+from django.dispatch import Signal
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -17,7 +18,11 @@ from .broker import send_job
 from .ownership import owned_q
 from .status import FINAL_STATUSES, JobStatus
 
-__all__ = ["FINAL_STATUSES", "EchoJob", "Job", "JobStatus", "Owned", "WorkerBeat", "owned_models"]
+__all__ = ["FINAL_STATUSES", "EchoJob", "Job", "JobStatus", "Owned", "WorkerBeat", "job_finished", "owned_models"]
+
+
+# Sent once a job reached its final status (`job`): features that learn from finished work listen (fairqueue).
+job_finished = Signal()
 
 
 class Owned(models.Model):
@@ -181,6 +186,7 @@ class Job(Owned):
         if done:
             for name, value in values.items():
                 setattr(self, name, value)
+            job_finished.send(sender=type(self), job=self)
         return bool(done)
 
     def request_cancel(self):
