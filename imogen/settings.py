@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "gallery",
     "mailer",
     "styletransfer",
+    "fairqueue",
     "text2image",
     "editor",
 ]
@@ -385,6 +386,22 @@ IMOGEN_STYLE_MEMORY_BUDGET_MB = memory_budget_mb(env("IMOGEN_STYLE_MEMORY_BUDGET
 # How often a running job writes progress and a preview image to the database (seconds).
 IMOGEN_STYLE_PROGRESS_SECONDS = float(env("IMOGEN_STYLE_PROGRESS_SECONDS", "0.5"))
 IMOGEN_STYLE_PREVIEW_SECONDS = float(env("IMOGEN_STYLE_PREVIEW_SECONDS", "3"))
+
+# --- Fair queue (fairqueue/) ---
+# The most style jobs one owner may have waiting at once (0 = no cap): a browser session, or an account.
+IMOGEN_STYLE_QUEUE_CAP_ANONYMOUS = env_int("IMOGEN_STYLE_QUEUE_CAP_ANONYMOUS", 3)
+IMOGEN_STYLE_QUEUE_CAP_ACCOUNT = env_int("IMOGEN_STYLE_QUEUE_CAP_ACCOUNT", 8)
+# Until a machine has finished a job of a kind: its seconds per unit of work (a second of the engine's cost model
+# on its reference CPU, so 1.0 = as fast as that machine) and the seconds before (reading, loading the models) and
+# after (saving) the painting. Learned values replace them.
+IMOGEN_QUEUE_DEFAULT_SECONDS_PER_UNIT = float(env("IMOGEN_QUEUE_DEFAULT_SECONDS_PER_UNIT", "1.0"))
+IMOGEN_QUEUE_DEFAULT_BEFORE_SECONDS = float(env("IMOGEN_QUEUE_DEFAULT_BEFORE_SECONDS", "4"))
+IMOGEN_QUEUE_DEFAULT_AFTER_SECONDS = float(env("IMOGEN_QUEUE_DEFAULT_AFTER_SECONDS", "1"))
+# The name this machine's measured speeds are stored under (default: the host name).
+IMOGEN_MACHINE_NAME = env("IMOGEN_MACHINE_NAME")
+# "Email me when it's ready" mails that a worker stopped before handing over are sent by this catch-up.
+CELERY_BEAT_SCHEDULE["ready-mails"] = {"task": "fairqueue.tasks.send_missed_ready_mails",
+                                       "schedule": timedelta(minutes=1)}
 
 # --- Editor ---
 # The server renders edits (Email/Share on the editor page, POST /api/editor/renders/) inside the request; images

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 
 from core import sizes, uploads
 from core.ownership import get_job_for, is_owner, owned_q
+from fairqueue.words import page_strings as queue_page_strings
 from gallery.sharing import download_response
 
 from . import samples
@@ -92,6 +93,7 @@ def job(request, pk):
         "content": samples.get(item.content_sample, "content"),
         "style": samples.get(item.style_sample, "style"),
         "has_email_form": has_template("mailer/email_form.html"),
+        "queue_strings": queue_page_strings(),
         "strings": {
             "waiting": _("Waiting for a free painter…"),
             "eta_seconds": _("about %(n)s s left"),
