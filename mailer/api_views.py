@@ -1,4 +1,5 @@
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -28,15 +29,19 @@ class DeliverySerializer(serializers.ModelSerializer):
     to = serializers.EmailField(source="recipient", read_only=True)
     creation = serializers.UUIDField(source="creation_id", read_only=True)
     error = serializers.SerializerMethodField(help_text="Why it failed (or why it is being retried), for people.")
+    url = serializers.SerializerMethodField(help_text="This delivery in the API (poll it for the outcome).")
 
     class Meta:
         model = Delivery
         fields = ["id", "status", "to", "creation", "error", "attempts", "transport", "attached", "created_at",
-                  "finished_at", "next_attempt_at"]
+                  "finished_at", "next_attempt_at", "url"]
         read_only_fields = fields
 
     def get_status(self, obj) -> str:
         return obj.api_status
+
+    def get_url(self, obj) -> str:
+        return reverse("delivery", args=[obj.pk])
 
     def get_error(self, obj) -> str:
         return obj.error if obj.api_status != "sent" else ""

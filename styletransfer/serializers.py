@@ -11,6 +11,7 @@ from rest_framework import serializers
 
 from core.serializers import BaseJobSerializer
 from core.uploads import ImageUploadField, image_size
+from gallery.sharing import edit_url
 
 from . import samples
 from .models import StyleTransferJob
@@ -68,7 +69,7 @@ def memory_refusal(attrs, content_size, budget):
                                    "budget": _gb(budget)}
     if fitting_presets:
         words += " " + _("At this size, choose the “%(presets)s” quality.") % {
-            "presets": "” or “".join(fitting_presets)}
+            "presets": "”, “".join(fitting_presets)}
     if fitting_sizes:
         _pixels, name, w, h = fitting_sizes[0]
         words += " " + _("At “%(preset)s” quality, choose the size “%(size)s” (%(width)d×%(height)d) or smaller.") % {
@@ -259,12 +260,15 @@ class JobSerializer(BaseJobSerializer):
     style_sample = serializers.CharField(read_only=True)
     download_name = serializers.SerializerMethodField()
     download_url = serializers.SerializerMethodField()
+    creation_url = serializers.SerializerMethodField(help_text="The result's page (the share link).")
+    edit_url = serializers.SerializerMethodField(help_text="The editor, opened on the result.")
     notes = serializers.SerializerMethodField()
 
     class Meta(BaseJobSerializer.Meta):
         model = StyleTransferJob
         fields = [*BaseJobSerializer.Meta.fields, "preview_url", "result_url", "creation_id", "options",
-                  "content_sample", "style_sample", "download_name", "download_url", "notes"]
+                  "content_sample", "style_sample", "download_name", "download_url", "creation_url", "edit_url",
+                  "notes"]
         read_only_fields = fields
 
     def get_preview_url(self, job) -> str | None:
@@ -285,3 +289,9 @@ class JobSerializer(BaseJobSerializer):
 
     def get_download_url(self, job) -> str | None:
         return reverse("styletransfer:download", args=[job.pk]) if job.result_id else None
+
+    def get_creation_url(self, job) -> str | None:
+        return job.result.get_absolute_url() if job.result_id and job.result else None
+
+    def get_edit_url(self, job) -> str | None:
+        return edit_url(job.result) if job.result_id and job.result else None

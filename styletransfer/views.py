@@ -93,8 +93,6 @@ def job(request, pk):
         "style": samples.get(item.style_sample, "style"),
         "has_email_form": has_template("mailer/email_form.html"),
         "strings": {
-            "statuses": {"queued": _("Queued"), "running": _("Running"), "succeeded": _("Succeeded"),
-                         "failed": _("Failed"), "canceled": _("Canceled")},
             "waiting": _("Waiting for a free painter…"),
             "eta_seconds": _("about %(n)s s left"),
             "eta_minutes": _("about %(n)s min left"),

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from core.serializers import BaseJobSerializer
+from gallery.sharing import edit_url
 
 from .models import TextToImageJob
 from .providers import PROVIDERS, active_provider
@@ -80,6 +81,8 @@ class TextToImageResultSerializer(serializers.Serializer):
     steps = serializers.IntegerField(allow_null=True)
     provider = serializers.CharField()
     provider_label = serializers.CharField()
+    page_url = serializers.CharField(help_text="The picture's page (the share link).")
+    edit_url = serializers.CharField(help_text="The editor, opened on the picture.")
 
 
 class TextToImageJobSerializer(BaseJobSerializer):
@@ -104,7 +107,8 @@ class TextToImageJobSerializer(BaseJobSerializer):
                 "download_url": reverse("text2image:download", args=[creation.pk]), "thumbnail_url": creation.thumbnail_url,
                 "file_name": creation.file_name, "width": creation.width, "height": creation.height, "seed": seed,
                 "steps": meta.get("steps") if isinstance(meta.get("steps"), int) else None,
-                "provider": provider, "provider_label": provider_label(provider)}
+                "provider": provider, "provider_label": provider_label(provider),
+                "page_url": creation.get_absolute_url(), "edit_url": edit_url(creation)}
 
     def get_images(self, job) -> TextToImageResultSerializer(many=True):
         return TextToImageResultSerializer([self._image(c, seed) for c, seed in job.creations()], many=True).data

@@ -1,4 +1,5 @@
-/* One style transfer job: poll its state, move the progress bar, swap the preview, then show the result. */
+/* One style transfer job: follow its state (imogen.poll, links from the API), move the progress bar, swap the
+ * preview, then show the result. */
 (function () {
   "use strict";
   const root = document.getElementById("st-job");
@@ -7,7 +8,6 @@
   let job = JSON.parse(document.getElementById("st-job-data").textContent);
   const $ = (sel) => root.querySelector(sel);
   const FINAL = ["succeeded", "failed", "canceled"];
-  let delay = 700;
   let shownResult = false;
   try {  // notes from the submit (e.g. "the first frame of the animation is used"), shown once
     const notes = JSON.parse(sessionStorage.getItem("st-notes-" + job.id) || "[]");
@@ -28,7 +28,7 @@
   function render() {
     root.dataset.status = job.status;
     const badge = $(".st-status");
-    badge.textContent = strings.statuses[job.status] || job.status;
+    badge.textContent = job.status_label || job.status;
     badge.dataset.status = job.status;
     badge.classList.toggle("ok", job.status === "succeeded");
     badge.classList.toggle("err", job.status === "failed");
@@ -64,10 +64,10 @@
     $(".st-result-image").src = job.result_url;
     $(".st-result-link").href = job.result_url;
     const download = $(".st-download");
-    download.href = root.dataset.download;
+    download.href = job.download_url;
     download.setAttribute("download", job.download_name || "");
-    $(".st-edit").href = "/editor/?creation=" + encodeURIComponent(job.creation_id);
-    $(".st-share").href = "/gallery/c/" + encodeURIComponent(job.creation_id) + "/";
+    $(".st-edit").href = job.edit_url;
+    $(".st-share").href = job.creation_url;
     const opts = job.options || {};
     if (opts.width) $(".st-result-size").textContent = fill(strings.size, { width: opts.width, height: opts.height });
     section.classList.remove("hidden");
@@ -75,18 +75,11 @@
     if (form && window.imogen.emailForm) window.imogen.emailForm.bind(form, job.creation_id);
   }
 
-  async function poll() {
-    const res = await imogen.api(root.dataset.api);
-    if (res.ok && res.body) {
-      const wasFinal = FINAL.includes(job.status);
-      job = res.body;
-      render();
-      if (!wasFinal && job.status === "succeeded") imogen.toast(strings.done, "success");
-      delay = 700;
-    } else {
-      delay = Math.min(delay * 2, 8000);
-    }
-    if (!FINAL.includes(job.status)) setTimeout(poll, delay);
+  function update(body) {
+    const wasFinal = FINAL.includes(job.status);
+    job = body;
+    render();
+    if (!wasFinal && job.status === "succeeded") imogen.toast(strings.done, "success");
   }
 
   const cancel = $(".st-cancel");
@@ -94,7 +87,7 @@
     cancel.addEventListener("click", async () => {
       cancel.disabled = true;
       cancel.textContent = strings.canceling;
-      const res = await imogen.api(root.dataset.cancel, { method: "POST" });
+      const res = await imogen.api(job.cancel_url, { method: "POST" });
       if (res.ok && res.body) {
         job = res.body;
         render();
@@ -106,5 +99,5 @@
   }
 
   render();
-  if (!FINAL.includes(job.status)) setTimeout(poll, 300);
+  if (!FINAL.includes(job.status)) imogen.poll(job.api_url, update);
 })();
