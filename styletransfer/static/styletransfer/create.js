@@ -206,11 +206,11 @@
 
   // --- Framing: the output's frame over the photo (static/js/framing.js) -------------------------------------
   const framing = form.querySelector(".st-framing");
-  const stageImage = framing.querySelector(".st-stage-image");
+  const stageImage = framing.querySelector(".framing-image");
   const fit = () => framing.querySelector("input[name=fit]:checked").value;
   const chooser = imogenFraming.create({
-    stage: framing.querySelector(".st-stage"), image: stageImage, frame: framing.querySelector(".st-frame"),
-    handle: framing.querySelector(".st-frame-handle"), thumb: framing.querySelector(".st-thumb-canvas"), fit: fit,
+    stage: framing.querySelector(".framing-stage"), image: stageImage, frame: framing.querySelector(".framing-box"),
+    handle: framing.querySelector(".framing-handle"), thumb: framing.querySelector(".framing-thumb"), fit: fit,
   });
   let shown = "";  // the src the chooser's image holds
 
