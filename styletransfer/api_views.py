@@ -4,7 +4,7 @@ from django.db import transaction
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -14,8 +14,9 @@ from rest_framework.views import APIView
 from core.api_views import JobCreateView
 from core.ownership import owned_q, owner_fields
 from core.uploads import save_image
+from fairqueue.limits import refuse_if_over_cap
 
-from . import samples
+from . import remix, samples
 from .models import StyleTransferJob
 from .serializers import JobCreateSerializer, JobSerializer, SampleSerializer
 
@@ -44,14 +45,18 @@ class JobListCreateView(JobCreateView):
         jobs = StyleTransferJob.objects.filter(owned_q(request)).select_related("result")[:50]
         return Response(JobSerializer(jobs, many=True).data)
 
-    @extend_schema(request={"multipart/form-data": JobCreateSerializer}, responses={202: JobSerializer})
+    @extend_schema(request={"multipart/form-data": JobCreateSerializer},
+                   responses={202: JobSerializer, 429: OpenApiResponse(description="Too many of yours waiting")})
     def post(self, request):
         for side in ("content", "style"):
             if len(request.FILES.getlist(f"{side}_image")) > 1:
                 raise ValidationError({f"{side}_image": [
                     _("Send only one content image.") if side == "content" else _("Send only one style image.")]})
-        serializer = JobCreateSerializer(data=request.data)
+        serializer = JobCreateSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
+        refusal = refuse_if_over_cap(request, StyleTransferJob)
+        if refusal:
+            return refusal
         data = serializer.validated_data
         job = StyleTransferJob(
             options=serializer.options(), language=get_language() or "", **owner_fields(request),
@@ -61,6 +66,9 @@ class JobListCreateView(JobCreateView):
             job.content_image.name = save_image(data["content_image"].image, "style/uploads")
         if data.get("style_image") is not None:
             job.style_image.name = save_image(data["style_image"].image, "style/uploads")
+        for side in ("content", "style"):  # Remix / Run again: the same uploaded bytes as before
+            if data.get(f"{side}_source_job") is not None:
+                getattr(job, f"{side}_image").name = remix.copy_input(data[f"{side}_source_job"], side)
         with transaction.atomic():
             job.save()
             job.enqueue()

@@ -85,6 +85,12 @@ class JobCreateSerializer(serializers.Serializer):
     content_sample = serializers.CharField(required=False, allow_blank=True, help_text=_("A content sample id."))
     style_image = ImageUploadField(required=False, help_text=_("The painting or texture (PNG, JPEG, WebP, HEIC or AVIF)."))
     style_sample = serializers.CharField(required=False, allow_blank=True, help_text=_("A style sample id."))
+    content_from = serializers.UUIDField(
+        required=False, allow_null=True,
+        help_text=_("Remix: a creation id whose uploaded photo is reused as it was (the owner's, or a board post "
+                    "that shows its settings)."))
+    style_from = serializers.UUIDField(
+        required=False, allow_null=True, help_text=_("Remix: a creation id whose uploaded style image is reused."))
     preset = serializers.CharField(required=False, default="standard", help_text=_("instant, preview, standard or high."))
     width = serializers.IntegerField(required=False, help_text=_("Output width in pixels (with height)."))
     height = serializers.IntegerField(required=False, help_text=_("Output height in pixels (with width)."))
@@ -117,6 +123,19 @@ class JobCreateSerializer(serializers.Serializer):
 
     def _side(self, attrs, side, errors):
         upload, sample_id = attrs.get(f"{side}_image"), (attrs.get(f"{side}_sample") or "").strip()
+        source = attrs.pop(f"{side}_from", None)
+        if source is not None and upload is None and not sample_id:
+            from .remix import remixable
+
+            request = self.context.get("request")
+            _creation, job = remixable(request, source) if request is not None else (None, None)
+            if job is None or not getattr(job, f"{side}_image") or not getattr(job, f"{side}_image").name:
+                errors[f"{side}_from"] = [_("That picture cannot be remixed: it is not yours, its owner does not "
+                                            "share its settings, or its images are gone.")]
+            else:
+                attrs[f"{side}_source_job"] = job
+            attrs[f"{side}_sample"] = ""
+            return
         if upload is not None and sample_id:
             errors[f"{side}_image"] = [
                 _("Give one content image: an upload or a sample, not both.") if side == "content"

@@ -91,12 +91,19 @@ class ProgressWriter:
         self.last_write = 0.0
         self.last_preview = time.monotonic()  # then one preview every IMOGEN_STYLE_PREVIEW_SECONDS at most
         self.fraction = 0.0
+        self.painting_since = None  # monotonic time of the first painting step (for the learned rates)
+        self.paint_seconds = None
 
     def __call__(self, progress):
         now = time.monotonic()
+        fields = {}
+        if self.painting_since is None and progress.stage not in ("loading", "done"):
+            self.painting_since = now
+            fields.update(painting_started_at=timezone.now(), painting_from=min(0.98, progress.fraction * 0.98))
+        if progress.stage == "done" and self.painting_since is not None:
+            self.paint_seconds = now - self.painting_since
         # The engine's fraction is monotonic; keep ours so too, leaving the last few percent for saving.
         self.fraction = max(self.fraction, min(0.98, progress.fraction * 0.98))
-        fields = {}
         # The feed-forward result is the first preview: shown at once, later ones every few seconds.
         if progress.preview is not None and (progress.stage == "feedforward"
                                              or now - self.last_preview >= settings.IMOGEN_STYLE_PREVIEW_SECONDS):
@@ -177,7 +184,7 @@ def paint(job):
             image, kind=CreationKind.STYLE, owner=job.owner, session_key=job.session_key,
             title=title, metadata=metadata, pnginfo=info,
         )
-        return {"result": creation}
+        return {"result": creation, "paint_seconds": writer.paint_seconds}
 
 
 run_style_transfer = job_task(StyleTransferJob)(paint)

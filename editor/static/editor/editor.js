@@ -87,6 +87,14 @@
     els.reset.disabled = !ready || !isChanged(state.values);
     for (const el of [els.compare, els.download, els.email, els.share]) el.disabled = !ready || state.busy;
     document.querySelectorAll(".editor-slider input, .editor-preset").forEach((el) => { el.disabled = !ready; });
+    // The preset whose values are on the sliders right now is highlighted (none once a slider moves off it).
+    document.querySelectorAll(".editor-preset").forEach((button) => {
+      const preset = spec.presets.find((p) => p.name === button.dataset.preset);
+      const values = preset ? Object.assign(defaults(), preset.values) : null;
+      const on = !!values && FILTERS.every((f) => values[f.name] === state.values[f.name]);
+      button.classList.toggle("active", on);
+      button.setAttribute("aria-pressed", on ? "true" : "false");
+    });
     els.preview.dataset.filter = cssFilter(state.values);
     // The email form sends the server rendering it was opened for: hide it once the edit changes.
     if (els.emailBox.dataset.key && els.emailBox.dataset.key !== renderKey()) {

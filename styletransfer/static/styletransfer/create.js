@@ -178,6 +178,8 @@
   form.querySelectorAll(".st-picker").forEach((p) => {
     const first = p.querySelector(".st-sample.selected");
     if (first) state[p.dataset.side] = { sample: first.dataset.sampleId, image: first.dataset.image };
+    // Remix / Run again: the earlier upload, reused on the server byte for byte (see styletransfer/remix.py).
+    if (p.dataset.from) state[p.dataset.side] = { from: p.dataset.from };
     if (p.dataset.preloadUrl) {
       // "Try this style": the shared picture itself becomes the style image, as if the user had uploaded it.
       fetch(p.dataset.preloadUrl, { credentials: "same-origin" })
@@ -285,6 +287,18 @@
   strength.addEventListener("input", () => { strengthValue.textContent = Number(strength.value).toFixed(1); });
   update();
 
+  /** Mark the size fields the server refused (aria-invalid + the words under them), or clear them. */
+  function markSize(names, body) {
+    const fields = { width: "#st-width", height: "#st-height", size_preset: "#st-size" };
+    Object.entries(fields).forEach(([name, sel]) => {
+      const el = form.querySelector(sel);
+      el.classList.toggle("invalid", names.includes(name));
+      if (names.includes(name)) el.setAttribute("aria-invalid", "true");
+      else el.removeAttribute("aria-invalid");
+    });
+    showError("size", names.map((name) => [].concat(body[name]).join(" ")).join(" "));
+  }
+
   // --- Sending, with upload progress ---------------------------------------------------------------------------
   const upload = form.querySelector(".st-upload");
   const uploadBar = form.querySelector(".st-upload-bar");
@@ -330,6 +344,7 @@
       const chosen = state[side] || {};
       if (chosen.file) body.append(side + "_image", chosen.file, chosen.file.name);
       else if (chosen.sample) body.append(side + "_sample", chosen.sample);
+      else if (chosen.from) body.append(side + "_from", chosen.from);
     }
     body.append("preset", form.querySelector("#st-preset").value);
     if (size.value === "custom") {
@@ -345,6 +360,17 @@
       body.append("fit", fit());
       if (fit() === "cover") body.append("crop", JSON.stringify(box));
     }
+    const seed = form.querySelector("#st-seed");
+    if (seed && seed.value !== "") body.append("seed", seed.value);
+    // Remix with the same photo: the framing it was painted with (crop box and fit), for the same picture.
+    const content = state.content || {};
+    if (form.dataset.remixContent && (content.from || content.sample) === form.dataset.remixContent) {
+      body.delete("crop");
+      body.delete("fit");
+      if (form.dataset.remixCrop) body.append("crop", form.dataset.remixCrop);
+      if (form.dataset.remixFit) body.append("fit", form.dataset.remixFit);
+    }
+    markSize([]);
     button.disabled = true;
     button.textContent = strings.starting;
     form.dataset.uploadPercent = "0";
@@ -361,9 +387,11 @@
     update();
     if (res.body && typeof res.body === "object") {
       for (const side of ["content", "style"]) {
-        const msgs = [].concat(res.body[side + "_image"] || [], res.body[side + "_sample"] || []);
+        const msgs = [].concat(res.body[side + "_image"] || [], res.body[side + "_sample"] || [],
+          res.body[side + "_from"] || []);
         showError(side, msgs.join(" "));
       }
+      markSize(["width", "height", "size_preset"].filter((name) => res.body[name]), res.body);
     }
     imogen.toast(imogen.errorText(res.body, strings.failed), "error");
   });
