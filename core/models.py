@@ -12,7 +12,6 @@ from django.db import models, transaction
 from django.db.models import F, Q
 from django.dispatch import Signal
 from django.utils import timezone, translation
-from django.utils.translation import gettext_lazy as _
 
 from .broker import send_job
 from .ownership import owned_q
@@ -135,10 +134,12 @@ class Job(Owned):
         failed = 0
         for job in spent:
             with translation.override(getattr(job, "language", "") or settings.LANGUAGE_CODE):
-                message = str(_(
+                message = translation.ngettext(
+                    "This job was started %(n)d time and the server stopped before it was done (it may need more "
+                    "memory than the server has), so it was not tried again. Try a smaller size or a faster setting.",
                     "This job was started %(n)d times and each time the server stopped before it was done (it may "
                     "need more memory than the server has), so it was not tried again. Try a smaller size or a "
-                    "faster setting.") % {"n": job.attempts})
+                    "faster setting.", job.attempts) % {"n": job.attempts}
             failed += cls.objects.filter(cls.claimable(now), pk=job.pk, attempts__gte=limit).update(
                 status=JobStatus.FAILED, error=message, stage="", finished_at=now, heartbeat_at=now)
         return failed

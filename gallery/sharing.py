@@ -22,7 +22,8 @@ from core.ownership import is_owner
 
 # Metadata keys never shown to other people, even when the owner shares the settings.
 PRIVATE_KEY_PARTS = ("path", "file", "upload", "session", "email", "job", "owner", "user", "ip", "key", "token")
-SETTING_VALUE_MAX = 500
+# A shared setting is shown whole (a long prompt is never cut without a word); this only bounds odd metadata.
+SETTING_VALUE_MAX = 20000
 
 
 def _url(name):

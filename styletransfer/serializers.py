@@ -1,5 +1,4 @@
 """API input validation and output shapes for style transfer (field names are a public contract)."""
-import json
 import math
 from dataclasses import replace
 from pathlib import PurePath
@@ -7,12 +6,11 @@ from pathlib import PurePath
 from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.serializers import BaseJobSerializer
 from core.sizes import WALLPAPER_SIZES
-from core.uploads import ImageUploadField, image_size
+from core.uploads import CropField, ImageUploadField, crop_message, image_size
 from gallery.sharing import edit_url
 
 from . import samples
@@ -78,38 +76,6 @@ def memory_refusal(attrs, content_size, budget):
 
 
 FITS = ("cover", "blur", "colors")
-CROP_MIN_SIDE = 32
-
-
-@extend_schema_field({"type": "object", "required": ["x", "y", "width", "height"],
-                      "properties": {k: {"type": "integer"} for k in ("x", "y", "width", "height")}})
-class CropField(serializers.Field):
-    """{"x", "y", "width", "height"} in the photo's pixels (after EXIF orientation); a JSON string in multipart."""
-
-    def fail_invalid(self):
-        raise serializers.ValidationError(
-            _('The crop box must be a JSON object {"x", "y", "width", "height"} in the photo\'s pixels.'))
-
-    def to_internal_value(self, data):
-        if isinstance(data, str):
-            if not data.strip():
-                return None
-            try:
-                data = json.loads(data)
-            except ValueError:
-                self.fail_invalid()
-        if not isinstance(data, dict) or set(data) != {"x", "y", "width", "height"}:
-            self.fail_invalid()
-        box = []
-        for key in ("x", "y", "width", "height"):
-            value = data[key]
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-                self.fail_invalid()
-            box.append(int(round(value)))
-        return box
-
-    def to_representation(self, value):
-        return dict(zip(("x", "y", "width", "height"), value)) if value else None
 
 
 class JobCreateSerializer(serializers.Serializer):
@@ -233,12 +199,9 @@ class JobCreateSerializer(serializers.Serializer):
         size = self.content_size(attrs)
         if size is None:
             return
-        x, y, w, h = box
-        if w < CROP_MIN_SIDE or h < CROP_MIN_SIDE:
-            errors["crop"] = [_("The crop box must be at least %(n)d pixels on each side.") % {"n": CROP_MIN_SIDE}]
-        elif x < 0 or y < 0 or x + w > size[0] or y + h > size[1]:
-            errors["crop"] = [_("The crop box must lie inside the photo, which is %(width)d×%(height)d pixels "
-                                "(upright).") % {"width": size[0], "height": size[1]}]
+        message = crop_message(box, size)
+        if message:
+            errors["crop"] = [message]
 
     def validate(self, attrs):
         errors = {}

@@ -22,6 +22,9 @@ import torch
 import torch.nn.functional as F
 from PIL import Image, ImageFilter
 
+from core import framing
+from core.sizes import WALLPAPER_SIZES
+
 from . import feedforward
 from .errors import Canceled, EngineError, InputError, MemoryBudgetExceeded
 from .vgg import CAFFE_MEAN_BGR, VGG19Features, load_vgg19
@@ -37,13 +40,8 @@ STYLE_WEIGHT = 10.0
 TV_WEIGHT = 2.0
 INIT_NOISE = 2.0  # std of the seeded noise added to the first image, in 0..255 units
 
-SIZE_PRESETS = {
-    "desktop-1080p": (1920, 1080),
-    "desktop-1440p": (2560, 1440),
-    "phone": (1080, 2400),
-    "square": (2048, 2048),
-    "4k": (3840, 2160),
-}
+# The site's one list of wallpaper sizes (core/sizes.py: plain data, its labels are only translated when shown).
+SIZE_PRESETS = {size.key: (size.width, size.height) for size in WALLPAPER_SIZES}
 
 
 @dataclass(frozen=True)
@@ -292,24 +290,12 @@ def cover_crop(image: Image.Image, width: int, height: int, box: tuple[int, int,
     """Crop to the target aspect ratio, so wallpapers fill the screen without distortion.
 
     By default the centre; with `box` (x, y, width, height in the image's pixels) that part of the picture,
-    centre-cropped further only if its aspect differs from the target's.
+    centre-cropped further only if its aspect differs from the target's (core/framing.py, shared with the editor).
     """
-    if box is not None:
-        x, y, w, h = box
-        if x < 0 or y < 0 or w < MIN_SIDE or h < MIN_SIDE or x + w > image.width or y + h > image.height:
-            raise InputError(f"The crop box {tuple(box)} must lie inside the {image.width}×{image.height} image "
-                             f"and be at least {MIN_SIDE} px a side.")
-        image = image.crop((x, y, x + w, y + h))
-    target, current = width / height, image.width / image.height
-    if abs(target - current) < 1e-3:
-        return image
-    if current > target:
-        new_w = max(1, round(image.height * target))
-        left = (image.width - new_w) // 2
-        return image.crop((left, 0, left + new_w, image.height))
-    new_h = max(1, round(image.width / target))
-    top = (image.height - new_h) // 2
-    return image.crop((0, top, image.width, top + new_h))
+    if box is not None and framing.box_error(box, image.size, MIN_SIDE):
+        raise InputError(f"The crop box {tuple(box)} must lie inside the {image.width}×{image.height} image "
+                         f"and be at least {MIN_SIDE} px a side.")
+    return framing.cover_crop(image, width, height, box)
 
 
 def fit_whole(image: Image.Image, width: int, height: int, fill: str = "blur") -> Image.Image:

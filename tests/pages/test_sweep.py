@@ -121,6 +121,8 @@ def check(page, path, lang, phone, status=200, words=True):
         korean = set(re.findall(r"[\uac00-\ud7a3]+", text)) - HANGUL_OK
         assert not korean, f"{where} has Korean text on the English page: {sorted(korean)[:10]}"
     else:
+        # Korean lines break between words, never inside one (휴대/폰, 고/르세요).
+        assert page.evaluate("getComputedStyle(document.body).wordBreak") == "keep-all", where
         english = set(re.findall(r"[A-Za-z][A-Za-z0-9]{2,}", text)) - LATIN_OK
         assert not english, f"{where} has English words on the Korean page: {sorted(english)[:15]}"
 
