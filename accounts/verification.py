@@ -113,10 +113,17 @@ def confirm(user, token):
         return ALREADY
     if not token_generator.check_token(user, token):
         return INVALID
+    mark_confirmed(user)
+    return CONFIRMED
+
+
+def mark_confirmed(user):
+    """The address is proven (a link sent to it was opened: confirmation or password reset)."""
+    if EmailVerification.objects.filter(user=user, verified_at__isnull=False).exists():
+        return
     EmailVerification.objects.update_or_create(user=user, defaults={"verified_at": timezone.now()})
     # gallery imports accounts, so this import stays here (a module-level one would be a cycle).
     from gallery.models import Creation
 
     for creation in Creation.objects.filter(likes__user=user):  # likes given before now count
         creation.refresh_like_count()
-    return CONFIRMED

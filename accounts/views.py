@@ -24,6 +24,7 @@ from .verification import (
     INVALID,
     confirm,
     is_verified,
+    mark_confirmed,
     send_known_address_notice,
     send_verification,
 )
@@ -231,6 +232,11 @@ def admin_login(request, extra_context=None):
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        mark_confirmed(form.user)  # the reset link was opened from the mailbox: the address is proven too
+        return response
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

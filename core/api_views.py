@@ -1,10 +1,13 @@
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
+from rest_framework.generics import GenericAPIView
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from .ownership import get_job_for
+from .quota import check_storage_quota
 from .throttling import ScopedRateThrottle
 from .uploads import ImageUploadField
 
@@ -35,3 +38,47 @@ class UploadInspectView(APIView):
         clean = serializer.validated_data["image"]
         return Response({"width": clean.image.width, "height": clean.image.height, "format": clean.format,
                          "frames": clean.frames, "notes": [str(note) for note in clean.notes]})
+
+
+# --- the job kit: every background feature's create, detail and cancel endpoints ---------------------------------
+class JobCreateView(APIView):
+    """Base of a feature's create endpoint: POSTs count against the `jobs` throttle (reading lists does not)."""
+
+    throttle_scope = "jobs"
+
+    def get_throttles(self):
+        return [ScopedRateThrottle()] if self.request.method == "POST" else []
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if request.method == "POST":
+            check_storage_quota(request)  # the results will be stored for this owner (core.quota)
+
+
+class JobView(GenericAPIView):
+    """One job of `queryset`'s model, for its owner only (core.ownership.get_job_for); anyone else gets 404."""
+
+    not_found = None  # the 404's message
+
+    def get_object(self, write=False):
+        queryset = self.get_queryset()
+        return get_job_for(self.request, queryset.model, self.kwargs["pk"], write=write, queryset=queryset,
+                           not_found=self.not_found)
+
+
+class JobDetailView(JobView):
+    """A job's state (status, progress, stage, error, timestamps, links and the feature's own fields)."""
+
+    def get(self, request, pk):
+        return Response(self.get_serializer(self.get_object()).data)
+
+
+class JobCancelView(JobView):
+    """Cancel a queued job at once, or ask the worker to stop a running one (as soon as it notices)."""
+
+    @extend_schema(request=None)
+    def post(self, request, pk):
+        job = self.get_object(write=True)
+        if not job.is_final:
+            job.request_cancel()
+        return Response(self.get_serializer(self.get_object()).data)

@@ -21,6 +21,7 @@ import socket
 import time
 from urllib.parse import urljoin, urlsplit
 
+import certifi
 import urllib3
 from urllib3.connection import HTTPConnection, HTTPSConnection
 
@@ -98,7 +99,8 @@ class _PublicHTTPSConnection(_PublicOnly, HTTPSConnection):
 def _pool(scheme, host, port, timeout, check_addresses):
     timeouts = urllib3.Timeout(connect=min(10.0, timeout), read=min(10.0, timeout))
     if scheme == "https":
-        pool = urllib3.HTTPSConnectionPool(host, port, timeout=timeouts, retries=False, maxsize=1)
+        pool = urllib3.HTTPSConnectionPool(host, port, timeout=timeouts, retries=False, maxsize=1,
+                                           cert_reqs="CERT_REQUIRED", ca_certs=certifi.where())
         if check_addresses:
             pool.ConnectionCls = _PublicHTTPSConnection
     else:

@@ -1,22 +1,32 @@
 """Running jobs: send an id to the broker, claim it in a worker, keep a heartbeat, record the outcome.
 
-A feature's Celery task is one line:
+A feature writes the work of one job and gets its Celery task from `job_task`:
 
-    @shared_task(name="myapp.tasks.run_thing", acks_late=True)
-    def run_thing(job_id):
-        run_job(ThingJob, job_id, make_thing)
+    def make_thing(job):
+        ...
+        return {"field": value}  # saved on the job when it succeeds
 
-where `make_thing(job)` does the work, calls `job.update_progress(...)` (which returns False once the user
-canceled) and raises `JobFailed("plain words for the user")` for failures the user should read.
+    run_thing = job_task(ThingJob)(make_thing)
+
+The task's name and queue come from the model (`ThingJob.task_name`, `ThingJob.queue`), acks_late and
+reject_on_worker_lost from the settings (CELERY_TASK_*). `run_thing(job_id)` claims the job and calls
+`make_thing(job)`, which calls `job.update_progress(...)` (False once the user canceled → raise `JobCanceled`) and
+raises `JobFailed("plain words for the user")` for failures the user should read. Tests call `run_thing(job_id)`
+in-process: exactly what a worker does.
 """
+import functools
 import logging
 import threading
 
+from celery import shared_task
 from django.apps import apps
+from django.conf import settings
 from django.db import close_old_connections, connection
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+
+from imogen.celery import app
 
 from .models import Job, JobStatus
 
@@ -35,12 +45,15 @@ def job_models():
     return [m for m in apps.get_models() if issubclass(m, Job) and m.task_name]
 
 
+def publish(model, job_id, countdown=None):
+    """Hand the job id to the broker, on the model's queue (raises when the broker is unreachable)."""
+    app.send_task(model.task_name, args=[str(job_id)], queue=model.queue, countdown=countdown)
+
+
 def send_job(model, job_id):
     """Publish the job id; never raises. Returns True if the broker took it."""
-    from imogen.celery import app
-
     try:
-        app.send_task(model.task_name, args=[str(job_id)])
+        publish(model, job_id)
     except Exception as exc:  # broker down: the sweep re-sends queued jobs later
         log.warning("Broker unreachable, %s %s stays queued and will be re-sent: %s", model.__name__, job_id, exc)
         # The job page and API show the stage: tell the user their job is safe and waiting for the queue.
@@ -57,9 +70,6 @@ QUEUE_WAITING = "Saved. The job queue is unavailable right now; your job will st
 
 
 def _queue_waiting_texts():
-    from django.conf import settings
-    from django.utils import translation
-
     texts = set()
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
@@ -89,8 +99,6 @@ class _Heartbeat(threading.Thread):
 
 def run_job(model, job_id, work):
     """Claim `job_id`, run `work(job)`, record succeeded/failed/canceled. Safe to call twice."""
-    from django.conf import settings
-
     close_old_connections()
     job = model.claim(job_id)
     if job is None:
@@ -125,10 +133,22 @@ def run_job(model, job_id, work):
     return job
 
 
+def job_task(model):
+    """`job_task(Model)(work)`: the Celery task that runs `Model`'s jobs with `work(job)` (see the module doc)."""
+    def decorate(work):
+        @functools.wraps(work)
+        def run(job_id):
+            run_job(model, job_id, work)
+
+        task = shared_task(name=model.task_name, queue=model.queue)(run)
+        task.work = work
+        return task
+
+    return decorate
+
+
 def sweep(now=None):
     """Re-send queued jobs nobody picked up and hand abandoned running jobs to another worker."""
-    from django.conf import settings
-
     now = now or timezone.now()
     resend_before = now - timezone.timedelta(seconds=settings.IMOGEN_JOB_RESEND_SECONDS)
     stale_before = now - timezone.timedelta(seconds=settings.IMOGEN_JOB_STALE_SECONDS)

@@ -25,9 +25,17 @@ FINAL_STATUSES = (JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELED)
 
 
 class Job(models.Model):
-    """Abstract base for background jobs. Subclasses set `task_name` (the Celery task that runs them)."""
+    """Abstract base for background jobs.
+
+    Subclasses set `task_name` (the Celery task that runs them, made with `core.jobs.job_task`), and may set
+    `queue` (the Celery queue), `url_names` (the job's page, API and cancel routes, for the API's links) and
+    `status_labels` (words for a status where the feature says it differently, e.g. "Drawing" for running).
+    """
 
     task_name = ""
+    queue = "default"
+    url_names = {}  # {"page": "app:job", "api": "app-job", "cancel": "app-job-cancel"}
+    status_labels = {}
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     status = models.CharField(max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED, db_index=True)
@@ -56,6 +64,10 @@ class Job(models.Model):
     @property
     def is_final(self):
         return self.status in FINAL_STATUSES
+
+    @property
+    def status_label(self):
+        return str(self.status_labels.get(self.status) or self.get_status_display())
 
     # --- submitting ------------------------------------------------------------------------------
     def enqueue(self):
@@ -90,10 +102,12 @@ class Job(models.Model):
         failed = 0
         for job in spent:
             with translation.override(getattr(job, "language", "") or settings.LANGUAGE_CODE):
-                message = str(_(
+                message = translation.ngettext(
+                    "This job was started %(n)d time and the server stopped before it was done (it may need more "
+                    "memory than the server has), so it was not tried again. Try a smaller size or a faster setting.",
                     "This job was started %(n)d times and each time the server stopped before it was done (it may "
                     "need more memory than the server has), so it was not tried again. Try a smaller size or a "
-                    "faster setting.") % {"n": job.attempts})
+                    "faster setting.", job.attempts) % {"n": job.attempts}
             failed += cls.objects.filter(cls.claimable(now), pk=job.pk, attempts__gte=limit).update(
                 status=JobStatus.FAILED, error=message, stage="", finished_at=now, heartbeat_at=now)
         return failed

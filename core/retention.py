@@ -29,8 +29,7 @@ def purge(now=None, days=None, include_accounts=None):
     if not include_accounts:
         creations = creations.filter(owner__isnull=True)
     for creation in creations.iterator():
-        creation.delete_files()
-        creation.delete()
+        creation.delete_with_files()  # with the jobs made for it and their files
         counts["creations"] += 1
 
     for model in job_models():

@@ -3,11 +3,11 @@ import time
 from celery import shared_task
 from django.core.management import call_command
 
-from .jobs import JobCanceled, run_job, sweep
+from .jobs import JobCanceled, job_task, sweep
 from .models import EchoJob
 
 
-def _echo(job):
+def echo(job):
     steps = 10
     for step in range(steps):
         if job.delay_seconds:
@@ -17,9 +17,7 @@ def _echo(job):
     return {"reply": job.message[::-1]}
 
 
-@shared_task(name="core.tasks.run_echo_job", acks_late=True, reject_on_worker_lost=True)
-def run_echo_job(job_id):
-    run_job(EchoJob, job_id, _echo)
+run_echo_job = job_task(EchoJob)(echo)
 
 
 @shared_task(name="core.tasks.sweep_jobs", ignore_result=True)

@@ -1,9 +1,11 @@
 import math
 
+from django.conf import settings
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from core.uploads import ImageUploadField
+from core.uploads import CropField, ImageUploadField, UploadRejected, read_image
 from gallery.models import Creation
 
 from .filters import FILTERS
@@ -46,14 +48,47 @@ class FilterValueField(serializers.FloatField):
         return value
 
 
+def max_pixels():
+    return getattr(settings, "IMOGEN_EDITOR_MAX_PIXELS", settings.IMOGEN_UPLOAD_MAX_PIXELS)
+
+
+def too_large_words(width, height):
+    return gettext("The image is %(width)d×%(height)d pixels; the server renders edits of up to %(limit).0f "
+                   "megapixels. Use Download on the editor page instead, or make the image smaller.") % {
+        "width": width, "height": height, "limit": max_pixels() / 1e6}
+
+
+class EditorImageField(ImageUploadField):
+    """An upload for a server render: refused above IMOGEN_EDITOR_MAX_PIXELS from its header, before decoding."""
+
+    def to_internal_value(self, data):
+        if not hasattr(data, "read"):
+            return super().to_internal_value(data)
+        try:
+            return read_image(data, max_pixels=max_pixels())
+        except UploadRejected as exc:
+            if getattr(exc, "code", "") == "too_many_pixels":
+                raise serializers.ValidationError(
+                    [" ".join([*exc.messages, gettext("Use Download on the editor page instead, or make the image "
+                                                      "smaller.")])]) from None
+            raise serializers.ValidationError(exc.messages) from None
+
+
 class EditorRenderSerializer(serializers.Serializer):
-    image = ImageUploadField(required=False, help_text=_("A PNG or JPEG image to edit (or give `creation`)."))
+    image = EditorImageField(required=False, help_text=_("A PNG or JPEG image to edit (or give `creation`)."))
     creation = serializers.UUIDField(required=False, help_text=_("The id of a creation to edit (or give `image`)."))
     format = serializers.RegexField(
         r"^(png|jpeg)$", required=False,
         help_text=_("Output format, png or jpeg; by default JPEG for JPEG sources and PNG otherwise."),
         error_messages={"invalid": _("The format must be png or jpeg.")},
     )
+    width = serializers.IntegerField(required=False, min_value=32, max_value=8192, help_text=_(
+        "Output width in pixels (with height): the picture is cut to that shape (`crop`, or the centre) and resized."))
+    height = serializers.IntegerField(required=False, min_value=32, max_value=8192,
+                                      help_text=_("Output height in pixels (with width)."))
+    crop = CropField(required=False, allow_null=True, help_text=_(
+        'The part of the picture to keep: {"x", "y", "width", "height"} in its pixels (a JSON string in '
+        "multipart), at least 32 px a side."))
 
     def get_fields(self):
         fields = super().get_fields()
@@ -68,6 +103,10 @@ class EditorRenderSerializer(serializers.Serializer):
                 {"image": [_("Send either an image file or the id of one of your creations, not both.")
                            if has_image else _("Send an image file or the id of a creation to edit.")]}
             )
+        if (attrs.get("width") is None) != (attrs.get("height") is None):
+            raise serializers.ValidationError({"width": [_("Give both width and height, or neither.")]})
+        if attrs.get("width") and attrs["width"] * attrs["height"] > max_pixels():
+            raise serializers.ValidationError({"width": [too_large_words(attrs["width"], attrs["height"])]})
         return attrs
 
 

@@ -35,7 +35,28 @@ def env_list(name, default=""):
 
 
 DEBUG = env_bool("DEBUG", True)
-SECRET_KEY = env("SECRET_KEY") or ("dev-insecure-key-change-me" if DEBUG else "")
+
+
+def secret_key_from_file(path):
+    """`make run` on one machine: a random key made once and kept in `path` (var/secret_key, mode 0600)."""
+    import secrets
+
+    path = Path(path)
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process of `make run` made it first
+            pass
+        else:
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_urlsafe(50))
+    return path.read_text().strip()
+
+
+SECRET_KEY = env("SECRET_KEY") or (secret_key_from_file(env("IMOGEN_SECRET_KEY_FILE"))
+                                   if env("IMOGEN_SECRET_KEY_FILE") else "")
+SECRET_KEY = SECRET_KEY or ("dev-insecure-key-change-me" if DEBUG else "")
 if not SECRET_KEY:
     raise RuntimeError("SECRET_KEY must be set when DEBUG=0. Put a long random string in .env.")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
@@ -62,6 +83,7 @@ INSTALLED_APPS = [
     "gallery",
     "mailer",
     "styletransfer",
+    "fairqueue",
     "text2image",
     "editor",
 ]
@@ -130,6 +152,7 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ko", _("Korean"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["imogen.formats"]  # Korean dates as 2026. 12. 1.
 TIME_ZONE = env("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
@@ -177,8 +200,7 @@ CELERY_TASK_IGNORE_RESULT = True  # the database row is the truth, not a result 
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_ROUTES = {"styletransfer.*": {"queue": "style"}}
+CELERY_TASK_DEFAULT_QUEUE = "default"  # a job's queue is its model's `queue` (StyleTransferJob: "style")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 # Submitting a job must not hang when the broker is down: the job stays `queued` and the sweep re-sends it.
@@ -275,12 +297,15 @@ LOGIN_REDIRECT_URL = "gallery:mine"
 LOGOUT_REDIRECT_URL = "core:home"
 
 if not DEBUG:
+    # A site served over https gets the https redirect, secure-only cookies and HSTS; `make run` on one machine
+    # (SITE_URL http://127.0.0.1:8000) serves plain http with DEBUG off, so it gets none of them.
+    SITE_IS_HTTPS = SITE_URL.startswith("https://")
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
-    LANGUAGE_COOKIE_SECURE = True
-    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", SITE_IS_HTTPS)
+    SESSION_COOKIE_SECURE = SITE_IS_HTTPS
+    CSRF_COOKIE_SECURE = SITE_IS_HTTPS
+    LANGUAGE_COOKIE_SECURE = SITE_IS_HTTPS
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if SITE_IS_HTTPS else 0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -387,10 +412,30 @@ IMOGEN_STYLE_MEMORY_BUDGET_MB = memory_budget_mb(env("IMOGEN_STYLE_MEMORY_BUDGET
 IMOGEN_STYLE_PROGRESS_SECONDS = float(env("IMOGEN_STYLE_PROGRESS_SECONDS", "0.5"))
 IMOGEN_STYLE_PREVIEW_SECONDS = float(env("IMOGEN_STYLE_PREVIEW_SECONDS", "3"))
 
+# --- Fair queue (fairqueue/) ---
+# The most style jobs one owner may have waiting at once (0 = no cap): a browser session, or an account.
+IMOGEN_STYLE_QUEUE_CAP_ANONYMOUS = env_int("IMOGEN_STYLE_QUEUE_CAP_ANONYMOUS", 3)
+IMOGEN_STYLE_QUEUE_CAP_ACCOUNT = env_int("IMOGEN_STYLE_QUEUE_CAP_ACCOUNT", 8)
+# Until a machine has finished a job of a kind: its seconds per unit of work (a second of the engine's cost model
+# on its reference CPU, so 1.0 = as fast as that machine) and the seconds before (reading, loading the models) and
+# after (saving) the painting. Learned values replace them.
+IMOGEN_QUEUE_DEFAULT_SECONDS_PER_UNIT = float(env("IMOGEN_QUEUE_DEFAULT_SECONDS_PER_UNIT", "1.0"))
+IMOGEN_QUEUE_DEFAULT_BEFORE_SECONDS = float(env("IMOGEN_QUEUE_DEFAULT_BEFORE_SECONDS", "4"))
+IMOGEN_QUEUE_DEFAULT_AFTER_SECONDS = float(env("IMOGEN_QUEUE_DEFAULT_AFTER_SECONDS", "1"))
+# The name this machine's measured speeds are stored under (default: the host name).
+IMOGEN_MACHINE_NAME = env("IMOGEN_MACHINE_NAME")
+# "Email me when it's ready" mails that a worker stopped before handing over are sent by this catch-up.
+CELERY_BEAT_SCHEDULE["ready-mails"] = {"task": "fairqueue.tasks.send_missed_ready_mails",
+                                       "schedule": timedelta(minutes=1)}
+
 # --- Editor ---
 # The server renders edits (Email/Share on the editor page, POST /api/editor/renders/) inside the request; images
 # above this many pixels are refused with a 400 (the page's Download still works in the browser).
-IMOGEN_EDITOR_MAX_PIXELS = env_int("IMOGEN_EDITOR_MAX_PIXELS", IMOGEN_UPLOAD_MAX_PIXELS)
+IMOGEN_EDITOR_MAX_PIXELS = env_int("IMOGEN_EDITOR_MAX_PIXELS", 16_000_000)
+# Renders at once in one web process (more wait up to IMOGEN_EDITOR_RENDER_WAIT_SECONDS, then 429): with the pixel
+# limit this bounds a process's memory (~16 bytes per pixel per render) and keeps threads free for other pages.
+IMOGEN_EDITOR_RENDERS_PER_PROCESS = env_int("IMOGEN_EDITOR_RENDERS_PER_PROCESS", 1)
+IMOGEN_EDITOR_RENDER_WAIT_SECONDS = float(env("IMOGEN_EDITOR_RENDER_WAIT_SECONDS", "5"))
 
 # --- Abuse limits (docs/security.md lists every limit) ---
 # How many reverse proxies stand in front of the web processes and append to X-Forwarded-For (nginx in front:
@@ -417,3 +462,7 @@ CACHES["throttle"] = {
 IMOGEN_HEALTH_TOKEN = env("IMOGEN_HEALTH_TOKEN")
 # Load balancers probe over plain http: the health URL is never redirected to https.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Storage per owner (MB of creations; 0 = no quota): an account, and a browser session without an account. New
+# renders and jobs are refused with a plain message once it is full.
+IMOGEN_STORAGE_QUOTA_MB = env_int("IMOGEN_STORAGE_QUOTA_MB", 2000)
+IMOGEN_STORAGE_QUOTA_ANONYMOUS_MB = env_int("IMOGEN_STORAGE_QUOTA_ANONYMOUS_MB", 300)

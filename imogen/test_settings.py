@@ -17,6 +17,9 @@ os.environ.setdefault("IMOGEN_THROTTLE_RENDERS", "100000/hour")
 os.environ.setdefault("IMOGEN_THROTTLE_INSPECT", "100000/hour")
 # Rate counters in the test database's cache, not in the machine's Redis (shared by every run on the machine).
 os.environ.setdefault("IMOGEN_THROTTLE_REDIS_URL", "")
+# Likewise the per-owner cap on waiting style jobs (tests/fairqueue/test_queue.py sets its own).
+os.environ.setdefault("IMOGEN_STYLE_QUEUE_CAP_ANONYMOUS", "1000")
+os.environ.setdefault("IMOGEN_STYLE_QUEUE_CAP_ACCOUNT", "1000")
 
 from .settings import *  # noqa: E402,F403
 from .settings import DATABASES, VAR_DIR  # noqa: E402

@@ -1,4 +1,5 @@
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -7,7 +8,8 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.ownership import get_job_for, is_owner, owner_fields
+from core.api_views import JobDetailView
+from core.ownership import is_owner, owner_fields
 from gallery.models import Creation
 
 from .models import Delivery
@@ -27,15 +29,19 @@ class DeliverySerializer(serializers.ModelSerializer):
     to = serializers.EmailField(source="recipient", read_only=True)
     creation = serializers.UUIDField(source="creation_id", read_only=True)
     error = serializers.SerializerMethodField(help_text="Why it failed (or why it is being retried), for people.")
+    url = serializers.SerializerMethodField(help_text="This delivery in the API (poll it for the outcome).")
 
     class Meta:
         model = Delivery
         fields = ["id", "status", "to", "creation", "error", "attempts", "transport", "attached", "created_at",
-                  "finished_at", "next_attempt_at"]
+                  "finished_at", "next_attempt_at", "url"]
         read_only_fields = fields
 
     def get_status(self, obj) -> str:
         return obj.api_status
+
+    def get_url(self, obj) -> str:
+        return reverse("delivery", args=[obj.pk])
 
     def get_error(self, obj) -> str:
         return obj.error if obj.api_status != "sent" else ""
@@ -73,10 +79,13 @@ class CreationEmailView(APIView):
         return Response(DeliverySerializer(delivery).data, status=status.HTTP_202_ACCEPTED)
 
 
-class DeliveryView(APIView):
+class DeliveryView(JobDetailView):
     """The outcome of an email: queued (waiting or retrying), sent (handed to the mail server) or failed."""
+
+    queryset = Delivery.objects.all()
+    serializer_class = DeliverySerializer
+    not_found = _("There is no such email among yours.")
 
     @extend_schema(responses={200: DeliverySerializer, 404: MailErrorSerializer})
     def get(self, request, pk):
-        delivery = get_job_for(request, Delivery, pk, not_found=_("There is no such email among yours."))
-        return Response(DeliverySerializer(delivery).data)
+        return super().get(request, pk)

@@ -1,8 +1,10 @@
 """Deliveries: one email of one creation to one address, sent in the background (the job pattern)."""
 from django.db import models, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.jobs import publish
 from core.models import Job, JobStatus
 
 from .addresses import normalise_address
@@ -16,6 +18,7 @@ class Delivery(Job):
     """
 
     task_name = "mailer.tasks.send_delivery"
+    url_names = {"api": "delivery"}
 
     creation = models.ForeignKey("gallery.Creation", on_delete=models.CASCADE, related_name="deliveries")
     recipient = models.EmailField(max_length=254, db_index=True)
@@ -31,6 +34,13 @@ class Delivery(Job):
 
     class Meta(Job.Meta):
         verbose_name_plural = "deliveries"
+
+    @classmethod
+    def claimable(cls, now=None):
+        """A retry that arrives early (a duplicate message) is not claimable: the one that is due runs it."""
+        now = now or timezone.now()
+        due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now + timezone.timedelta(seconds=1))
+        return super().claimable(now) & due
 
     def save(self, *args, **kwargs):
         self.recipient_key = normalise_address(self.recipient)
@@ -49,8 +59,6 @@ class Delivery(Job):
 
         `enqueued_at` is set to the due time so the periodic sweep leaves it alone until then (and re-sends it
         if the delayed message is lost)."""
-        from imogen.celery import app
-
         now = timezone.now()
         due = now + timezone.timedelta(seconds=delay_seconds)
         moved = type(self).objects.filter(pk=self.pk, status=JobStatus.RUNNING).update(
@@ -61,11 +69,11 @@ class Delivery(Job):
             return False
         self.status, self.error, self.next_attempt_at = JobStatus.QUEUED, str(reason), due
 
-        def publish():
+        def send_later():
             try:
-                app.send_task(self.task_name, args=[str(self.pk)], countdown=max(0.0, delay_seconds))
+                publish(type(self), self.pk, countdown=max(0.0, delay_seconds))
             except Exception:  # broker down: the sweep re-sends it once it is due
                 pass
 
-        transaction.on_commit(publish)
+        transaction.on_commit(send_later)
         return True

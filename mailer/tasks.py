@@ -1,11 +1,10 @@
 import logging
 
-from celery import shared_task
 from django.conf import settings
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
-from core.jobs import JobFailed, run_job
+from core.jobs import JobFailed, job_task
 
 from .models import Delivery
 from .providers import PermanentMailError, TemporaryMailError, get_provider
@@ -44,10 +43,4 @@ def send(delivery):
             "next_attempt_at": None}
 
 
-@shared_task(name="mailer.tasks.send_delivery", acks_late=True, reject_on_worker_lost=True)
-def send_delivery(delivery_id):
-    # A retry that arrives early (a duplicate message) waits for the one that is due.
-    if Delivery.objects.filter(pk=delivery_id, next_attempt_at__gt=timezone.now() + timezone.timedelta(seconds=1)).exists():
-        log.info("Delivery %s is not due yet; skipping this message", delivery_id)
-        return
-    run_job(Delivery, delivery_id, send)
+send_delivery = job_task(Delivery)(send)

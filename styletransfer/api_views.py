@@ -1,20 +1,22 @@
-"""Style transfer API: samples, submit a job, follow it, cancel it (contract in docs/styletransfer.md)."""
+"""Style transfer API: samples and submitting a job; following and canceling it are the job kit's
+(core.api_views, wired in api_urls.py). Contract in docs/styletransfer.md."""
 from django.db import transaction
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.ownership import get_job_for, owned_q, owner_fields
-from core.throttling import ScopedRateThrottle
+from core.api_views import JobCreateView
+from core.ownership import owned_q, owner_fields
 from core.uploads import save_image
+from fairqueue.limits import refuse_if_over_cap
 
-from . import samples
+from . import remix, samples
 from .models import StyleTransferJob
 from .serializers import JobCreateSerializer, JobSerializer, SampleSerializer
 
@@ -33,28 +35,28 @@ class SampleListView(APIView):
         return Response(SampleSerializer(samples.by_kind(kind), many=True).data)
 
 
-class JobListCreateView(APIView):
+class JobListCreateView(JobCreateView):
     """POST: start a style transfer (multipart). GET: this browser's (or account's) recent jobs."""
 
     parser_classes = [MultiPartParser, FormParser, JSONParser]
-    throttle_scope = "jobs"
-
-    def get_throttles(self):
-        return [ScopedRateThrottle()] if self.request.method == "POST" else []
 
     @extend_schema(responses={200: JobSerializer(many=True)})
     def get(self, request):
         jobs = StyleTransferJob.objects.filter(owned_q(request)).select_related("result")[:50]
         return Response(JobSerializer(jobs, many=True).data)
 
-    @extend_schema(request={"multipart/form-data": JobCreateSerializer}, responses={202: JobSerializer})
+    @extend_schema(request={"multipart/form-data": JobCreateSerializer},
+                   responses={202: JobSerializer, 429: OpenApiResponse(description="Too many of yours waiting")})
     def post(self, request):
         for side in ("content", "style"):
             if len(request.FILES.getlist(f"{side}_image")) > 1:
                 raise ValidationError({f"{side}_image": [
                     _("Send only one content image.") if side == "content" else _("Send only one style image.")]})
-        serializer = JobCreateSerializer(data=request.data)
+        serializer = JobCreateSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
+        refusal = refuse_if_over_cap(request, StyleTransferJob)
+        if refusal:
+            return refusal
         data = serializer.validated_data
         job = StyleTransferJob(
             options=serializer.options(), language=get_language() or "", **owner_fields(request),
@@ -64,29 +66,13 @@ class JobListCreateView(APIView):
             job.content_image.name = save_image(data["content_image"].image, "style/uploads")
         if data.get("style_image") is not None:
             job.style_image.name = save_image(data["style_image"].image, "style/uploads")
+        for side in ("content", "style"):  # Remix / Run again: the same uploaded bytes as before
+            if data.get(f"{side}_source_job") is not None:
+                getattr(job, f"{side}_image").name = remix.copy_input(data[f"{side}_source_job"], side)
         with transaction.atomic():
             job.save()
             job.enqueue()
+        # What changed on the way in (e.g. an animation reduced to its first frame), said once, in the answer.
+        job.upload_notes = [str(note) for side in ("content", "style") if data.get(f"{side}_image") is not None
+                            for note in data[f"{side}_image"].notes]
         return Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
-
-
-class JobDetailView(APIView):
-    """A job's state; only its owner (account or browser session) sees it, anyone else gets 404."""
-
-    @extend_schema(responses={200: JobSerializer})
-    def get(self, request, pk):
-        job = get_job_for(request, StyleTransferJob, pk, queryset=StyleTransferJob.objects.select_related("result"))
-        return Response(JobSerializer(job).data)
-
-
-class JobCancelView(APIView):
-    """Cancel a queued job at once, or ask the worker to stop a running one. Only the job's owner may."""
-
-    @extend_schema(request=None, responses={200: JobSerializer})
-    def post(self, request, pk):
-        job = get_job_for(request, StyleTransferJob, pk, write=True)
-        if not job.is_final:
-            job.request_cancel()
-        job = StyleTransferJob.objects.select_related("result").get(pk=pk)
-        return Response(JobSerializer(job).data)
-

@@ -3,9 +3,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Job
+from fairqueue.models import FairQueued
 
 
-class StyleTransferJob(Job):
+class StyleTransferJob(FairQueued, Job):
     """Paint a content image in the style of a style image. Runs on the `style` queue.
 
     Each side is either an upload (stored under a random name) or a bundled sample id. `options` holds the
@@ -13,6 +14,8 @@ class StyleTransferJob(Job):
     """
 
     task_name = "styletransfer.tasks.run_style_transfer"
+    queue = "style"
+    url_names = {"page": "styletransfer:job", "api": "styletransfer-job", "cancel": "styletransfer-job-cancel"}
 
     content_image = models.FileField(max_length=300, blank=True)
     content_sample = models.CharField(max_length=40, blank=True)
@@ -32,3 +35,49 @@ class StyleTransferJob(Job):
     @property
     def creation_id(self):
         return self.result_id
+
+    # --- for the fair queue's estimates (fairqueue.estimate) ----------------------------------------
+    def output_size(self, content_size=None):
+        """(width, height) of the result; for the content's own aspect, `content_size` or else 16:9."""
+        from django.conf import settings
+
+        opts = self.options or {}
+        if opts.get("width") and opts.get("height"):
+            return int(opts["width"]), int(opts["height"])
+        long_side = int(opts.get("size") or settings.IMOGEN_STYLE_CONTENT_LONG_SIDE)
+        cw, ch = content_size or (16, 9)
+        short = max(1, round(long_side * min(cw, ch) / max(cw, ch)))
+        return (long_side, short) if cw >= ch else (short, long_side)
+
+    def _content_size(self):
+        from PIL import Image
+
+        from . import samples
+
+        sample = samples.get(self.content_sample, "content") if self.content_sample else None
+        try:
+            if sample:
+                with Image.open(sample.path) as image:
+                    return image.size
+            if self.content_image:
+                with self.content_image.open("rb") as handle, Image.open(handle) as image:
+                    return image.size
+        except (OSError, ValueError):
+            pass
+        return None
+
+    def planned_work(self):
+        """Seconds the engine's cost model gives the painting (no loading) on its reference CPU: the unit its
+        progress fraction is proportional to. Each machine's learned rate says how much slower or faster it is."""
+        from . import engine
+
+        opts = self.options or {}
+        width, height = self.output_size(self._content_size())
+        stages = engine.plan_stages(width, height, opts.get("preset", "standard"), opts.get("init", "feedforward"))
+        return sum(stage.seconds for stage in stages if stage.name != "loading")
+
+    def work_key(self):
+        from fairqueue.estimate import bucket
+
+        width, height = self.output_size()
+        return f"{(self.options or {}).get('preset', 'standard')}/{bucket(width * height)}"

@@ -1,16 +1,15 @@
 """API input validation and output shapes for style transfer (field names are a public contract)."""
-import json
 import math
 from pathlib import PurePath
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.uploads import ImageUploadField, image_size
+from core.serializers import BaseJobSerializer
+from core.uploads import CropField, ImageUploadField, crop_message, image_size
+from gallery.sharing import edit_url
 
 from . import samples
 from .models import StyleTransferJob
@@ -19,9 +18,10 @@ CONTENT_ASPECT = "content"
 
 
 def size_presets():
-    from .engine import SIZE_PRESETS
+    """{key: (width, height)}: the site's one list of wallpaper sizes (core.sizes)."""
+    from core.sizes import WALLPAPER_SIZES
 
-    return SIZE_PRESETS
+    return {size.key: (size.width, size.height) for size in WALLPAPER_SIZES}
 
 
 def presets():
@@ -67,7 +67,7 @@ def memory_refusal(attrs, content_size, budget):
                                    "budget": _gb(budget)}
     if fitting_presets:
         words += " " + _("At this size, choose the “%(presets)s” quality.") % {
-            "presets": "” or “".join(fitting_presets)}
+            "presets": "”, “".join(fitting_presets)}
     if fitting_sizes:
         _pixels, name, w, h = fitting_sizes[0]
         words += " " + _("At “%(preset)s” quality, choose the size “%(size)s” (%(width)d×%(height)d) or smaller.") % {
@@ -78,38 +78,6 @@ def memory_refusal(attrs, content_size, budget):
 
 
 FITS = ("cover", "blur", "colors")
-CROP_MIN_SIDE = 32
-
-
-@extend_schema_field({"type": "object", "required": ["x", "y", "width", "height"],
-                      "properties": {k: {"type": "integer"} for k in ("x", "y", "width", "height")}})
-class CropField(serializers.Field):
-    """{"x", "y", "width", "height"} in the photo's pixels (after EXIF orientation); a JSON string in multipart."""
-
-    def fail_invalid(self):
-        raise serializers.ValidationError(
-            _('The crop box must be a JSON object {"x", "y", "width", "height"} in the photo\'s pixels.'))
-
-    def to_internal_value(self, data):
-        if isinstance(data, str):
-            if not data.strip():
-                return None
-            try:
-                data = json.loads(data)
-            except ValueError:
-                self.fail_invalid()
-        if not isinstance(data, dict) or set(data) != {"x", "y", "width", "height"}:
-            self.fail_invalid()
-        box = []
-        for key in ("x", "y", "width", "height"):
-            value = data[key]
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-                self.fail_invalid()
-            box.append(int(round(value)))
-        return box
-
-    def to_representation(self, value):
-        return dict(zip(("x", "y", "width", "height"), value)) if value else None
 
 
 class JobCreateSerializer(serializers.Serializer):
@@ -117,12 +85,19 @@ class JobCreateSerializer(serializers.Serializer):
     content_sample = serializers.CharField(required=False, allow_blank=True, help_text=_("A content sample id."))
     style_image = ImageUploadField(required=False, help_text=_("The painting or texture (PNG, JPEG, WebP, HEIC or AVIF)."))
     style_sample = serializers.CharField(required=False, allow_blank=True, help_text=_("A style sample id."))
+    content_from = serializers.UUIDField(
+        required=False, allow_null=True,
+        help_text=_("Remix: a creation id whose uploaded photo is reused as it was (the owner's, or a board post "
+                    "that shows its settings)."))
+    style_from = serializers.UUIDField(
+        required=False, allow_null=True, help_text=_("Remix: a creation id whose uploaded style image is reused."))
     preset = serializers.CharField(required=False, default="standard", help_text=_("instant, preview, standard or high."))
     width = serializers.IntegerField(required=False, help_text=_("Output width in pixels (with height)."))
     height = serializers.IntegerField(required=False, help_text=_("Output height in pixels (with width)."))
     size_preset = serializers.CharField(
         required=False, allow_blank=True,
-        help_text=_("desktop-1080p, desktop-1440p, phone, square, 4k, or content (the content's own aspect)."))
+        help_text=_("desktop-1080p, desktop-1440p, phone, iphone, phone-16x9, tablet, square, 4k, or content "
+                    "(the content's own aspect)."))
     style_strength = serializers.FloatField(required=False, default=1.0, help_text=_("0.1 to 5; 1 is balanced."))
     preserve_colors = serializers.BooleanField(required=False, default=False,
                                                help_text=_("Keep the content image's colours."))
@@ -148,6 +123,19 @@ class JobCreateSerializer(serializers.Serializer):
 
     def _side(self, attrs, side, errors):
         upload, sample_id = attrs.get(f"{side}_image"), (attrs.get(f"{side}_sample") or "").strip()
+        source = attrs.pop(f"{side}_from", None)
+        if source is not None and upload is None and not sample_id:
+            from .remix import remixable
+
+            request = self.context.get("request")
+            _creation, job = remixable(request, source) if request is not None else (None, None)
+            if job is None or not getattr(job, f"{side}_image") or not getattr(job, f"{side}_image").name:
+                errors[f"{side}_from"] = [_("That picture cannot be remixed: it is not yours, its owner does not "
+                                            "share its settings, or its images are gone.")]
+            else:
+                attrs[f"{side}_source_job"] = job
+            attrs[f"{side}_sample"] = ""
+            return
         if upload is not None and sample_id:
             errors[f"{side}_image"] = [
                 _("Give one content image: an upload or a sample, not both.") if side == "content"
@@ -213,12 +201,9 @@ class JobCreateSerializer(serializers.Serializer):
         size = self.content_size(attrs)
         if size is None:
             return
-        x, y, w, h = box
-        if w < CROP_MIN_SIDE or h < CROP_MIN_SIDE:
-            errors["crop"] = [_("The crop box must be at least %(n)d pixels on each side.") % {"n": CROP_MIN_SIDE}]
-        elif x < 0 or y < 0 or x + w > size[0] or y + h > size[1]:
-            errors["crop"] = [_("The crop box must lie inside the photo, which is %(width)d×%(height)d pixels "
-                                "(upright).") % {"width": size[0], "height": size[1]}]
+        message = crop_message(box, size)
+        if message:
+            errors["crop"] = [message]
 
     def validate(self, attrs):
         errors = {}
@@ -249,29 +234,24 @@ class JobCreateSerializer(serializers.Serializer):
         }
 
 
-class JobSerializer(serializers.ModelSerializer):
-    eta_seconds = serializers.SerializerMethodField()
+class JobSerializer(BaseJobSerializer):
     preview_url = serializers.SerializerMethodField()
     result_url = serializers.SerializerMethodField()
     creation_id = serializers.UUIDField(source="result_id", read_only=True, allow_null=True)
     content_sample = serializers.CharField(read_only=True)
     style_sample = serializers.CharField(read_only=True)
-    page_url = serializers.SerializerMethodField()
     download_name = serializers.SerializerMethodField()
+    download_url = serializers.SerializerMethodField()
+    creation_url = serializers.SerializerMethodField(help_text="The result's page (the share link).")
+    edit_url = serializers.SerializerMethodField(help_text="The editor, opened on the result.")
+    notes = serializers.SerializerMethodField()
 
-    class Meta:
+    class Meta(BaseJobSerializer.Meta):
         model = StyleTransferJob
-        fields = ["id", "status", "progress", "stage", "eta_seconds", "preview_url", "result_url", "creation_id",
-                  "error", "created_at", "started_at", "finished_at", "options", "content_sample", "style_sample",
-                  "page_url", "download_name"]
+        fields = [*BaseJobSerializer.Meta.fields, "preview_url", "result_url", "creation_id", "options",
+                  "content_sample", "style_sample", "download_name", "download_url", "creation_url", "edit_url",
+                  "notes"]
         read_only_fields = fields
-
-    def get_eta_seconds(self, job) -> int | None:
-        """Seconds left, from the time spent so far and the fraction done (None until there is a basis)."""
-        if job.status != "running" or not job.started_at or job.progress < 0.02:
-            return None
-        elapsed = (timezone.now() - job.started_at).total_seconds()
-        return max(0, round(elapsed * (1 - job.progress) / job.progress))
 
     def get_preview_url(self, job) -> str | None:
         """The owner-only preview route; `?v=` changes with each new preview (the page swaps it in then)."""
@@ -282,8 +262,18 @@ class JobSerializer(serializers.ModelSerializer):
     def get_result_url(self, job) -> str | None:
         return job.result.image_url if job.result_id and job.result else None
 
-    def get_page_url(self, job) -> str:
-        return reverse("styletransfer:job", args=[job.pk])
+    def get_notes(self, job) -> list[str]:
+        """Only in the answer to a submit: what was changed in the uploads (e.g. first frame of an animation)."""
+        return getattr(job, "upload_notes", [])
 
     def get_download_name(self, job) -> str | None:
         return job.result.file_name if job.result_id and job.result else None
+
+    def get_download_url(self, job) -> str | None:
+        return reverse("styletransfer:download", args=[job.pk]) if job.result_id else None
+
+    def get_creation_url(self, job) -> str | None:
+        return job.result.get_absolute_url() if job.result_id and job.result else None
+
+    def get_edit_url(self, job) -> str | None:
+        return edit_url(job.result) if job.result_id and job.result else None

@@ -3,14 +3,13 @@ import logging
 import re
 import time
 
-from celery import shared_task
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from PIL.PngImagePlugin import PngInfo
 
-from core.jobs import JobCanceled, JobFailed, run_job
+from core.jobs import JobCanceled, JobFailed, job_task
 from core.uploads import UploadRejected, read_image, save_image
 from gallery.models import Creation, CreationKind
 
@@ -92,12 +91,19 @@ class ProgressWriter:
         self.last_write = 0.0
         self.last_preview = time.monotonic()  # then one preview every IMOGEN_STYLE_PREVIEW_SECONDS at most
         self.fraction = 0.0
+        self.painting_since = None  # monotonic time of the first painting step (for the learned rates)
+        self.paint_seconds = None
 
     def __call__(self, progress):
         now = time.monotonic()
+        fields = {}
+        if self.painting_since is None and progress.stage not in ("loading", "done"):
+            self.painting_since = now
+            fields.update(painting_started_at=timezone.now(), painting_from=min(0.98, progress.fraction * 0.98))
+        if progress.stage == "done" and self.painting_since is not None:
+            self.paint_seconds = now - self.painting_since
         # The engine's fraction is monotonic; keep ours so too, leaving the last few percent for saving.
         self.fraction = max(self.fraction, min(0.98, progress.fraction * 0.98))
-        fields = {}
         # The feed-forward result is the first preview: shown at once, later ones every few seconds.
         if progress.preview is not None and (progress.stage == "feedforward"
                                              or now - self.last_preview >= settings.IMOGEN_STYLE_PREVIEW_SECONDS):
@@ -128,7 +134,8 @@ class ProgressWriter:
 
 
 def paint(job):
-    from . import engine
+    """The work of a style transfer job: paint its content in its style, store the result as a creation."""
+    from . import engine  # torch: imported by the worker only, never by the web process
 
     if job.result_id:  # a second delivery after the result was stored: nothing left to do
         return {}
@@ -177,9 +184,7 @@ def paint(job):
             image, kind=CreationKind.STYLE, owner=job.owner, session_key=job.session_key,
             title=title, metadata=metadata, pnginfo=info,
         )
-        return {"result": creation}
+        return {"result": creation, "paint_seconds": writer.paint_seconds}
 
 
-@shared_task(name="styletransfer.tasks.run_style_transfer", acks_late=True, reject_on_worker_lost=True)
-def run_style_transfer(job_id):
-    run_job(StyleTransferJob, job_id, paint)
+run_style_transfer = job_task(StyleTransferJob)(paint)

@@ -8,11 +8,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET
 
-from core import uploads
+from core import sizes, uploads
 from core.ownership import get_job_for, is_owner, owned_q
+from fairqueue.words import page_strings as queue_page_strings
 from gallery.sharing import download_response
 
-from . import samples
+from . import remix, samples
 from .models import StyleTransferJob
 from .serializers import JobSerializer, presets, size_presets
 
@@ -41,16 +42,42 @@ def _shared_style(request):
     return sample, creation
 
 
+def job_title(job):
+    """"Starry night × Lake" in the page's language: the style and the photo (a sample's title, or "your photo")."""
+    content, style = samples.get(job.content_sample, "content"), samples.get(job.style_sample, "style")
+    return _("%(style)s × %(content)s") % {"style": style.title if style else _("Your style image"),
+                                            "content": content.title if content else _("Your photo")}
+
+
 @ensure_csrf_cookie
 def create(request):
     style_sample, style_creation = _shared_style(request)
+    content_default = samples.by_kind("content")[0]
+    initial = {"preset": "standard", "size_preset": "", "width": 1280, "height": 720,
+               "style_strength": 1.0, "preserve_colors": False, "seed": 0, "crop": "", "fit": ""}
+    remix_of, remix_inputs = None, {}
+    if request.GET.get("remix"):
+        creation, source = remix.remixable(request, request.GET["remix"])
+        if source is not None:
+            remix_of = creation
+            initial = remix.initial_options(source)
+            remix_inputs = {side: remix.input_of(source, side) for side in remix.SIDES}
+            chosen = remix_inputs.get("content") or {}
+            content_default = chosen.get("sample") or content_default
+            chosen = remix_inputs.get("style") or {}
+            style_sample, style_creation = chosen.get("sample") or style_sample, None
     context = {
         "style_default": style_sample or samples.by_kind("style")[0],
         "style_creation": style_creation,
+        "content_default": content_default,
+        "remix_of": remix_of,
+        "remix_inputs": remix_inputs,
+        "initial": initial,
         "content_samples": samples.by_kind("content"),
         "style_samples": samples.by_kind("style"),
         "presets": list(presets()),
         "size_presets": size_presets(),
+        "sizes": sizes.fitting(settings.IMOGEN_STYLE_MAX_SIDE, settings.IMOGEN_STYLE_MAX_PIXELS),
         "min_side": settings.IMOGEN_STYLE_MIN_SIDE,
         "max_side": settings.IMOGEN_STYLE_MAX_SIDE,
         "max_mb": settings.IMOGEN_UPLOAD_MAX_BYTES // (1024 * 1024),
@@ -91,9 +118,8 @@ def job(request, pk):
         "content": samples.get(item.content_sample, "content"),
         "style": samples.get(item.style_sample, "style"),
         "has_email_form": has_template("mailer/email_form.html"),
+        "queue_strings": queue_page_strings(),
         "strings": {
-            "statuses": {"queued": _("Queued"), "running": _("Running"), "succeeded": _("Succeeded"),
-                         "failed": _("Failed"), "canceled": _("Canceled")},
             "waiting": _("Waiting for a free painter…"),
             "eta_seconds": _("about %(n)s s left"),
             "eta_minutes": _("about %(n)s min left"),
@@ -108,7 +134,9 @@ def job(request, pk):
 
 
 def jobs(request):
-    items = StyleTransferJob.objects.filter(owned_q(request)).select_related("result")[:50]
+    items = list(StyleTransferJob.objects.filter(owned_q(request)).select_related("result")[:50])
+    for item in items:
+        item.display_title = job_title(item)
     return render(request, "styletransfer/jobs.html", {"jobs": items})
 
 

@@ -93,6 +93,7 @@ def make_text2image_job(owner=None, session_key="", finished=True, **fields):
         creation = make_creation(owner=owner, session_key=session_key)
         job.status, job.progress, job.finished_at = JobStatus.SUCCEEDED, 1.0, timezone.now()
         job.images = [{"creation_id": str(creation.pk), "seed": 1}]
+        job.preview = encode_image(Image.new("RGB", (32, 24), (90, 90, 160)), "JPEG")
     job.save()
     return job
 

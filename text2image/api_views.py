@@ -1,3 +1,4 @@
+"""Text-to-image API: start a job; following and canceling it are the job kit's (core.api_views, api_urls.py)."""
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.utils.translation import get_language
@@ -6,20 +7,15 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api_views import JobCreateView
 from core.ownership import get_job_for, owner_fields
-from core.throttling import ScopedRateThrottle
 
 from .models import TextToImageJob
 from .serializers import TextToImageJobCreateSerializer, TextToImageJobSerializer
 
 
-class JobListView(APIView):
+class JobListView(JobCreateView):
     """Start a text-to-image job (202); the pictures are made in the background."""
-
-    throttle_scope = "jobs"
-
-    def get_throttles(self):
-        return [ScopedRateThrottle()] if self.request.method == "POST" else []
 
     @extend_schema(request=TextToImageJobCreateSerializer, responses={202: TextToImageJobSerializer})
     def post(self, request):
@@ -37,15 +33,6 @@ class JobListView(APIView):
         return Response(TextToImageJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
 
-class JobDetailView(APIView):
-    """A job's state and, once done, its pictures. Only its owner (account or browser session) sees it."""
-
-    @extend_schema(responses={200: TextToImageJobSerializer})
-    def get(self, request, pk):
-        job = get_job_for(request, TextToImageJob, pk, queryset=TextToImageJob.objects.defer("preview"))
-        return Response(TextToImageJobSerializer(job).data)
-
-
 class JobPreviewView(APIView):
     """The latest preview frame of a running job (JPEG or PNG, as the provider sent it); 404 when there is none."""
 
@@ -57,13 +44,3 @@ class JobPreviewView(APIView):
             raise Http404
         kind = "image/png" if data.startswith(b"\x89PNG") else "image/jpeg"
         return HttpResponse(data, content_type=kind, headers={"Cache-Control": "private, max-age=60"})
-
-
-class JobCancelView(APIView):
-    """Stop a job: at once if it has not started, else as soon as the worker notices."""
-
-    @extend_schema(request=None, responses={200: TextToImageJobSerializer})
-    def post(self, request, pk):
-        job = get_job_for(request, TextToImageJob, pk, write=True)
-        job.request_cancel()
-        return Response(TextToImageJobSerializer(job).data)

@@ -2,14 +2,17 @@
 from django.db import models
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
+from django.utils.translation import gettext_lazy as _
 
-from core.models import Job
+from core.models import Job, JobStatus
 
 
 class TextToImageJob(Job):
     """Draw `samples` pictures of `prompt` with the provider that was active when the job was made."""
 
     task_name = "text2image.tasks.run_text2image"
+    url_names = {"page": "text2image:job", "api": "text2image-job", "cancel": "text2image-job-cancel"}
+    status_labels = {JobStatus.RUNNING: _("Drawing"), JobStatus.SUCCEEDED: _("Done")}
 
     prompt = models.TextField()
     negative_prompt = models.TextField(blank=True)

@@ -1,16 +1,18 @@
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
+from core.serializers import BaseJobSerializer
+from gallery.sharing import edit_url
+
 from .models import TextToImageJob
-from .providers import active_provider
+from .providers import PROVIDERS, active_provider
 from .tasks import MAX_SEED
 from .translation import get_translator, guess_language, needs_english_message
 
 
 def provider_label(name):
-    from .providers import PROVIDERS
-
     cls = PROVIDERS.get(name)
     return str(cls.label) if cls else name
 
@@ -79,33 +81,34 @@ class TextToImageResultSerializer(serializers.Serializer):
     steps = serializers.IntegerField(allow_null=True)
     provider = serializers.CharField()
     provider_label = serializers.CharField()
+    page_url = serializers.CharField(help_text="The picture's page (the share link).")
+    edit_url = serializers.CharField(help_text="The editor, opened on the picture.")
 
 
-class TextToImageJobSerializer(serializers.ModelSerializer):
+class TextToImageJobSerializer(BaseJobSerializer):
     images = serializers.SerializerMethodField()
     provider_label = serializers.SerializerMethodField()
-    url = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField(help_text="The job's page (the same as page_url).")
     preview_url = serializers.SerializerMethodField()
     queue = serializers.SerializerMethodField()
 
-    class Meta:
+    class Meta(BaseJobSerializer.Meta):
         model = TextToImageJob
-        fields = ["id", "status", "progress", "stage", "error", "provider", "provider_label", "prompt",
-                  "negative_prompt", "translated_prompt", "translated_negative_prompt", "source_language", "notice",
-                  "width", "height", "samples", "seed", "steps", "images", "created_at", "started_at", "finished_at",
-                  "url", "preview_url", "queue"]
+        fields = [*BaseJobSerializer.Meta.fields, "provider", "provider_label", "prompt", "negative_prompt",
+                  "translated_prompt", "translated_negative_prompt", "source_language", "notice", "width", "height",
+                  "samples", "seed", "steps", "images", "url", "preview_url", "queue"]
+        read_only_fields = fields
 
     @staticmethod
     def _image(creation, seed):
-        from django.urls import reverse
-
         meta = creation.metadata or {}
         provider = str(meta.get("provider") or "")
         return {"creation_id": creation.pk, "image_url": creation.image_url,
                 "download_url": reverse("text2image:download", args=[creation.pk]), "thumbnail_url": creation.thumbnail_url,
                 "file_name": creation.file_name, "width": creation.width, "height": creation.height, "seed": seed,
                 "steps": meta.get("steps") if isinstance(meta.get("steps"), int) else None,
-                "provider": provider, "provider_label": provider_label(provider)}
+                "provider": provider, "provider_label": provider_label(provider),
+                "page_url": creation.get_absolute_url(), "edit_url": edit_url(creation)}
 
     def get_images(self, job) -> TextToImageResultSerializer(many=True):
         return TextToImageResultSerializer([self._image(c, seed) for c, seed in job.creations()], many=True).data
@@ -115,8 +118,6 @@ class TextToImageJobSerializer(serializers.ModelSerializer):
 
     def get_preview_url(self, job) -> str | None:
         """The latest preview frame while the provider draws (a new URL for each new frame); None otherwise."""
-        from django.urls import reverse
-
         count = (job.remote or {}).get("previews")
         if not count or job.is_final:
             return None
@@ -130,6 +131,4 @@ class TextToImageJobSerializer(serializers.ModelSerializer):
         return {"prompt_id": remote["prompt_id"], "number": remote.get("number")}
 
     def get_url(self, job) -> str:
-        from django.urls import reverse
-
-        return reverse("text2image:job", args=[job.pk])
+        return self.get_page_url(job)

@@ -1,12 +1,11 @@
 """The Celery task: translate the prompt if needed, ask the provider, store each picture as a Creation."""
 import random
 
-from celery import shared_task
 from django.utils import translation
 from django.utils.translation import gettext as _
 from PIL.PngImagePlugin import PngInfo
 
-from core.jobs import JobCanceled, JobFailed, run_job
+from core.jobs import JobCanceled, JobFailed, job_task
 from gallery.models import Creation, CreationKind
 
 from .models import TextToImageJob
@@ -37,6 +36,7 @@ def png_metadata(metadata):
 
 
 def make_pictures(job):
+    """The work of a text-to-image job: translate the prompt if needed, ask the provider, store each picture."""
     with translation.override(job.language or None):
         return _make_pictures(job)
 
@@ -108,6 +108,4 @@ def _make_pictures(job):
     return {"images": made, "preview": None}
 
 
-@shared_task(name="text2image.tasks.run_text2image", acks_late=True, reject_on_worker_lost=True)
-def run_text2image(job_id):
-    run_job(TextToImageJob, job_id, make_pictures)
+run_text2image = job_task(TextToImageJob)(make_pictures)

@@ -85,8 +85,6 @@ def understand(request):
 def job_page(request, pk):
     job = get_job_for(request, TextToImageJob, pk, queryset=TextToImageJob.objects.defer("preview"))
     texts = {
-        "status": {"queued": _("Queued"), "running": _("Drawing"), "succeeded": _("Done"), "failed": _("Failed"),
-                   "canceled": _("Canceled")},
         "done": _("Your pictures are ready."), "failed": _("The pictures could not be made."),
         "seed": _("seed"), "canceled": _("The job was canceled."), "waiting": _("Waiting for a worker…"),
         "steps": _("%(n)s steps"), "queue": _("Queue number %(number)s at %(provider)s · prompt id %(id)s"),

@@ -7,7 +7,7 @@ already translated into the active language.
 
     auto    SMTP when EMAIL_HOST is set, else the folder provider (the default)
     smtp    mailer.providers.smtp.SmtpProvider — Django's SMTP backend with EMAIL_* settings
-    folder  mailer.providers.folder.FolderProvider — .eml files under IMOGEN_MAIL_FOLDER (var/mail)
+    folder  mailer.providers.folder.FolderProvider — .log files (one per message) under IMOGEN_MAIL_FOLDER (var/mail)
     django  mailer.providers.django_backend.DjangoBackendProvider — whatever EMAIL_BACKEND is
     a.b.C   any class with the same interface
 """

@@ -1,4 +1,5 @@
-/* Shared helpers for every page: toasts (success/failure popups) and JSON API calls with CSRF. */
+/* Shared helpers for every page: toasts (success/failure popups), JSON API calls with CSRF, and the one poller
+ * that follows a job or an email delivery (imogen.poll). */
 (function () {
   "use strict";
   function cookie(name) {
@@ -68,6 +69,37 @@
     return { ok: response.ok, status: response.status, body: body };
   }
 
+  // Final states of anything polled: jobs (succeeded/failed/canceled) and email deliveries (sent/failed).
+  const FINAL = ["succeeded", "failed", "canceled", "sent"];
+
+  /** Follow a job (or delivery) until it is final: GET `url` (from the API, never built here), call
+   * onUpdate(body) with each answer, and resolve with the last response ({ok, status, body}).
+   * One back-off for every page: the first ask after `first` ms, then every 700 ms growing ×1.25 up to 3 s while
+   * it runs; after a network or server error ×2 up to 10 s. A 4xx answer (not 429) ends it (onUpdate is not
+   * called); so does onUpdate returning false. After `limitMs` (if given) it resolves with null. */
+  function poll(url, onUpdate, options) {
+    const opts = Object.assign({ first: 300, min: 700, max: 3000, errorMax: 10000, limitMs: 0 }, options || {});
+    const started = Date.now();
+    let delay = opts.min;
+    return new Promise((resolve) => {
+      async function ask() {
+        const res = await api(url);
+        if (res.ok && res.body) {
+          const more = onUpdate ? onUpdate(res.body) : undefined;
+          if (more === false || FINAL.includes(res.body.status)) return resolve(res);
+          delay = Math.min(delay * 1.25, opts.max);
+        } else if (res.status >= 400 && res.status < 500 && res.status !== 429) {
+          return resolve(res);
+        } else {
+          delay = Math.min(Math.max(delay, opts.min) * 2, opts.errorMax);
+        }
+        if (opts.limitMs && Date.now() - started + delay > opts.limitMs) return resolve(null);
+        setTimeout(ask, delay);
+      }
+      setTimeout(ask, opts.first);
+    });
+  }
+
   const builtin = {
     en: { network: "Could not reach Imogen. Check your connection and try again." },
     ko: { network: "Imogen에 연결할 수 없습니다. 인터넷 연결을 확인하고 다시 시도하세요." },
@@ -77,5 +109,52 @@
     return (builtin[lang] || builtin.en)[key] || key;
   }
 
-  window.imogen = { toast, api, errorText, cookie, t };
+  /** Start a download of `url` under the file name `name` (the link's `download` attribute). */
+  function download(url, name) {
+    const a = document.createElement("a");
+    a.href = url;
+    a.download = name || "";
+    document.body.append(a);
+    a.click();
+    a.remove();
+  }
+
+  /**
+   * "Save to Photos / Set as wallpaper": on a phone, the system share sheet with the full-resolution image file
+   * (navigator.share({files})), from which people save it to Photos or set it as wallpaper; where the browser
+   * cannot share files (no navigator.canShare, a desktop), a plain download.
+   */
+  async function saveImage(url, name, title) {
+    if (navigator.canShare && navigator.share) {
+      let file = null;
+      try {
+        const response = await fetch(url, { credentials: "same-origin" });
+        if (response.ok) {
+          const blob = await response.blob();
+          file = new File([blob], name || "imogen.png", { type: blob.type || "image/png" });
+        }
+      } catch (e) {
+        file = null;
+      }
+      if (file && navigator.canShare({ files: [file] })) {
+        try {
+          await navigator.share({ files: [file], title: title || name || "Imogen" });
+          return "shared";
+        } catch (e) {
+          if (e && e.name === "AbortError") return "aborted";  // the person closed the share sheet
+        }
+      }
+    }
+    download(url, name);
+    return "downloaded";
+  }
+
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest("[data-action=save-image]");
+    if (!button || !button.dataset.url) return;
+    event.preventDefault();
+    saveImage(button.dataset.url, button.dataset.name, button.dataset.title);
+  });
+
+  window.imogen = Object.assign(window.imogen || {}, { toast, api, poll, FINAL, errorText, cookie, t, download, saveImage });
 })();

@@ -22,6 +22,8 @@ import torch
 import torch.nn.functional as F
 from PIL import Image, ImageFilter
 
+from core import framing
+
 from . import feedforward
 from .errors import Canceled, EngineError, InputError, MemoryBudgetExceeded
 from .vgg import CAFFE_MEAN_BGR, VGG19Features, load_vgg19
@@ -304,24 +306,12 @@ def cover_crop(image: Image.Image, width: int, height: int, box: tuple[int, int,
     """Crop to the target aspect ratio, so wallpapers fill the screen without distortion.
 
     By default the centre; with `box` (x, y, width, height in the image's pixels) that part of the picture,
-    centre-cropped further only if its aspect differs from the target's.
+    centre-cropped further only if its aspect differs from the target's (core/framing.py, shared with the editor).
     """
-    if box is not None:
-        x, y, w, h = box
-        if x < 0 or y < 0 or w < MIN_SIDE or h < MIN_SIDE or x + w > image.width or y + h > image.height:
-            raise InputError(f"The crop box {tuple(box)} must lie inside the {image.width}×{image.height} image "
-                             f"and be at least {MIN_SIDE} px a side.")
-        image = image.crop((x, y, x + w, y + h))
-    target, current = width / height, image.width / image.height
-    if abs(target - current) < 1e-3:
-        return image
-    if current > target:
-        new_w = max(1, round(image.height * target))
-        left = (image.width - new_w) // 2
-        return image.crop((left, 0, left + new_w, image.height))
-    new_h = max(1, round(image.width / target))
-    top = (image.height - new_h) // 2
-    return image.crop((0, top, image.width, top + new_h))
+    if box is not None and framing.box_error(box, image.size, MIN_SIDE):
+        raise InputError(f"The crop box {tuple(box)} must lie inside the {image.width}×{image.height} image "
+                         f"and be at least {MIN_SIDE} px a side.")
+    return framing.cover_crop(image, width, height, box)
 
 
 def fit_whole(image: Image.Image, width: int, height: int, fill: str = "blur") -> Image.Image:

@@ -14,7 +14,7 @@ ROUTES = {
                        ("page", "get", "styletransfer:job"), ("preview", "get", "styletransfer:preview"),
                        ("download", "get", "styletransfer:download")],
     "text to image": [("API", "get", "text2image-job"), ("cancel", "post", "text2image-job-cancel"),
-                      ("page", "get", "text2image:job")],
+                      ("page", "get", "text2image:job"), ("preview", "get", "text2image-job-preview")],
     "email delivery": [("API", "get", "delivery")],
 }
 CASES = [(kind, *route) for kind, routes in ROUTES.items() for route in routes]

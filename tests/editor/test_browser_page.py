@@ -158,7 +158,7 @@ def test_open_an_upload_by_picker_and_by_drag_and_drop(page):
     # a file that is not PNG/JPEG is refused with a popup
     page.locator("#editor-file").set_input_files(
         files=[{"name": "anim.gif", "mimeType": "image/gif", "buffer": b"GIF89a" + b"\0" * 40}])
-    page.locator(".toast.error", has_text="PNG or JPEG").wait_for()
+    page.locator(".toast.error", has_text="PNG, JPEG, WebP or AVIF").wait_for()
 
 
 def test_unknown_creation_link_says_so(page):

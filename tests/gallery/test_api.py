@@ -28,7 +28,7 @@ def test_publish_needs_a_title_and_shares_settings_only_when_asked(people, priva
     post_json(owner, f"/api/creations/{private.pk}/publish/", {"title": "Dawn", "show_settings": True})
     post = anonymous.get(f"/api/board/{private.pk}/").json()
     assert post["settings"]["prompt"] == "a quiet lake at dawn" and "upload_path" not in post["settings"]
-    assert post["use_prompt_url"] == "/text2image/?prompt=a+quiet+lake+at+dawn&negative_prompt=people"
+    assert post["use_prompt_url"] == "/text2image/?prompt=a+quiet+lake+at+dawn&negative_prompt=people&steps=20"
     assert post["try_style_url"] == f"/style/?style_creation={private.pk}"
 
 

@@ -84,7 +84,7 @@ def test_sign_up_publish_like_unpublish(browser_context_factory, live_server, ma
     # The post page offers "use this prompt" with the shared prompt.
     visitor.locator(f"[data-creation='{made.pk}'] .post-title").click()
     prompt_link = visitor.get_by_role("link", name="Use this prompt").get_attribute("href")
-    assert re.match(r"^/text2image/\?prompt=a\+quiet\+lake\+at\+dawn&negative_prompt=people$", prompt_link)
+    assert re.match(r"^/text2image/\?prompt=a\+quiet\+lake\+at\+dawn&negative_prompt=people&steps=20$", prompt_link)
     assert visitor.get_by_role("link", name="Try this style").get_attribute("href") == \
         f"/style/?style_creation={made.pk}"
     assert visitor.locator("#publish-form").count() == 0 and visitor.locator("[data-action=delete]").count() == 0

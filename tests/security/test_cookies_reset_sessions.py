@@ -7,9 +7,11 @@ import sys
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
+from accounts.verification import is_verified
 from core.tasks import clear_sessions
 from tests.conftest import ROOT, HttpClient, free_port
 from tests.factories import make_user
@@ -29,7 +31,8 @@ def test_language_cookie_is_httponly_and_samesite_lax(http):
 
 
 def test_language_cookie_is_secure_with_the_https_settings():
-    env = {**os.environ, "DEBUG": "0", "SECRET_KEY": "x" * 50, "DJANGO_SETTINGS_MODULE": "imogen.settings"}
+    env = {**os.environ, "DEBUG": "0", "SECRET_KEY": "x" * 50, "DJANGO_SETTINGS_MODULE": "imogen.settings",
+           "SITE_URL": "https://imogen.example.com"}  # the HTTPS settings follow SITE_URL
     code = ("import django; django.setup(); from django.conf import settings as s; "
             "print(s.LANGUAGE_COOKIE_SECURE, s.SESSION_COOKIE_SECURE, s.LANGUAGE_COOKIE_HTTPONLY)")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
@@ -43,7 +46,7 @@ def reset(http, email):
 
 
 def test_password_reset_says_it_could_not_send_when_smtp_is_down(live_server, mail_settings, smtp_server):
-    make_user("forgetful@example.com")
+    make_user("forgetful@example.com", verified=False)
     mail_settings.SITE_URL = live_server.url
     working_port = mail_settings.EMAIL_PORT
     mail_settings.EMAIL_PORT = free_port()  # nothing listens there: the mail server is down
@@ -60,7 +63,13 @@ def test_password_reset_says_it_could_not_send_when_smtp_is_down(live_server, ma
     assert response.status_code == 200 and response.url.endswith("/accounts/password/reset/sent/")
     (message,) = smtp_server.messages
     assert message.rcpt_tos == ["forgetful@example.com"]
-    assert re.search(r"/accounts/password/reset/\S+/", mail_body(message))
+    link = re.search(r"(/accounts/password/reset/\S+/)", mail_body(message)).group(1)
+    form = visitor.get(link)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text).group(1)
+    done = visitor.post(form.url, data={"new_password1": "a-new-long-passphrase-5",
+                                        "new_password2": "a-new-long-passphrase-5", "csrfmiddlewaretoken": token})
+    assert done.url.endswith("/accounts/password/reset/complete/")
+    assert is_verified(get_user_model().objects.get(email="forgetful@example.com")), "the mailbox is proven"
     visitor.close()
 
 

@@ -139,3 +139,13 @@ def test_crop_on_a_sample_is_checked_against_the_sample_and_fit_whole_takes_no_b
     assert response.status_code == 400 and "자르기" in response.json()["crop"][0]
     response = submit(client, {"content_sample": "content-01", "crop": '{"x": 0, "y": 0, "width": 64, "height": 64}'})
     assert response.status_code == 202, response.content
+
+
+@pytest.mark.django_db
+def test_an_animated_upload_is_accepted_and_the_answer_says_its_first_frame_is_used(client, korean):
+    frames = [Image.new("RGB", (64, 48), color) for color in ((250, 0, 0), (0, 0, 250))]
+    animation = encoded(frames[0], "WEBP", save_all=True, append_images=frames[1:])
+    response = submit(client, {}, animation, "moving.webp", "image/webp", HTTP_ACCEPT_LANGUAGE="ko")
+    assert response.status_code == 202, response.content
+    assert len(response.json()["notes"]) == 1 and "첫 번째 프레임" in response.json()["notes"][0]
+    assert client.get(f"{URL}{response.json()['id']}/").json()["notes"] == []

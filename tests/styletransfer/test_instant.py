@@ -2,10 +2,9 @@
 import pytest
 from PIL import Image
 
-from core.jobs import run_job
 from gallery.models import Creation
 from styletransfer.models import StyleTransferJob
-from styletransfer.tasks import paint
+from styletransfer.tasks import run_style_transfer
 
 pytestmark = pytest.mark.django_db(transaction=True)
 URL = "/api/style-transfer/jobs/"
@@ -24,7 +23,7 @@ def submit(client, **data):
 
 def test_instant_job_paints_a_wallpaper_in_one_pass(client):
     job_id = submit(client, preset="instant", width="96", height="54")
-    run_job(StyleTransferJob, job_id, paint)
+    run_style_transfer(job_id)  # what the worker runs, in this process
     job = StyleTransferJob.objects.get(pk=job_id)
     assert job.status == "succeeded", job.error
     creation = Creation.objects.get(pk=job.result_id)
@@ -43,7 +42,7 @@ def test_first_preview_of_a_gatys_job_is_the_feedforward_picture(client, monkeyp
 
     monkeypatch.setattr(StyleTransferJob, "update_progress", recording_update)
     job_id = submit(client, preset="preview", width="48", height="32")
-    run_job(StyleTransferJob, job_id, paint)
+    run_style_transfer(job_id)  # what the worker runs, in this process
     assert StyleTransferJob.objects.get(pk=job_id).status == "succeeded"
     first_preview = next(stage for stage, preview in writes if preview)
     assert first_preview == "Painting a first version"

@@ -94,6 +94,12 @@ def test_create_returns_202_with_the_job_then_the_worker_fills_it(api, no_broker
     assert png.text["imogen:prompt"] == "밤하늘 아래 산" and png.text["imogen:seed"] == "42"
     assert png.text["imogen:provider"] == "offline" and png.text["imogen:negative_prompt"] == "구름"
     assert "Negative prompt: 구름" in png.text["parameters"]
+    assert "Seed: 42, Size: 1080x1920, Provider: offline" in png.text["parameters"]
+    # Each result says what it was made with (seed, size, steps, provider), for the page and "Run again".
+    image = done["images"][0]
+    assert (image["width"], image["height"], image["seed"], image["provider"]) == (1080, 1920, 42, "offline")
+    assert image["provider_label"] == "Offline engine (built in)" and image["steps"] is None
+    assert creation.metadata["samples"] == 2 and creation.metadata["steps"] is None
     # The same seed gives the same picture.
     again = render("밤하늘 아래 산", "구름", 1080, 1920, 42)
     assert list(again.getdata())[:5000] == list(png.convert("RGB").getdata())[:5000]
@@ -145,6 +151,8 @@ def test_karlo_job_translates_then_stores_pictures(api, no_broker, settings, fak
     creation = Creation.objects.get()
     assert creation.metadata["translated_prompt"] == ENGLISH and creation.metadata["prompt"] == KOREAN
     assert creation.file_name.startswith("imogen-text2image-a-small-island")
+    page = api.get(done["url"]).content.decode()  # the result page shows the prompt as it was sent
+    assert f'<p class="t2i-prompt" id="t2i-translated">{ENGLISH}</p>' in page
 
 
 @pytest.mark.django_db(transaction=True)
@@ -161,7 +169,8 @@ def test_provider_failure_ends_the_job_failed_with_a_plain_message(api, no_broke
 
 def test_pages_render_and_say_which_provider_is_active(api, settings):
     page = api.get("/text2image/").content.decode()
-    assert "Offline engine" in page and "IMOGEN_T2I_PROVIDER" in page and 'value="1920x1080"' in page
+    assert "Offline engine" in page and 'value="1920x1080"' in page
+    assert "IMOGEN_T2I_PROVIDER" not in page  # how to configure it is for staff only (issue 17)
     settings.IMOGEN_T2I_PROVIDER = "karlo"
     page = api.get("/text2image/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Kakao Karlo" in page and 'value="2048x1152"' in page and "English only" in page
@@ -227,3 +236,29 @@ def test_karlo_takes_its_own_sizes_and_upscaled_wallpaper_sizes(api, no_broker, 
     assert response.status_code == status
     if status == 400:
         assert "steps of 8" in response.json()["width"][0]
+
+
+def test_run_again_and_use_this_prompt_fill_in_every_parameter(api, no_broker, settings):
+    settings.IMOGEN_T2I_PROVIDER = "comfyui"
+    job = post(api, prompt="a lighthouse", negative_prompt="people", width=768, height=1344, samples=3, seed=99,
+               steps=31).json()
+    assert (job["steps"], job["seed"], job["samples"]) == (31, 99, 3)
+    html = api.get(f"/text2image/?from={job['id']}").content.decode()
+    assert ">a lighthouse</textarea>" in html and ">people</textarea>" in html
+    assert 'value="768x1344" selected' in html and 'value="3" selected' in html
+    assert 'value="99"' in html and 'id="t2i-steps"' in html and 'value="31"' in html
+    # A shared picture's "Use this prompt" link (gallery.sharing.use_prompt_url) carries its parameters too.
+    from gallery.sharing import use_prompt_url
+    from tests.factories import make_creation
+
+    shared = make_creation(metadata={"prompt": "a lighthouse", "negative_prompt": "", "width": 768, "height": 1344,
+                                     "seed": 5, "steps": 12, "provider": "comfyui"})
+    link = use_prompt_url(shared, shared_only=False)
+    assert link == "/text2image/?prompt=a+lighthouse&width=768&height=1344&seed=5&steps=12"
+    html = api.get(link).content.decode()
+    assert 'value="768x1344" selected' in html and 'value="5"' in html and 'value="12"' in html
+    # A long shared prompt is never cut: it is shown whole and the counter says it is over the limit.
+    settings.IMOGEN_T2I_PROVIDER = "karlo"
+    html = api.get("/text2image/", {"prompt": "sea " * 100}).content.decode()
+    assert ("sea " * 100).strip() in html and 'data-max-chars="256"' in html
+

@@ -51,6 +51,13 @@ def test_phone_layout_and_korean_page(browser_context_factory):
     assert page.locator("h1").inner_text() == "원하는 배경화면을 글로 써 보세요"
     page.get_by_role("button", name="그리기").click()  # empty prompt: told, nothing sent
     assert page.locator("[data-error-for=prompt]").inner_text() == "보고 싶은 장면을 적어 주세요."
+    # The live counter shows the provider's limit; over it, it says by how much and nothing is sent (or cut).
+    page.fill("#t2i-prompt", "바다" * 501)
+    counter = page.locator("#t2i-prompt-count")
+    assert counter.locator(".t2i-count-now").inner_text() == "1002"
+    assert counter.locator(".t2i-count-over").inner_text() == "오프라인 엔진 (내장)의 한도보다 2자 깁니다. 보내려면 프롬프트를 줄여 주세요."
+    page.get_by_role("button", name="그리기").click()
+    assert page.url.endswith("/text2image/") and len(page.input_value("#t2i-prompt")) == 1002
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(page, "text2image-phone-ko")
 

@@ -37,10 +37,15 @@ class Automatic1111Provider(Provider):
     name = "automatic1111"
     prefers_english = True  # these models were trained on English captions
     label = gettext_lazy("Stable Diffusion web UI (AUTOMATIC1111)")
+    supports_steps = True
     max_prompt_chars = 1000
     size_presets = presets(
         (1344, 768, DESKTOP), (768, 1344, PHONE), (1024, 1024, SQUARE), (1152, 896, TABLET),
     )
+
+    @property
+    def default_steps(self):
+        return settings.IMOGEN_T2I_A1111_STEPS
 
     @property
     def auth(self):
@@ -80,7 +85,7 @@ class Automatic1111Provider(Provider):
         payload = {
             "prompt": request.prompt, "negative_prompt": request.negative_prompt,
             "width": request.width, "height": request.height, "batch_size": request.samples, "n_iter": 1,
-            "seed": seed, "steps": settings.IMOGEN_T2I_A1111_STEPS, "cfg_scale": settings.IMOGEN_T2I_A1111_CFG_SCALE,
+            "seed": seed, "steps": request.steps or self.default_steps, "cfg_scale": settings.IMOGEN_T2I_A1111_CFG_SCALE,
         }
         outcome = {}
 

@@ -206,8 +206,10 @@ class ComfyUIProvider(Provider):
         if body is None:
             return "unknown"
         for place, key in (("running", "queue_running"), ("pending", "queue_pending")):
-            for item in body.get(key) or []:
-                if isinstance(item, list | tuple) and len(item) > 1 and item[1] == prompt_id:
+            for item in body.get(key) or []:  # [number, prompt_id, prompt, extra, outputs] (some proxies: objects)
+                found = item[1] if isinstance(item, list | tuple) and len(item) > 1 else (
+                    item.get("prompt_id") if isinstance(item, dict) else None)
+                if found == prompt_id:
                     return place
         return None
 

@@ -15,13 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from PIL import Image, ImageDraw, ImageFilter
 
+from core.sizes import fitting
+
 from .base import (
-    DESKTOP,
-    DESKTOP_WIDE,
-    PHONE,
-    SQUARE,
-    TABLET,
-    TALL_PHONE,
     GeneratedImage,
     Provider,
     presets,
@@ -512,10 +508,9 @@ class OfflineProvider(Provider):
     label = gettext_lazy("Offline engine (built in)")
     offline = True
     max_prompt_chars = 1000
-    size_presets = presets(
-        (1920, 1080, DESKTOP), (2560, 1440, DESKTOP_WIDE), (1080, 1920, PHONE), (1179, 2556, TALL_PHONE),
-        (1440, 1440, SQUARE), (2048, 1536, TABLET),
-    )
+    # The site's one list of wallpaper sizes (core.sizes), the same phones as style transfer; 4K is left out
+    # because this engine renders in the web worker's time.
+    size_presets = presets(*[(s.width, s.height, s.label) for s in fitting(2560, 2560 * 2560)])
 
     def generate(self, request, progress):
         results = []

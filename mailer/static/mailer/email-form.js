@@ -1,7 +1,7 @@
 /* Email a creation: binds every <form class="email-form"> (mailer/email_form.html).
  *
- * On submit: POST /api/creations/{id}/email/ {"to": ...}, then poll /api/deliveries/{id}/ until the delivery is
- * final. The success popup appears only once the server handed the mail to SMTP (status "sent"); any refusal
+ * On submit: POST {"to": ...} to the form's data-email-url (its {id} replaced by the creation's id), then follow the
+ * delivery at the `url` the answer gives (imogen.poll) until it is final. The success popup appears only once the server handed the mail to SMTP (status "sent"); any refusal
  * (400/403/404/429) or failure shows an error popup with the server's reason. Strings come from the template.
  *
  * Pages whose result appears later call imogen.emailForm.bind(formElement, creationId).
@@ -9,7 +9,6 @@
 (function () {
   "use strict";
   const imogen = (window.imogen = window.imogen || {});
-  const POLL_MS = 1000;
   const POLL_LIMIT_MS = 5 * 60 * 1000;
 
   function fill(template, to) {
@@ -33,22 +32,6 @@
     form.dataset.busy = busy ? "1" : "";
   }
 
-  function sleep(ms) {
-    return new Promise((resolve) => setTimeout(resolve, ms));
-  }
-
-  async function waitForDelivery(deliveryId) {
-    const started = Date.now();
-    let delay = POLL_MS;
-    while (Date.now() - started < POLL_LIMIT_MS) {
-      await sleep(delay);
-      const res = await imogen.api("/api/deliveries/" + encodeURIComponent(deliveryId) + "/");
-      if (res.ok && res.body && (res.body.status === "sent" || res.body.status === "failed")) return res;
-      if (!res.ok && res.status !== 0 && res.status < 500) return res;  // 404 etc.: stop polling
-      delay = Math.min(delay * 1.25, 4000);
-    }
-    return null;
-  }
 
   async function send(form) {
     const input = form.querySelector("input[name=to]");
@@ -65,14 +48,13 @@
     setBusy(form, true);
     setStatus(form, msg(form, "sending", to));
     try {
-      const res = await imogen.api("/api/creations/" + encodeURIComponent(creationId) + "/email/", {
-        method: "POST", json: { to: to },
-      });
+      const url = form.dataset.emailUrl.split(form.dataset.idPlaceholder).join(encodeURIComponent(creationId));
+      const res = await imogen.api(url, { method: "POST", json: { to: to } });
       if (!res.ok) {
         imogen.toast(imogen.errorText(res.body, msg(form, "failed", to)), "error");
         return;
       }
-      const final = await waitForDelivery(res.body.id);
+      const final = await imogen.poll(res.body.url, null, { first: 1000, limitMs: POLL_LIMIT_MS });
       if (!final) {
         imogen.toast(msg(form, "pending", to), "info");
       } else if (final.ok && final.body.status === "sent") {

@@ -1,4 +1,4 @@
-/* Text2Imagen job page: poll GET /api/text2image/jobs/{id}/, show progress, then the results grid.
+/* Text2Imagen job page: follow the job (imogen.poll; links from the API), show progress, then the results grid.
  * Each result gets Download, Edit, Share and the shared email form (mailer/email-form.js). */
 (function () {
   "use strict";
@@ -9,11 +9,12 @@
   const FINAL = ["succeeded", "failed", "canceled"];
   let shown = new Set();
   let announced = false;
-  let delay = 700;
+  let cancelUrl = "";
 
   function render(job) {
     root.dataset.status = job.status;
-    $("t2i-status").textContent = (texts.status || {})[job.status] || job.status;
+    cancelUrl = job.cancel_url || "";
+    $("t2i-status").textContent = job.status_label || job.status;
     $("t2i-status").className = "badge" + (job.status === "succeeded" ? " ok" : job.status === "failed" ? " err" : "");
     $("t2i-stage").textContent = job.status === "queued" ? texts.waiting : (FINAL.includes(job.status) ? "" : job.stage || "");
     const pct = Math.round((job.progress || 0) * 100);
@@ -74,34 +75,20 @@
     const download = node.querySelector(".t2i-download");
     download.href = image.download_url || image.image_url;
     download.setAttribute("download", image.file_name);
-    node.querySelector(".t2i-edit").href = "/editor/?creation=" + encodeURIComponent(image.creation_id);
-    node.querySelector(".t2i-share").href = "/gallery/c/" + encodeURIComponent(image.creation_id) + "/";
+    node.querySelector(".t2i-edit").href = image.edit_url;
+    node.querySelector(".t2i-share").href = image.page_url;
     $("t2i-results").append(node);
     const form = node.querySelector("form.email-form");
     if (form && imogen.emailForm) imogen.emailForm.bind(form, image.creation_id);
   }
 
-  async function poll() {
-    const res = await imogen.api(root.dataset.apiUrl);
-    if (res.ok && res.body) {
-      render(res.body);
-      if (FINAL.includes(res.body.status)) return;
-      delay = Math.min(delay * 1.15, 3000);
-    } else if (res.status === 404) {
-      return;
-    } else {
-      delay = Math.min(delay * 2, 10000);
-    }
-    setTimeout(poll, delay);
-  }
-
   $("t2i-cancel").addEventListener("click", async () => {
     $("t2i-cancel").disabled = true;
-    const res = await imogen.api(root.dataset.cancelUrl, { method: "POST" });
+    const res = await imogen.api(cancelUrl, { method: "POST" });
     if (res.ok) render(res.body);
     else imogen.toast(imogen.errorText(res.body, texts.failed), "error");
     $("t2i-cancel").disabled = false;
   });
 
-  poll();
+  imogen.poll(root.dataset.apiUrl, render, { first: 0 });
 })();

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class FairQueueConfig(AppConfig):
+    name = "fairqueue"
+    verbose_name = "Fair queue"

@@ -1,0 +1,138 @@
+"""What a fairly scheduled job stores, and the per-machine speed table its estimates are built on."""
+import socket
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+
+from core.models import JobStatus
+
+
+def this_machine():
+    """The name this machine's measurements are stored under (IMOGEN_MACHINE_NAME, else the host name)."""
+    return (getattr(settings, "IMOGEN_MACHINE_NAME", "") or socket.gethostname())[:120]
+
+
+class FairQueued(models.Model):
+    """Mixin for a `core.models.Job` subclass whose workers pick the fairest waiting job, not the one named.
+
+    Put it first: `class PaintJob(FairQueued, Job)`. `queue_round` is the owner's turn: an owner's first
+    waiting job gets the round being served now, each further one the next round, so the order
+    (queue_round, created_at) serves every owner in turn, in order of submission. The subclass says how
+    much work a job is (`planned_work`) and which measurements apply (`work_key`).
+    """
+
+    queue_round = models.PositiveIntegerField(null=True, blank=True, db_index=True,
+                                              help_text="The owner's turn in the fair queue.")
+    work_units = models.FloatField(null=True, blank=True, help_text="Planned work (engine units).")
+    machine = models.CharField(max_length=120, blank=True, help_text="The machine that ran it.")
+    painting_started_at = models.DateTimeField(null=True, blank=True)
+    painting_from = models.FloatField(null=True, blank=True, help_text="The progress fraction when work began.")
+    paint_seconds = models.FloatField(null=True, blank=True, help_text="Seconds of actual work (no setup).")
+    notify_email = models.EmailField(max_length=254, blank=True, help_text="Mail the result here, once.")
+    notified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self._state.adding:
+            if self.queue_round is None:
+                self.queue_round = self.next_round()
+            if self.work_units is None:
+                try:
+                    self.work_units = self.planned_work()
+                except Exception:  # an estimate must never stop a submission
+                    self.work_units = None
+        super().save(*args, **kwargs)
+
+    # --- what the subclass tells the queue -----------------------------------------------------------
+    def planned_work(self):
+        """Units of work this job needs (None when unknown)."""
+        return None
+
+    def work_key(self):
+        """Which stored measurements fit this job, e.g. "standard/21" (preset / log2 of its pixels)."""
+        return ""
+
+    # --- ownership and turns -------------------------------------------------------------------------
+    def owner_key(self):
+        return f"u:{self.owner_id}" if self.owner_id else f"s:{self.session_key}"
+
+    def same_owner_q(self):
+        if self.owner_id:
+            return Q(owner_id=self.owner_id)
+        return Q(owner__isnull=True, session_key=self.session_key)
+
+    def next_round(self):
+        model = type(self)
+        served = model.objects.filter(started_at__isnull=False).aggregate(r=models.Max("queue_round"))["r"] or 0
+        taken = (model.objects.filter(self.same_owner_q(), queue_round__gte=served)
+                 .filter(Q(status__in=[JobStatus.QUEUED, JobStatus.RUNNING]) | Q(started_at__isnull=False))
+                 .aggregate(r=models.Max("queue_round"))["r"])
+        return served if taken is None else max(served, taken + 1)
+
+    # --- claiming: the fairest waiting job, whichever id the message named -----------------------------
+    @classmethod
+    def fair_order(cls):
+        return ("queue_round", "created_at", "pk")
+
+    @classmethod
+    def waiting(cls):
+        return cls.objects.filter(status=JobStatus.QUEUED, cancel_requested=False)
+
+    @classmethod
+    def claim(cls, job_id):
+        """Move the fairest queued job to `running` (conditional UPDATE: one winner per job, any number of
+        workers on any number of machines). A message is a ticket for one run, not for one job: every queued
+        job has a message, so every job runs once. With nothing queued, the named job may still be an
+        abandoned running one, which `Job.claim` takes over."""
+        limit = getattr(settings, "IMOGEN_JOB_MAX_ATTEMPTS", 0)
+        fresh = Q(attempts__lt=limit) if limit else Q()
+        cls.give_up_lost(status=JobStatus.QUEUED)  # lost too many workers: failed with words, not run again
+        for _attempt in range(8):
+            pk = cls.waiting().filter(fresh).order_by(*cls.fair_order()).values_list("pk", flat=True).first()
+            if pk is None:
+                break
+            now = timezone.now()
+            won = cls.waiting().filter(fresh, pk=pk).update(
+                status=JobStatus.RUNNING, started_at=now, heartbeat_at=now, attempts=F("attempts") + 1,
+                machine=this_machine(), painting_started_at=None, painting_from=None)
+            if won:
+                return cls.objects.get(pk=pk)
+        job = super().claim(job_id)
+        if job is not None:
+            type(job).objects.filter(pk=job.pk).update(machine=this_machine(), painting_started_at=None, painting_from=None)
+            job.machine, job.painting_started_at = this_machine(), None
+        return job
+
+
+    def finish(self, status, error="", **fields):
+        """The final transition; a success also teaches this machine's rates and sends the ready mail."""
+        done = super().finish(status, error, **fields)
+        if done and status == JobStatus.SUCCEEDED:
+            from .hooks import job_ended
+
+            job_ended(self)
+        return done
+
+
+class WorkRate(models.Model):
+    """How fast one machine does one kind of work, learned from finished jobs (moving averages).
+
+    A job's time = before (reading, loading the model) + work_units × seconds_per_unit + after (saving)."""
+
+    machine = models.CharField(max_length=120)
+    key = models.CharField(max_length=60, help_text="e.g. standard/21: preset / log2(output pixels).")
+    seconds_per_unit = models.FloatField()
+    before_seconds = models.FloatField(default=0.0)
+    after_seconds = models.FloatField(default=0.0)
+    samples = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["machine", "key"], name="workrate_machine_key")]
+
+    def __str__(self):
+        return f"{self.machine} {self.key}: {self.seconds_per_unit:.3g} s/unit ({self.samples} jobs)"

@@ -1,0 +1,66 @@
+/* Live tiles for waiting and running style jobs ({% pending_style_jobs %}): one list request keeps them all
+   current; when one finishes the page reloads so the new picture takes its place. */
+(function () {
+  "use strict";
+  const section = document.getElementById("fq-pending");
+  if (!section) return;
+  const Q = window.imogen.queue;
+  const words = JSON.parse(document.getElementById("fq-strings").textContent);
+  const statuses = JSON.parse(document.getElementById("fq-statuses").textContent);
+  const FINAL = ["succeeded", "failed", "canceled"];
+  const tiles = {};
+  const num = (v) => (v === "" || v === undefined || v === null ? null : Number(v));
+
+  section.querySelectorAll(".fq-tile").forEach((el) => {
+    const t = { el: el, start: new Q.Deadline(), finish: new Q.Deadline(), bar: new Q.Bar(), job: {
+      status: el.dataset.status, progress: Number(el.dataset.progress || 0), queue_position: num(el.dataset.position),
+      starts_in_seconds: num(el.dataset.starts), eta_seconds: num(el.dataset.eta), started_at: el.dataset.started || null,
+    } };
+    tiles[el.dataset.job] = t;
+    update(t, t.job);
+  });
+
+  function update(t, job) {
+    t.job = job;
+    if (job.status === "queued" && job.starts_in_seconds !== null) t.start.update(job.starts_in_seconds); else t.start.reset();
+    if (job.eta_seconds !== null && job.eta_seconds !== undefined) t.finish.update(job.eta_seconds); else t.finish.reset();
+    const badge = t.el.querySelector(".st-status");
+    badge.textContent = statuses[job.status] || job.status;
+    badge.dataset.status = job.status;
+    t.el.dataset.status = job.status;
+    draw(t);
+  }
+
+  function draw(t) {
+    const now = Date.now();
+    const job = t.job;
+    const running = job.status === "running";
+    const percent = Math.round(100 * (running ? t.bar.value(job, t.finish.left(now), now) : 0));
+    t.el.querySelector(".fq-bar").style.width = percent + "%";
+    t.el.querySelector(".progress").setAttribute("aria-valuenow", String(percent));
+    t.el.querySelector(".fq-words").textContent = running
+      ? percent + "% · " + Q.leftWords(t.finish.left(now), words)
+      : (job.status === "queued" ? Q.waitingWords(job, words, t.start.left(now), t.finish.left(now)) : "");
+  }
+
+  let delay = 2000;
+  async function poll() {
+    const res = await imogen.api(section.dataset.api);
+    if (res.ok && Array.isArray(res.body)) {
+      let finished = false;
+      for (const job of res.body) {
+        const t = tiles[job.id];
+        if (!t) continue;
+        if (FINAL.includes(job.status)) finished = true;
+        update(t, job);
+      }
+      if (finished && !document.querySelector("input:focus, textarea:focus")) { window.location.reload(); return; }
+      delay = document.hidden ? 6000 : 2000;
+    } else {
+      delay = Math.min(delay * 2, 15000);
+    }
+    setTimeout(poll, delay);
+  }
+  setInterval(() => Object.values(tiles).forEach(draw), 1000);
+  setTimeout(poll, delay);
+})();
