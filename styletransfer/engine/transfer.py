@@ -23,6 +23,7 @@ import torch.nn.functional as F
 from PIL import Image, ImageFilter
 
 from core import framing
+from core.sizes import WALLPAPER_SIZES
 
 from . import feedforward
 from .errors import Canceled, EngineError, InputError, MemoryBudgetExceeded
@@ -39,13 +40,8 @@ STYLE_WEIGHT = 10.0
 TV_WEIGHT = 2.0
 INIT_NOISE = 2.0  # std of the seeded noise added to the first image, in 0..255 units
 
-SIZE_PRESETS = {
-    "desktop-1080p": (1920, 1080),
-    "desktop-1440p": (2560, 1440),
-    "phone": (1080, 2400),
-    "square": (2048, 2048),
-    "4k": (3840, 2160),
-}
+# The site's one list of wallpaper sizes (core/sizes.py: plain data, its labels are only translated when shown).
+SIZE_PRESETS = {size.key: (size.width, size.height) for size in WALLPAPER_SIZES}
 
 
 @dataclass(frozen=True)

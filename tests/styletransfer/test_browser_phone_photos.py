@@ -103,6 +103,7 @@ def test_touch_drag_moves_the_frame_and_the_result_shows_that_part(phone_page, b
     frame = page.locator(".framing-box")
     frame.wait_for(state="visible")
     frame.scroll_into_view_if_needed()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # the chooser fits the phone
     stage = page.locator(".framing-stage").bounding_box()
     box = frame.bounding_box()
     assert abs(box["width"] - stage["width"]) < 2 and abs(box["height"] - stage["height"] / 4) < 2  # 2:1, centred
