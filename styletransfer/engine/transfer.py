@@ -68,8 +68,10 @@ PRESETS = {
     "instant": Schedule("Instant: one pass of a feed-forward network, seconds even at 1920×1080.", 0, 0.0, 0, 0,
                         feedforward_only=True),
     "preview": Schedule("Fast draft: coarse scales only, at most 384 px, then upscaled.", 96, 1.5, 10, 60, 384),
-    "standard": Schedule("Balanced: coarse-to-fine from ~128 px, a few iterations at full size.", 128, 4.0, 4, 100),
-    "high": Schedule("Best quality: more iterations at every scale, including full size.", 128, 12.0, 10, 300),
+    # Both start from the feed-forward result (re-tuned in issue 12: fewer coarse iterations, since the start
+    # is already stylised; issue 3's were 128, 4.0, 4, 100 and 128, 12.0, 10, 300, see bench/engine_common.py).
+    "standard": Schedule("Balanced: coarse-to-fine from ~128 px, a few iterations at full size.", 128, 4.0, 4, 30),
+    "high": Schedule("Best quality: more iterations at every scale, including full size.", 128, 10.0, 10, 80),
 }
 
 
@@ -187,9 +189,11 @@ def optimised_size(width: int, height: int, preset: str) -> tuple[int, int]:
 
 # Seconds on the reference machine (2 cores of an AMD EPYC, 2 threads, quiet), fitted by
 # bench/engine_cost_model.py: one objective evaluation (forward + backward) costs
-# EVAL_FIXED + EVAL_PER_MP · megapixels; building a scale's targets about TARGETS_FRACTION of one evaluation;
-# the feed-forward pass FF_FIXED + FF_PER_MP · megapixels; loading the networks LOAD_SECONDS once per process.
+# EVAL_FIXED + EVAL_PER_MP · megapixels (× BFLOAT16_FACTOR with bfloat16 convolutions); building a scale's
+# targets about TARGETS_FRACTION of one evaluation; the feed-forward pass FF_FIXED + FF_PER_MP · megapixels;
+# loading the networks LOAD_SECONDS once per process.
 EVAL_FIXED, EVAL_PER_MP = 0.012, 5.1
+BFLOAT16_FACTOR = 0.5
 TARGETS_FRACTION = 0.6
 FF_FIXED, FF_PER_MP = 0.05, 0.85
 LOAD_SECONDS = 1.5
@@ -204,16 +208,19 @@ class Stage:
     seconds: float
 
 
-def eval_seconds(width: int, height: int) -> float:
-    return EVAL_FIXED + EVAL_PER_MP * width * height / 1e6
+def eval_seconds(width: int, height: int, bfloat16: bool = False) -> float:
+    return EVAL_FIXED + EVAL_PER_MP * width * height / 1e6 * (BFLOAT16_FACTOR if bfloat16 else 1.0)
 
 
-def plan_stages(width: int, height: int, preset: str, init: str = "feedforward",
-                loaded: bool = False) -> list[Stage]:
+def plan_stages(width: int, height: int, preset: str, init: str = "feedforward", loaded: bool = False,
+                bfloat16: bool | None = None) -> list[Stage]:
     """The stages of a width×height transfer, in order, with their estimated seconds on the reference CPU.
 
-    `loaded`: the networks are already in this process's memory (no loading stage cost).
+    `loaded`: the networks are already in this process's memory (no loading stage cost). `bfloat16`: the
+    convolutions run in bfloat16 (None: as `precision="auto"` would on this machine's CPU).
     """
+    if bfloat16 is None:
+        bfloat16 = resolve_precision("auto", torch.device("cpu")) == torch.bfloat16
     plan = plan_scales(width, height, preset)
     stages = [Stage("loading", 0, 0.0 if loaded else LOAD_SECONDS)]
     if get_schedule(preset).feedforward_only or init == "feedforward":
@@ -221,7 +228,7 @@ def plan_stages(width: int, height: int, preset: str, init: str = "feedforward",
         stages.append(Stage("feedforward", 0, FF_FIXED + FF_PER_MP * w * h / 1e6))
     for index, (w, h, iterations) in enumerate(plan):
         stages.append(Stage(scale_stage(index, len(plan), w, h), iterations,
-                            eval_seconds(w, h) * (iterations + TARGETS_FRACTION)))
+                            eval_seconds(w, h, bfloat16) * (iterations + TARGETS_FRACTION)))
     return stages
 
 
@@ -233,7 +240,12 @@ def estimate_seconds(opts: TransferOptions, content_size: tuple[int, int] = (16,
                      loaded: bool = False) -> float:
     """Estimated seconds of a whole request on the reference CPU (scale by the worker's measured speed)."""
     width, height = output_size(opts, content_size)
-    return sum(stage.seconds for stage in plan_stages(width, height, opts.preset, opts.init, loaded))
+    try:
+        device = resolve_device(opts.device)
+    except InputError:  # asked from a process without the worker's GPU: estimate for its CPU
+        device = torch.device("cpu")
+    bfloat16 = resolve_precision(opts.precision, device) == torch.bfloat16
+    return sum(stage.seconds for stage in plan_stages(width, height, opts.preset, opts.init, loaded, bfloat16))
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -501,7 +513,7 @@ def transfer(content: Image.Image, styles: Image.Image | list[Image.Image], opts
     threads = opts.threads or torch.get_num_threads()
     loaded = (schedule.feedforward_only or vgg_is_loaded(device)) and (
         not use_feedforward or feedforward.is_loaded(threads))
-    stages = plan_stages(width, height, opts.preset, opts.init, loaded)
+    stages = plan_stages(width, height, opts.preset, opts.init, loaded, precision == torch.bfloat16)
     clock = ProgressClock(stages)
     total_steps = clock.total_steps
 
