@@ -100,11 +100,9 @@ def _style_rows(creation, meta):
 
 
 def _provider_label(name):
-    try:
-        from text2image.providers import PROVIDERS
-    except ImportError:
-        return _("Another service")
-    return str(PROVIDERS[name].label) if name in PROVIDERS else _("Another service")
+    from text2image.providers import PROVIDERS  # text2image builds on the gallery: looked up only when shown
+
+    return PROVIDERS.label(name, _("Another service")) if name in PROVIDERS else _("Another service")
 
 
 def _text2image_rows(creation, meta):
