@@ -5,6 +5,7 @@ import json
 import pytest
 from PIL import Image
 
+from core.pngmeta import read_metadata
 from gallery.models import Creation
 from text2image.models import TextToImageJob
 from text2image.providers.offline import render
@@ -91,8 +92,9 @@ def test_create_returns_202_with_the_job_then_the_worker_fills_it(api, no_broker
                                       "height": 1920, "seed": 42}
     png = Image.open(creation.image.open("rb"))
     assert png.format == "PNG"
-    assert png.text["imogen:prompt"] == "밤하늘 아래 산" and png.text["imogen:seed"] == "42"
-    assert png.text["imogen:provider"] == "offline" and png.text["imogen:negative_prompt"] == "구름"
+    meta = read_metadata(png)  # one JSON chunk (core.pngmeta), the same for every feature
+    assert meta["prompt"] == "밤하늘 아래 산" and meta["seed"] == 42
+    assert meta["provider"] == "offline" and meta["negative_prompt"] == "구름"
     assert "Negative prompt: 구름" in png.text["parameters"]
     assert "Seed: 42, Size: 1080x1920, Provider: offline" in png.text["parameters"]
     # Each result says what it was made with (seed, size, steps, provider), for the page and "Run again".
