@@ -4,10 +4,11 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PY     := $(BIN)/python
 
-.PHONY: run test test-fast test-slow test-postgres lint bench prepare system-deps clean help
+.PHONY: run dev test test-fast test-slow test-postgres lint bench prepare system-deps clean help
 
 help:
-	@echo "make run        set up (venv, packages, database, static files) and start web + worker + broker"
+	@echo "make run        set up (venv, packages, database, static files) and start web + worker + broker (DEBUG off)"
+	@echo "make dev        the same with DEBUG=1 (Django's debug pages, static files straight from the source)"
 	@echo "make test       set up and run the whole test suite (with ruff)"
 	@echo "make test-slow  the long fault-tolerance tests"
 	@echo "make bench      the benchmarks under bench/"
@@ -33,10 +34,17 @@ prepare:
 	$(PY) manage.py createcachetable
 	$(PY) manage.py collectstatic --noinput -v0
 
+# `make run` serves as a real site would: DEBUG off (friendly 404/500 pages, static files by whitenoise), a secret key
+# made once and kept in var/secret_key. `DEBUG=1 make run` or `make dev` for the debug pages.
+run: export DEBUG ?= 0
+run: export IMOGEN_SECRET_KEY_FILE ?= $(CURDIR)/var/secret_key
 run: $(VENV)/.run-deps
 	@scripts/system-deps.sh run
 	@$(MAKE) --no-print-directory prepare
 	$(PY) manage.py serve
+
+dev:
+	@DEBUG=1 $(MAKE) --no-print-directory run
 
 lint: $(VENV)/.test-deps
 	$(BIN)/ruff check .

@@ -1,7 +1,10 @@
+import uuid
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.core.validators import MaxLengthValidator
 from django.template import loader
 from django.utils.translation import gettext_lazy as _
 
@@ -21,8 +24,6 @@ def display_name(user):
 
 def make_username(email):
     """The (hidden) Django user name: the email when it fits, else a random one."""
-    import uuid
-
     return email if len(email) <= 150 else f"user-{uuid.uuid4().hex}"
 
 
@@ -84,8 +85,6 @@ class ProfileForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from django.core.validators import MaxLengthValidator
-
         self.fields["first_name"].max_length = DISPLAY_NAME_MAX
         self.fields["first_name"].validators.append(MaxLengthValidator(DISPLAY_NAME_MAX))
         self.fields["first_name"].widget.attrs["maxlength"] = DISPLAY_NAME_MAX

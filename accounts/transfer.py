@@ -8,7 +8,7 @@ finishes later and stamps the old key on its creation) is adopted the next time 
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 
-from core.jobs import job_models
+from core.models import Job, owned_models
 
 PREVIOUS_KEY_ATTR = "_imogen_anonymous_session_key"
 ADOPT_SESSION_KEY = "imogen_adopt_session_keys"
@@ -23,16 +23,16 @@ def remember_anonymous_session(request):
 
 
 def adopt(user, keys):
-    """Give every creation and job of these anonymous sessions to `user`. Returns counts."""
-    from gallery.models import Creation
-
+    """Give everything these anonymous sessions own (creations, jobs: core.models.owned_models) to `user`.
+    Returns counts."""
     keys = [k for k in keys if k]
+    counts = {"creations": 0, "jobs": 0}
     if not keys:
-        return {"creations": 0, "jobs": 0}
-    counts = {"creations": Creation.objects.filter(owner__isnull=True, session_key__in=keys).update(owner=user),
-              "jobs": 0}
-    for model in job_models():
-        counts["jobs"] += model.objects.filter(owner__isnull=True, session_key__in=keys).update(owner=user)
+        return counts
+    for model in owned_models():
+        key = "jobs" if issubclass(model, Job) else str(model._meta.verbose_name_plural)
+        moved = model.objects.filter(owner__isnull=True, session_key__in=keys).update(owner=user)
+        counts[key] = counts.get(key, 0) + moved
     return counts
 
 

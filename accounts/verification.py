@@ -9,6 +9,7 @@ import logging
 from django.conf import settings
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.db.models import Q
+from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
@@ -21,6 +22,9 @@ from mailer.providers import OutgoingMail, get_provider
 from mailer.providers.base import MailError
 
 from .models import EmailVerification
+
+# Sent once an account's address is proven (`user`): features that count accounts' actions (likes) recount them.
+email_confirmed = Signal()
 
 log = logging.getLogger(__name__)
 
@@ -122,8 +126,4 @@ def mark_confirmed(user):
     if EmailVerification.objects.filter(user=user, verified_at__isnull=False).exists():
         return
     EmailVerification.objects.update_or_create(user=user, defaults={"verified_at": timezone.now()})
-    # gallery imports accounts, so this import stays here (a module-level one would be a cycle).
-    from gallery.models import Creation
-
-    for creation in Creation.objects.filter(likes__user=user):  # likes given before now count
-        creation.refresh_like_count()
+    email_confirmed.send(sender=type(user), user=user)  # the gallery counts the likes given before now

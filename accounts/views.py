@@ -1,10 +1,11 @@
 import logging
 
 from django.conf import settings
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model, login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
@@ -214,9 +215,6 @@ class PasswordResetView(auth_views.PasswordResetView):
 
 def admin_login(request, extra_context=None):
     """/admin/login/ with the same `login` limit as the site's log-in (the two count together)."""
-    from django.contrib import admin
-    from django.http import HttpResponse
-
     if request.method == "POST":
         wait = check_page_throttle(request, "login")
         if wait:

@@ -12,10 +12,9 @@ Writes bench/results/engine_init_study_<size>.csv.
 import argparse
 import csv
 import importlib
-import time
 
 import torch
-from engine_common import RESULTS, command_line, load_average, sample_pair
+from engine_common import PAIRS, RESULTS, FullSizeRecorder, command_line, issue3_presets, load_average, sample_pair
 
 from styletransfer.engine import PRESETS, TransferOptions, plan_scales, transfer
 from styletransfer.engine.transfer import Schedule
@@ -23,9 +22,7 @@ from styletransfer.engine.transfer import Schedule
 # The module, not the function `styletransfer.engine.transfer` (which the package's name refers to).
 engine = importlib.import_module("styletransfer.engine.transfer")
 
-PAIRS = {"city-swirls": ("content-03", "style-01"), "sea-ukiyoe": ("content-06", "style-05"),
-         "cat-glass": ("content-10", "style-03"), "lake-swirls": ("content-09", "style-01")}
-OLD_STANDARD = Schedule("issue 3's standard", 128, 4.0, 4, 100, carry_scale=False)
+OLD_STANDARD = issue3_presets()["issue3-standard"]
 SHORT = Schedule("short", 128, 1.0, 12, 40)
 # name: (init, entry, schedule)
 VARIANTS = {
@@ -44,26 +41,10 @@ def run_variant(pair: str, variant: str, width: int, height: int, threads: int) 
     if entry:
         engine.FEEDFORWARD_ENTRY = entry
     content, style = sample_pair(*PAIRS[pair])
-    plan = plan_scales(width, height, "study")
-    full = plan[-1][0] * plan[-1][1]
-    final = f"scale {len(plan)}/{len(plan)}"
-    points, work, last_step, started = [], 0.0, 0, time.perf_counter()
-
-    def on_progress(p):
-        nonlocal work, last_step
-        if p.step == last_step or p.loss is None or p.stage == "done":
-            return
-        last_step = p.step
-        scale = next(s for i, s in enumerate(plan) if p.stage.startswith(f"scale {i + 1}/"))
-        work += scale[0] * scale[1] / full
-        if p.stage.startswith(final):
-            # The loss of a step is the objective at the point it started from, so subtract this step's work.
-            points.append(dict(pair=pair, variant=variant, step=p.step, work=round(work - 1, 3),
-                               seconds=round(time.perf_counter() - started, 2), objective=p.loss))
-
+    recorder = FullSizeRecorder(plan_scales(width, height, "study"), pair=pair, variant=variant)
     transfer(content, style, TransferOptions(width=width, height=height, preset="study", init=init, device="cpu",
-                                             threads=threads, preview_every=0), on_progress=on_progress)
-    return points
+                                             threads=threads, preview_every=0), on_progress=recorder)
+    return recorder.points
 
 
 def main():

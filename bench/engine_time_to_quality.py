@@ -1,150 +1,155 @@
-"""Benchmark 2: time to quality of a preset against a plain single-scale L-BFGS baseline.
+"""Benchmark 2: time to quality of a preset against issue 3's schedule of the same name (the baseline).
 
-Both minimise the same full-size objective (same images, weights, init). The baseline runs
-`--baseline-iterations` L-BFGS steps at full size; the preset runs its coarse-to-fine plan. We record the
-full-size objective against wall time (and against work in full-size evaluations, which contention
-does not distort), then report when the preset's final objective is reached by the baseline.
+On each sample pair, both minimise the same full-size objective (same images, weights, seed): the baseline is
+issue 3's schedule exactly as it ran (from the content image, float32, torch's L-BFGS first step), the
+preset is today's (from the feed-forward result, `precision="auto"`, curvature carried between scales).
+Records the full-size objective at every full-size step against seconds and against work (full-size
+evaluations), then reports when the preset first reaches the baseline's final objective, as a fraction of the
+baseline's time. Both networks are loaded before the clock starts; the feed-forward pass is timed.
+The final images of both are re-evaluated with the float32 objective (the preset's own losses are bfloat16
+ones, within ~0.3 %).
 
-Writes bench/figures/engine_time_to_quality_<size>.csv and .png.
+Writes bench/figures/engine_time_to_quality_<W>x<H>.csv and .png (objective relative to the baseline's final
+one, against time relative to the baseline's).
 """
 
 import argparse
 import csv
 import time
-from pathlib import Path
 
 import torch
-from engine_common import FIGURES, RESULTS, command_line, load_average
+from engine_common import (
+    FIGURES,
+    PAIRS,
+    RESULTS,
+    FullSizeRecorder,
+    command_line,
+    issue3_presets,
+    load_average,
+    sample_pair,
+)
 from PIL import Image, ImageDraw
 
-from styletransfer.engine import PRESETS, TransferOptions, plan_scales, transfer
-from styletransfer.engine.samples import landscape, swirls
-from styletransfer.engine.transfer import Schedule
+from styletransfer.engine import PRESETS, TransferOptions, feedforward, load_vgg19, plan_scales, transfer
+from styletransfer.engine.transfer import STYLE_WEIGHT, Objective, cover_crop, style_size, to_tensor
 
 
-def run(preset: str, size: int, threads: int, save: Path | None = None) -> list[dict]:
-    content, style = landscape(), swirls()
-    opts = TransferOptions(size=size, preset=preset, device="cpu", threads=threads, preview_every=0)
-    width, height = 512 * size // 512, 384 * size // 512
-    plan = plan_scales(width, height, preset)
-    final_scale = f"scale {len(plan)}/{len(plan)}"
-    points, started, work, last_step = [], time.perf_counter(), 0.0, 0
-    full_pixels = plan[-1][0] * plan[-1][1]
-
-    def on_progress(progress):
-        nonlocal work, last_step
-        # Only reports of a new step carry a new evaluation: the report at the start of each scale repeats
-        # the previous (coarser) scale's last loss, which is not a full-size objective.
-        if progress.step == last_step or progress.loss is None or progress.stage == "done":
-            return
-        last_step = progress.step
-        scale = next(p for i, p in enumerate(plan) if progress.stage.startswith(f"scale {i + 1}/"))
-        work += scale[0] * scale[1] / full_pixels
-        # Steps report the objective at the point they started from; only full-size ones are comparable.
-        if progress.stage.startswith(final_scale):
-            points.append(dict(method=preset, step=progress.step, seconds=time.perf_counter() - started,
-                               work=work, objective=progress.loss))
-
-    image = transfer(content, style, opts, on_progress=on_progress)
-    if save is not None:
-        image.save(save)
-    return points
+def full_size_objective(content, style, image) -> float:
+    """The float32 objective of a finished image at its own size."""
+    w, h = image.size
+    content = cover_crop(content, w, h)
+    objective = Objective(load_vgg19("cpu"), to_tensor(content, (w, h), "cpu"),
+                          [to_tensor(style, style_size(style, w, h, 1.0), "cpu")], [1.0], STYLE_WEIGHT)
+    with torch.no_grad():
+        return float(objective(to_tensor(image, (w, h), "cpu")))
 
 
-def read_curve(path: Path) -> list[dict]:
-    with open(path, newline="") as f:
-        return [dict(row, step=int(row["step"]), seconds=float(row["seconds"]), work=float(row["work"]),
-                     objective=float(row["objective"])) for row in csv.DictReader(f)]
+def run(pair, method, preset, width, height, threads) -> tuple[list[dict], float, float]:
+    content, style = sample_pair(*PAIRS[pair])
+    baseline = preset.startswith("issue3-")
+    opts = TransferOptions(width=width, height=height, preset=preset, device="cpu", threads=threads,
+                           preview_every=0, init="content" if baseline else "feedforward",
+                           precision="float32" if baseline else "auto")
+    recorder = FullSizeRecorder(plan_scales(width, height, preset), pair=pair, method=method)
+    image = transfer(content, style, opts, on_progress=recorder)
+    seconds = time.perf_counter() - recorder.started
+    image.save(RESULTS / f"ttq_{pair}_{method}_{width}x{height}.png")
+    return recorder.points, seconds, full_size_objective(content, style, image)
 
 
-def write_curves(path: Path, curves: dict[str, list[dict]]) -> None:
-    with open(path, "w", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=["method", "step", "seconds", "work", "objective"])
-        writer.writeheader()
-        for points in curves.values():
-            writer.writerows(points)
-
-
-def plot(curves: dict[str, list[dict]], path, key: str, label: str) -> None:
-    width, height, margin = 900, 540, 70
+def plot(curves: dict, path, key: str, label: str) -> None:
+    """Objective / baseline's final objective against key / baseline's total (seconds or work), per pair."""
+    width, height, margin = 900, 560, 70
     image = Image.new("RGB", (width, height), "white")
     draw = ImageDraw.Draw(image)
-    all_points = [p for c in curves.values() for p in c]
-    x_max = max(p[key] for p in all_points) * 1.02
-    y_values = [p["objective"] for p in all_points]
-    y_min, y_max = min(y_values) * 0.98, sorted(y_values)[int(len(y_values) * 0.97)]  # clip early spikes
+    x_max, y_min, y_max = 1.05, 0.9, 3.0
 
-    def xy(p):
-        y = min(max(p["objective"], y_min), y_max)
-        return (margin + (width - 2 * margin) * p[key] / x_max,
+    def xy(x, y):
+        y = min(max(y, y_min), y_max)
+        return (margin + (width - 2 * margin) * min(x, x_max) / x_max,
                 height - margin - (height - 2 * margin) * (y - y_min) / (y_max - y_min))
 
     draw.rectangle([margin, margin, width - margin, height - margin], outline="black")
     for i in range(6):
-        x = margin + (width - 2 * margin) * i / 5
-        y = height - margin - (height - 2 * margin) * i / 5
-        draw.text((x - 10, height - margin + 8), f"{x_max * i / 5:.0f}", fill="black")
-        draw.text((8, y - 6), f"{y_min + (y_max - y_min) * i / 5:.3g}", fill="black")
-    draw.text((width / 2 - 60, height - 30), label, fill="black")
-    draw.text((margin, 20), "full-size objective (lower is better)", fill="black")
-    colors = {"baseline": (200, 40, 40)}
-    for i, (name, points) in enumerate(curves.items()):
-        color = colors.get(name, (30, 90, 200))
-        draw.line([xy(p) for p in points], fill=color, width=3)
-        draw.text((width - margin - 200, margin + 10 + 18 * i), f"-- {name}", fill=color)
+        draw.text((xy(x_max * i / 5, y_min)[0] - 10, height - margin + 8), f"{x_max * i / 5:.2f}", fill="black")
+        value = y_min + (y_max - y_min) * i / 5
+        draw.text((8, xy(0, value)[1] - 6), f"{value:.2f}", fill="black")
+    draw.line([xy(0, 1.0), xy(x_max, 1.0)], fill=(150, 150, 150), width=1)
+    draw.line([xy(1 / 3, y_min), xy(1 / 3, y_max)], fill=(150, 150, 150), width=1)
+    draw.text((xy(1 / 3, y_max)[0] + 4, margin + 4), "1/3 (target)", fill=(110, 110, 110))
+    draw.text((width / 2 - 160, height - 30), label, fill="black")
+    draw.text((margin, 20), "full-size objective / baseline's final objective (lower is better)", fill="black")
+    palette = [(30, 90, 200), (20, 150, 80), (200, 120, 0), (150, 40, 160)]
+    for i, (pair, methods) in enumerate(curves.items()):
+        base = methods["baseline"]
+        x_total, y_final = base["total_" + key], base["final_loss"]
+        for method, curve in methods.items():
+            points = [xy(p[key] / x_total, p["objective"] / y_final) for p in curve["points"]]
+            color = palette[i % len(palette)]
+            if method == "baseline":
+                color = tuple(min(255, c + 110) for c in color)  # the paler line of the same colour
+            if len(points) > 1:
+                draw.line(points, fill=color, width=3 if method != "baseline" else 2)
+        draw.text((width - margin - 250, margin + 10 + 18 * i), f"{pair}: new (dark), issue 3 (pale)",
+                  fill=palette[i % len(palette)])
     image.save(path)
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--size", type=int, default=512)
+    parser.add_argument("--width", type=int, default=512)
+    parser.add_argument("--height", type=int, default=384)
     parser.add_argument("--preset", default="standard")
-    parser.add_argument("--baseline-iterations", type=int, default=300)
+    parser.add_argument("--pairs", nargs="+", default=list(PAIRS), choices=list(PAIRS))
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--reuse-baseline", action="store_true",
-                        help="reuse the baseline curve saved in bench/results/ by an earlier run with the same "
-                             "size, iterations and history (the baseline takes ~20 min at 512 px on 2 cores)")
     args = parser.parse_args()
-    torch.manual_seed(0)
-    history = PRESETS[args.preset].history_size
-    # The baseline: a single scale (start_side above the output), a fixed number of steps at full size,
-    # plain pixels, the same L-BFGS settings.
-    PRESETS["baseline"] = Schedule("single scale", 10**6, 0.0, args.baseline_iterations, args.baseline_iterations,
-                                   history_size=history)
-    print(f"command: {command_line()}")
-    print(f"load average before: {load_average()} (other engineers' test runs share these cores)")
+    PRESETS.update(issue3_presets())
     RESULTS.mkdir(parents=True, exist_ok=True)
-    cached = RESULTS / f"engine_baseline_{args.size}_{args.baseline_iterations}_h{history}.csv"
+    load_vgg19("cpu"), feedforward.load_feedforward(args.threads)
+    print(f"command: {command_line()}")
     curves = {}
-    for method in (args.preset, "baseline"):
-        if method == "baseline" and args.reuse_baseline and cached.is_file():
-            curves[method] = read_curve(cached)
-            print(f"baseline curve reused from {cached}")
+    rows = []
+    for pair in args.pairs:
+        curves[pair] = {}
+        for method, preset in (("baseline", f"issue3-{args.preset}"), ("new", args.preset)):
+            before = load_average()
+            points, seconds, final = run(pair, method, preset, args.width, args.height, args.threads)
+            work = points[-1]["work"] + 1
+            curves[pair][method] = dict(points=points, total_seconds=seconds, total_work=work, final=final,
+                                        final_loss=points[-1]["objective"])
+            print(f"{pair:12} {method:8} ({preset}): final objective {final:.4f} (float32), {seconds:.1f} s, "
+                  f"{work:.1f} full-size evaluations; load average {before} → {load_average()}", flush=True)
+        base, new = curves[pair]["baseline"], curves[pair]["new"]
+        reached = next((p for p in new["points"] if p["objective"] <= base["final_loss"]), None)
+        row = dict(pair=pair, baseline_objective=base["final"], baseline_seconds=base["total_seconds"],
+                   baseline_work=base["total_work"], new_objective=new["final"], new_seconds=new["total_seconds"],
+                   new_work=new["total_work"],
+                   reached_seconds=reached["seconds"] if reached else None,
+                   reached_work=reached["work"] if reached else None)
+        rows.append(row)
+        if reached:
+            print(f"{pair:12} the new {args.preset} reaches issue 3's final objective after {reached['seconds']:.1f} s "
+                  f"= {reached['seconds'] / base['total_seconds']:.2f} of its time (target <= 0.33, aim 0.2), "
+                  f"{reached['work']:.1f} evaluations = {reached['work'] / base['total_work']:.2f} of its work")
         else:
-            curves[method] = run(method, args.size, args.threads, RESULTS / f"ttq_{method}_{args.size}.png")
-            print(f"load average: {load_average()}")
-            if method == "baseline":
-                write_curves(cached, {method: curves[method]})
-        last = curves[method][-1]
-        print(f"{method:>9}: final objective {last['objective']:.4f} after {last['seconds']:.1f} s, "
-              f"{last['work']:.1f} full-size evaluations")
-    preset_final = curves[args.preset][-1]
-    baseline_final = curves["baseline"][-1]
-    reached = next((p for p in curves["baseline"] if p["objective"] <= preset_final["objective"]), None)
-    print(f"time ratio preset/baseline: {preset_final['seconds'] / baseline_final['seconds']:.3f} "
-          f"(target <= 0.333, aim 0.2); work ratio: {preset_final['work'] / baseline_final['work']:.3f}")
-    print(f"preset final objective {'<=' if preset_final['objective'] <= baseline_final['objective'] else '>'} "
-          f"baseline final ({preset_final['objective']:.4f} vs {baseline_final['objective']:.4f})")
-    if reached:
-        print(f"baseline first reached the preset's final objective at step {reached['step']}, "
-              f"{reached['seconds']:.1f} s")
-    print(f"load average after: {load_average()}")
-    stem = FIGURES / f"engine_time_to_quality_{args.size}"
+            print(f"{pair:12} the new {args.preset} never reaches issue 3's final objective "
+                  f"({new['final']:.4f} vs {base['final']:.4f}); its whole run took "
+                  f"{new['total_seconds'] / base['total_seconds']:.2f} of the time")
+    stem = FIGURES / f"engine_time_to_quality_{args.preset}_{args.width}x{args.height}"
     FIGURES.mkdir(parents=True, exist_ok=True)
-    write_curves(stem.with_suffix(".csv"), curves)
-    plot(curves, stem.with_suffix(".png"), "seconds", "wall time (s)")
-    plot(curves, FIGURES / f"engine_work_to_quality_{args.size}.png", "work", "work (full-size evaluations)")
-    print(f"wrote {stem}.csv/.png")
+    with open(stem.with_suffix(".csv"), "w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=["pair", "method", "step", "seconds", "work", "objective"])
+        writer.writeheader()
+        for methods in curves.values():
+            for curve in methods.values():
+                writer.writerows(curve["points"])
+    with open(f"{stem}_summary.csv", "w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    plot(curves, stem.with_suffix(".png"), "seconds", "time / the baseline's time")
+    plot(curves, f"{stem}_work.png", "work", "work (full-size evaluations) / the baseline's")
+    print(f"load average after: {load_average()}; wrote {stem}.csv, _summary.csv, .png, _work.png")
 
 
 if __name__ == "__main__":

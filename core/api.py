@@ -1,6 +1,7 @@
 """API errors as JSON with a message a person can read (never an HTML 500 page)."""
 import logging
 
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
@@ -13,8 +14,6 @@ log = logging.getLogger(__name__)
 
 def too_many_parts_message(exc):
     """Words for a request Django refuses to parse (over DATA_UPLOAD_MAX_NUMBER_FIELDS / _FILES / _MEMORY_SIZE)."""
-    from django.conf import settings
-
     if isinstance(exc, TooManyFilesSent):
         return _("The request has too many files; at most %(limit)d are accepted.") % {
             "limit": settings.DATA_UPLOAD_MAX_NUMBER_FILES}

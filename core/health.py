@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import connection
+from kombu import Connection
 
 
 def database_ok():
@@ -12,8 +13,6 @@ def database_ok():
 
 
 def broker_ok(url=None, timeout=1.5):
-    from kombu import Connection
-
     url = url or settings.CELERY_BROKER_URL
     try:
         with Connection(url, connect_timeout=timeout, transport_options=settings.CELERY_BROKER_TRANSPORT_OPTIONS) as conn:

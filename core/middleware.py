@@ -1,4 +1,6 @@
 from django.conf import settings
+from django.http import JsonResponse
+from django.utils.translation import gettext as _
 
 # Pages keep scripts and styles in static files (no inline code), so a strict policy holds.
 DEFAULT_CSP = (
@@ -29,9 +31,6 @@ class RequestSizeLimitMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from django.http import JsonResponse
-        from django.utils.translation import gettext as _
-
         limit = settings.IMOGEN_MAX_REQUEST_BYTES
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)

@@ -6,25 +6,63 @@ no live worker holds. Nothing accepted is ever lost.
 """
 import uuid
 
+from django.apps import apps
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Q
-from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.dispatch import Signal
+from django.utils import timezone, translation
+
+from .broker import send_job
+from .ownership import owned_q
+from .status import FINAL_STATUSES, JobStatus
+
+__all__ = ["FINAL_STATUSES", "EchoJob", "Job", "JobStatus", "Owned", "WorkerBeat", "job_finished", "owned_models"]
 
 
-class JobStatus(models.TextChoices):
-    QUEUED = "queued", _("Queued")
-    RUNNING = "running", _("Running")
-    SUCCEEDED = "succeeded", _("Succeeded")
-    FAILED = "failed", _("Failed")
-    CANCELED = "canceled", _("Canceled")
+# Sent once a job reached its final status (`job`): features that learn from finished work listen (fairqueue).
+job_finished = Signal()
 
 
-FINAL_STATUSES = (JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELED)
+class Owned(models.Model):
+    """Abstract base of everything a visitor owns (jobs, creations): their account, or else the browser session that
+    made it anonymously (moved to the account at sign-up or log-in). Every subclass is listed by `owned_models()`,
+    so moving work to an account, deleting an account and the retention purge never list models by hand."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    session_key = models.CharField(max_length=40, blank=True, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def owned_by(cls, request):
+        """The requester's rows: their account's, or this browser session's (core.ownership.owned_q)."""
+        return cls.objects.filter(owned_q(request))
+
+    @classmethod
+    def expired(cls, cutoff):
+        """Rows the retention purge may delete: made before `cutoff` (subclasses keep what must stay)."""
+        return cls.objects.filter(created_at__lt=cutoff)
+
+    def delete_with_files(self):
+        """Delete the row and the stored file of each of its file fields: afterwards every link to them is a 404."""
+        files = [getattr(self, f.name) for f in self._meta.get_fields() if isinstance(f, models.FileField)]
+        self.delete()
+        for value in files:
+            if value and value.name:
+                value.storage.delete(value.name)
 
 
-class Job(models.Model):
+def owned_models():
+    """Every concrete model with an owner (Owned subclasses): jobs of every kind and creations."""
+    return [m for m in apps.get_models() if issubclass(m, Owned)]
+
+
+class Job(Owned):
     """Abstract base for background jobs.
 
     Subclasses set `task_name` (the Celery task that runs them, made with `core.jobs.job_task`), and may set
@@ -44,11 +82,6 @@ class Job(models.Model):
     error = models.TextField(blank=True, help_text="Shown to the user as it is.")
     cancel_requested = models.BooleanField(default=False)
     attempts = models.PositiveIntegerField(default=0)
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
-    )
-    session_key = models.CharField(max_length=40, blank=True, db_index=True)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
     enqueued_at = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -60,6 +93,11 @@ class Job(models.Model):
 
     def __str__(self):
         return f"{type(self).__name__} {self.pk} ({self.status})"
+
+    @classmethod
+    def expired(cls, cutoff):
+        """Finished jobs made before `cutoff` (a queued or running one is never purged)."""
+        return super().expired(cutoff).filter(status__in=FINAL_STATUSES)
 
     @property
     def is_final(self):
@@ -75,10 +113,6 @@ class Job(models.Model):
 
         If the broker is unreachable the job simply stays `queued`; the sweep sends it again later.
         """
-        from django.db import transaction
-
-        from .jobs import send_job
-
         transaction.on_commit(lambda: send_job(type(self), self.pk))
 
     # --- claiming and finishing (called by workers) -----------------------------------------------
@@ -92,8 +126,6 @@ class Job(models.Model):
     def give_up_lost(cls, now=None, **lookup):
         """Fail claimable jobs (matching `lookup`) that already lost IMOGEN_JOB_MAX_ATTEMPTS workers: a job that
         kills its worker (out of memory, for one) is not handed out forever. Returns how many were failed."""
-        from django.utils import translation
-
         limit = getattr(settings, "IMOGEN_JOB_MAX_ATTEMPTS", 0)
         if not limit:
             return 0
@@ -102,10 +134,12 @@ class Job(models.Model):
         failed = 0
         for job in spent:
             with translation.override(getattr(job, "language", "") or settings.LANGUAGE_CODE):
-                message = str(_(
+                message = translation.ngettext(
+                    "This job was started %(n)d time and the server stopped before it was done (it may need more "
+                    "memory than the server has), so it was not tried again. Try a smaller size or a faster setting.",
                     "This job was started %(n)d times and each time the server stopped before it was done (it may "
                     "need more memory than the server has), so it was not tried again. Try a smaller size or a "
-                    "faster setting.") % {"n": job.attempts})
+                    "faster setting.", job.attempts) % {"n": job.attempts}
             failed += cls.objects.filter(cls.claimable(now), pk=job.pk, attempts__gte=limit).update(
                 status=JobStatus.FAILED, error=message, stage="", finished_at=now, heartbeat_at=now)
         return failed
@@ -153,6 +187,7 @@ class Job(models.Model):
         if done:
             for name, value in values.items():
                 setattr(self, name, value)
+            job_finished.send(sender=type(self), job=self)
         return bool(done)
 
     def request_cancel(self):

@@ -2,13 +2,15 @@
 
 Checked before anything new is made for the requester (editor renders, style-transfer and text-to-image jobs), so
 one client cannot fill the disk: once over, the answer is a 403 in plain words saying how much is used and how to
-make room. Counted from `Creation.byte_size` (the stored image; thumbnails are small on top)."""
+make room. Counted from `Creation.byte_size` (the stored image; thumbnails are small on top): any owned model with a
+`byte_size` field counts (core.models.owned_models), so core names no feature app."""
 from django.conf import settings
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 from rest_framework import status
 from rest_framework.exceptions import APIException
 
+from .models import owned_models
 from .ownership import owned_q
 
 
@@ -25,9 +27,12 @@ def quota_bytes(request):
 
 
 def used_bytes(request):
-    from gallery.models import Creation
-
-    return Creation.objects.filter(owned_q(request)).aggregate(total=Sum("byte_size"))["total"] or 0
+    """Bytes the requester keeps: the `byte_size` of every row they own, of each owned model that has one."""
+    total = 0
+    for model in owned_models():
+        if any(field.name == "byte_size" for field in model._meta.concrete_fields):
+            total += model.objects.filter(owned_q(request)).aggregate(total=Sum("byte_size"))["total"] or 0
+    return total
 
 
 def _mb(n):

@@ -1,20 +1,16 @@
 """Retention: anonymous work is temporary. Old jobs, uploads and creations of visitors without an account are
-deleted after IMOGEN_RETENTION_DAYS; published creations and everything of accounts stay unless asked."""
+deleted after IMOGEN_RETENTION_DAYS; published creations and everything of accounts stay unless asked.
+
+Every owned model takes part (core.models.owned_models); each says what of it may expire (`Model.expired`)."""
 import logging
 
 from django.conf import settings
 from django.utils import timezone
 
-from gallery.models import Creation
-
-from .cleanup import delete_file_fields
-from .jobs import job_models
-from .models import FINAL_STATUSES
+from .cleanup import delete_owned
+from .models import owned_models
 
 log = logging.getLogger(__name__)
-
-
-delete_job_files = delete_file_fields
 
 
 def purge(now=None, days=None, include_accounts=None):
@@ -23,23 +19,11 @@ def purge(now=None, days=None, include_accounts=None):
     days = settings.IMOGEN_RETENTION_DAYS if days is None else days
     include_accounts = settings.IMOGEN_RETENTION_INCLUDE_ACCOUNTS if include_accounts is None else include_accounts
     cutoff = now - timezone.timedelta(days=days)
-    counts = {"creations": 0, "jobs": 0}
-
-    creations = Creation.objects.filter(created_at__lt=cutoff, published_at__isnull=True)
-    if not include_accounts:
-        creations = creations.filter(owner__isnull=True)
-    for creation in creations.iterator():
-        creation.delete_with_files()  # with the jobs made for it and their files
-        counts["creations"] += 1
-
-    for model in job_models():
-        jobs = model.objects.filter(created_at__lt=cutoff, status__in=FINAL_STATUSES)
-        if not include_accounts:
-            jobs = jobs.filter(owner__isnull=True)
-        for job in jobs.iterator():
-            delete_job_files(job)
-            job.delete()
-            counts["jobs"] += 1
+    rows = []
+    for model in owned_models():
+        expired = model.expired(cutoff)
+        rows.append((model, expired if include_accounts else expired.filter(owner__isnull=True)))
+    counts = delete_owned(rows)
     if any(counts.values()):
         log.info("Retention: deleted %(creations)d creations and %(jobs)d jobs older than %(days)d days",
                  {**counts, "days": days})

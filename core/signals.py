@@ -8,14 +8,14 @@ from celery.signals import worker_ready, worker_shutdown
 from django.db import connection
 from django.utils import timezone
 
+from .models import WorkerBeat
+
 log = logging.getLogger(__name__)
 BEAT_SECONDS = 5
 _stop = threading.Event()
 
 
 def _beat(hostname, queues):
-    from .models import WorkerBeat
-
     while True:
         try:
             WorkerBeat.objects.update_or_create(
@@ -38,8 +38,6 @@ def start_worker_beat(sender=None, **kwargs):
 
 @worker_shutdown.connect
 def stop_worker_beat(sender=None, **kwargs):
-    from .models import WorkerBeat
-
     _stop.set()
     try:
         WorkerBeat.objects.filter(hostname=getattr(sender, "hostname", "")).delete()

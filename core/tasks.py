@@ -5,6 +5,7 @@ from django.core.management import call_command
 
 from .jobs import JobCanceled, job_task, sweep
 from .models import EchoJob
+from .retention import purge
 
 
 def echo(job):
@@ -27,8 +28,6 @@ def sweep_jobs():
 
 @shared_task(name="core.tasks.purge_expired", ignore_result=True)
 def purge_expired():
-    from .retention import purge
-
     return purge()
 
 

@@ -87,6 +87,11 @@ def _is_redis(cache):
     return type(cache).__module__.startswith("django.core.cache.backends.redis")
 
 
+def _database_of(cache):
+    model = getattr(cache, "cache_model_class", None)  # the database cache's table
+    return router.db_for_write(model) if model is not None else "default"
+
+
 def _add_one(cache, key, timeout):
     """Atomically add 1 to the counter `key` (created with `timeout` seconds to live); returns the new value."""
     if _is_redis(cache):
@@ -98,8 +103,7 @@ def _add_one(cache, key, timeout):
             return cache.incr(key)
     # Database (or local-memory) cache: read and write in one transaction. On SQLite (immediate transactions)
     # that serialises the writers; on PostgreSQL use Redis for exact counts under concurrency.
-    using = router.db_for_write(None) or "default"
-    with transaction.atomic(using=using):
+    with transaction.atomic(using=_database_of(cache)):
         value = (cache.get(key) or 0) + 1
         cache.set(key, value, timeout)
     return value
@@ -111,8 +115,7 @@ def _take_back(cache, key, timeout):
         if _is_redis(cache):
             cache.decr(key)
             return
-        using = router.db_for_write(None) or "default"
-        with transaction.atomic(using=using):
+        with transaction.atomic(using=_database_of(cache)):
             value = cache.get(key)
             if value:
                 cache.set(key, value - 1, timeout)

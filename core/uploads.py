@@ -7,6 +7,7 @@ note saying so); converted on arrival to one stored format (PNG) under random na
 `UploadRejected` with a message a person understands (translated to Korean where the request asks).
 """
 import io
+import json
 import math
 import struct
 import uuid
@@ -21,8 +22,11 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from PIL import Image, ImageOps
 from rest_framework import serializers
+
+from .framing import box_error
 
 pillow_heif.register_heif_opener(thumbnails=False, depth_images=False, aux_images=False)
 
@@ -278,3 +282,49 @@ class ImageUploadField(serializers.FileField):
 
     def to_representation(self, value):
         return None
+
+
+CROP_MIN_SIDE = 32
+
+
+@extend_schema_field({"type": "object", "required": ["x", "y", "width", "height"],
+                      "properties": {k: {"type": "integer"} for k in ("x", "y", "width", "height")}})
+class CropField(serializers.Field):
+    """{"x", "y", "width", "height"} in the photo's pixels (after EXIF orientation); a JSON string in multipart.
+    Returns [x, y, width, height] (whole pixels); check it against the picture with `crop_message`."""
+
+    def fail_invalid(self):
+        raise serializers.ValidationError(
+            _('The crop box must be a JSON object {"x", "y", "width", "height"} in the photo\'s pixels.'))
+
+    def to_internal_value(self, data):
+        if isinstance(data, str):
+            if not data.strip():
+                return None
+            try:
+                data = json.loads(data)
+            except ValueError:
+                self.fail_invalid()
+        if not isinstance(data, dict) or set(data) != {"x", "y", "width", "height"}:
+            self.fail_invalid()
+        box = []
+        for key in ("x", "y", "width", "height"):
+            value = data[key]
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+                self.fail_invalid()
+            box.append(int(round(value)))
+        return box
+
+    def to_representation(self, value):
+        return dict(zip(("x", "y", "width", "height"), value)) if value else None
+
+
+def crop_message(box, size):
+    """None when the box lies inside a picture of `size` (upright) with sides ≥ 32 px, else the words for the 400."""
+    error = box_error(box, size, CROP_MIN_SIDE)
+    if error == "small":
+        return _("The crop box must be at least %(n)d pixels on each side.") % {"n": CROP_MIN_SIDE}
+    if error == "outside":
+        return _("The crop box must lie inside the photo, which is %(width)d×%(height)d pixels (upright).") % {
+            "width": size[0], "height": size[1]}
+    return None

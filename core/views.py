@@ -1,38 +1,25 @@
+import hmac
 import mimetypes
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage, default_storage
-from django.http import FileResponse, Http404, JsonResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponseBadRequest, JsonResponse, StreamingHttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.utils._os import safe_join
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET
 
+from .api import too_many_parts_message
 from .disclosure import closing_stream
 from .health import broker_name, broker_ok, database_ok
 from .models import WorkerBeat
 
 
-@ensure_csrf_cookie
-def home(request):
-    """The three tools, then what the visitor made lately, what people shared, and styles to try."""
-    from gallery.models import Creation
-    from styletransfer import samples
-
-    from .ownership import owned_q
-
-    return render(request, "core/home.html", {
-        "recent": list(Creation.objects.filter(owned_q(request))[:4]),
-        "shared": list(Creation.objects.published().order_by("-published_at")[:8]),
-        "styles": samples.by_kind("style")[:8],
-    })
-
-
 def may_see_health_details(request):
     """Staff, or a monitor that sends `Authorization: Bearer <IMOGEN_HEALTH_TOKEN>` (when a token is set)."""
-    import hmac
-
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated and user.is_staff:
         return True
@@ -72,8 +59,6 @@ def healthz(request):
 @require_GET
 def csrf(request):
     """For API clients: sets the csrftoken cookie and returns it (send it back as X-CSRFToken)."""
-    from django.middleware.csrf import get_token
-
     return JsonResponse({"csrftoken": get_token(request)})
 
 
@@ -104,11 +89,6 @@ def media(request, path):
 
 def bad_request(request, exception=None):
     """handler400: Django answers suspicious requests (too many form fields or files, a bad Host) with this."""
-    from django.http import HttpResponseBadRequest
-    from django.utils.translation import gettext as _
-
-    from .api import too_many_parts_message
-
     message = too_many_parts_message(exception) or _("The request could not be understood.")
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": message}, status=400)

@@ -9,16 +9,18 @@ from django.conf import settings
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
+from PIL import Image
 from rest_framework import status
 from rest_framework.exceptions import NotFound, Throttled, ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core import framing
 from core.ownership import is_owner, owner_fields
 from core.quota import check_storage_quota
 from core.throttling import ScopedRateThrottle
-from core.uploads import UploadRejected, read_image
+from core.uploads import UploadRejected, crop_message, read_image
 from gallery import sharing
 from gallery.models import Creation, CreationKind
 
@@ -41,6 +43,20 @@ def check_size(width, height, field):
     """Rendering runs inside the request: refuse images above IMOGEN_EDITOR_MAX_PIXELS with a clear 400."""
     if width * height > max_pixels():
         raise ValidationError({field: [too_large_words(width, height)]})
+
+
+def framed(image, data):
+    """The output size and framing the editor's chooser picked: the `crop` box (checked against the picture), or
+    the centre cut to width×height's shape; resized to width×height when given."""
+    box, width, height = data.get("crop"), data.get("width"), data.get("height")
+    if box:
+        message = crop_message(box, image.size)
+        if message:
+            raise ValidationError({"crop": [message]})
+    if width:
+        image = framing.cover_crop(image, width, height, box)
+        return image if image.size == (width, height) else image.resize((width, height), Image.Resampling.LANCZOS)
+    return framing.cover_crop(image, box[2], box[3], box) if box else image
 
 
 @contextmanager
@@ -112,7 +128,7 @@ class RenderView(APIView):
                 upload = request.FILES.get("image")
                 title = PurePath(getattr(upload, "name", "") or "").stem
             started = time.monotonic()
-            image = apply_filters(clean.image, values)
+            image = apply_filters(framed(clean.image, data), values)
             seconds = time.monotonic() - started
             fmt = {"png": "PNG", "jpeg": "JPEG"}.get(data.get("format") or "", clean.format)
             applied = dict(changed(values))

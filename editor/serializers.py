@@ -1,11 +1,12 @@
 import math
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from core.uploads import ImageUploadField, UploadRejected, read_image
+from core.uploads import CropField, ImageUploadField, UploadRejected, read_image
 from gallery.models import Creation
 
 from .filters import FILTERS
@@ -82,6 +83,13 @@ class EditorRenderSerializer(serializers.Serializer):
         help_text=_("Output format, png or jpeg; by default JPEG for JPEG sources and PNG otherwise."),
         error_messages={"invalid": _("The format must be png or jpeg.")},
     )
+    width = serializers.IntegerField(required=False, min_value=32, max_value=8192, help_text=_(
+        "Output width in pixels (with height): the picture is cut to that shape (`crop`, or the centre) and resized."))
+    height = serializers.IntegerField(required=False, min_value=32, max_value=8192,
+                                      help_text=_("Output height in pixels (with width)."))
+    crop = CropField(required=False, allow_null=True, help_text=_(
+        'The part of the picture to keep: {"x", "y", "width", "height"} in its pixels (a JSON string in '
+        "multipart), at least 32 px a side."))
 
     def get_fields(self):
         fields = super().get_fields()
@@ -96,6 +104,10 @@ class EditorRenderSerializer(serializers.Serializer):
                 {"image": [_("Send either an image file or the id of one of your creations, not both.")
                            if has_image else _("Send an image file or the id of a creation to edit.")]}
             )
+        if (attrs.get("width") is None) != (attrs.get("height") is None):
+            raise serializers.ValidationError({"width": [_("Give both width and height, or neither.")]})
+        if attrs.get("width") and attrs["width"] * attrs["height"] > max_pixels():
+            raise serializers.ValidationError({"width": [too_large_words(attrs["width"], attrs["height"])]})
         return attrs
 
 
@@ -113,6 +125,4 @@ class EditorCreationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_editor_url(self, obj) -> str:
-        from django.urls import reverse
-
         return f"{reverse('editor:index')}?creation={obj.pk}"

@@ -4,11 +4,13 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import ensure_csrf_cookie
 
+from core import sizes
 from core.ownership import is_owner
 from gallery import sharing
 from gallery.models import Creation
 
 from .filters import client_spec
+from .serializers import max_pixels
 
 
 def _creation_for(request, raw_id):
@@ -36,7 +38,7 @@ def index(request):
                       "title": creation.title or sharing.file_title_for(creation, mine),
                       "page_url": creation.get_absolute_url()}
     strings = {
-        "notImage": _("Please choose a PNG or JPEG image."),
+        "notImage": _("Please choose a PNG, JPEG, WebP or AVIF image."),
         "loadFailed": _("This image could not be opened."),
         "rendering": _("Rendering on the server…"),
         "renderFailed": _("The server could not render the image."),
@@ -48,6 +50,7 @@ def index(request):
         "rendered": _("Saved as a new image."),
     }
     context = {
+        "sizes": sizes.fitting(8192, max_pixels()),
         "spec": client_spec(),
         "source": source,
         "source_error": error,

@@ -108,15 +108,6 @@ class FairQueued(models.Model):
         return job
 
 
-    def finish(self, status, error="", **fields):
-        """The final transition; a success also teaches this machine's rates and sends the ready mail."""
-        done = super().finish(status, error, **fields)
-        if done and status == JobStatus.SUCCEEDED:
-            from .hooks import job_ended
-
-            job_ended(self)
-        return done
-
 
 class WorkRate(models.Model):
     """How fast one machine does one kind of work, learned from finished jobs (moving averages).

@@ -146,6 +146,8 @@ class LikePost(APIView):
         post = published_creation(pk)
         if not is_verified(request.user):
             raise PermissionDenied(UNCONFIRMED)
+        if post.owner_id == request.user.pk and request.method == "POST":
+            raise PermissionDenied(_("You cannot like your own post."))
         return post
 
     @extend_schema(request=None, responses=LikeSerializer, summary="Like a post (once per account)")

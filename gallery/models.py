@@ -6,14 +6,17 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import models
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from PIL import Image
 
-from accounts.verification import counted_likes_q
+from accounts.verification import counted_likes_q, email_confirmed
 from core.cleanup import delete_job, jobs_made_for
+from core.models import Owned
 from core.uploads import encode_image, random_name
 
 THUMBNAIL_SIZE = (480, 480)
@@ -51,7 +54,7 @@ class CreationManager(models.Manager.from_queryset(CreationQuerySet)):
         return creation
 
 
-class Creation(models.Model):
+class Creation(Owned):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     kind = models.CharField(max_length=16, choices=CreationKind.choices, db_index=True)
     image = models.FileField(max_length=300)
@@ -64,8 +67,6 @@ class Creation(models.Model):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="creations"
     )
-    session_key = models.CharField(max_length=40, blank=True, db_index=True)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
     # Board (sharing).
     title = models.CharField(max_length=120, blank=True)
     published_at = models.DateTimeField(null=True, blank=True, db_index=True)
@@ -114,6 +115,11 @@ class Creation(models.Model):
     def is_published(self):
         return self.published_at is not None
 
+    @classmethod
+    def expired(cls, cutoff):
+        """Unpublished creations made before `cutoff` (what is on the board stays)."""
+        return super().expired(cutoff).filter(published_at__isnull=True)
+
     def delete_files(self):
         for field in (self.image, self.thumbnail):
             if field and field.name:
@@ -147,3 +153,18 @@ class Like(models.Model):
 
     def __str__(self):
         return f"{self.user_id} ♥ {self.creation_id}"
+
+
+@receiver(post_delete, sender=Like, dispatch_uid="gallery-recount-after-unlike")
+def recount_after_unlike(sender, instance, **kwargs):
+    """A like went (taken back, or its account deleted): the post is counted again."""
+    creation = Creation.objects.filter(pk=instance.creation_id).first()
+    if creation is not None:
+        creation.refresh_like_count()
+
+
+@receiver(email_confirmed, dispatch_uid="gallery-recount-after-confirmation")
+def recount_after_confirmation(sender, user, **kwargs):
+    """Likes given before the account's address was confirmed count from now on."""
+    for creation in Creation.objects.filter(likes__user=user):
+        creation.refresh_like_count()

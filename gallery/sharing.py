@@ -13,14 +13,17 @@ from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.template.exceptions import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.urls import NoReverseMatch, reverse
+from django.utils import formats
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 
 from core.disclosure import closing_stream, json_without, keep_software_only
 from core.ownership import is_owner
 
 # Metadata keys never shown to other people, even when the owner shares the settings.
 PRIVATE_KEY_PARTS = ("path", "file", "upload", "session", "email", "job", "owner", "user", "ip", "key", "token")
-SETTING_VALUE_MAX = 500
+# A shared setting is shown whole (a long prompt is never cut without a word); this only bounds odd metadata.
+SETTING_VALUE_MAX = 20000
 
 
 def _url(name):
@@ -54,6 +57,114 @@ def shareable_settings(creation):
             if ok:
                 out[f"{key}.{sub}" if sub else key] = shown
     return out
+
+
+def _number(value, digits=2):
+    try:
+        return formats.number_format(round(float(value), digits), decimal_pos=None)
+    except (TypeError, ValueError):
+        return ""
+
+
+def _style_rows(creation, meta):
+    """A style transfer: the two inputs (thumbnails), strength, size, quality, colours, seed."""
+    rows = []
+    try:
+        from styletransfer import remix
+    except ImportError:  # the style app is not installed
+        return rows
+    job = remix.job_of(creation)
+    for side, label in (("content", _("Photo")), ("style", _("Style"))):
+        chosen = remix.input_of(job, side) if job else None
+        if chosen:
+            rows.append({"label": label, "value": chosen["title"], "image": chosen["thumbnail_url"]})
+    if "style_strength" in meta:
+        rows.append({"label": _("Style strength"), "value": _number(meta["style_strength"], 1)})
+    size = _("%(width)d×%(height)d pixels") % {"width": creation.width, "height": creation.height}
+    from core.sizes import WALLPAPER_SIZES
+
+    size_names = {size.key: size.label for size in WALLPAPER_SIZES} | {"content": _("Same shape as the photo")}
+    if meta.get("size_preset") in size_names:
+        size = f"{size_names[meta['size_preset']]} · {size}"
+    rows.append({"label": _("Size"), "value": size})
+    quality = {"instant": _("Instant"), "preview": _("Fast draft"), "standard": _("Standard"),
+               "high": _("High quality (slow)")}
+    if meta.get("preset"):
+        rows.append({"label": _("Quality"), "value": quality.get(meta["preset"], _("Other"))})
+    if "preserve_colors" in meta:
+        rows.append({"label": _("Keep the photo's colours"),
+                     "value": _("Yes") if meta["preserve_colors"] else _("No")})
+    if "seed" in meta:
+        rows.append({"label": _("Seed"), "value": str(meta["seed"])})
+    return rows
+
+
+def _provider_label(name):
+    from text2image.providers import PROVIDERS  # text2image builds on the gallery: looked up only when shown
+
+    return PROVIDERS.label(name, _("Another service")) if name in PROVIDERS else _("Another service")
+
+
+def _text2image_rows(creation, meta):
+    prompt, negative = prompt_of(creation)
+    rows = [{"label": _("Prompt"), "value": prompt, "long": True}] if prompt else []
+    if negative:
+        rows.append({"label": _("Leave out"), "value": negative, "long": True})
+    translated = meta.get("translated_prompt")
+    if isinstance(translated, str) and translated.strip() and translated.strip() != prompt:
+        rows.append({"label": _("Prompt as sent to the model"), "value": translated.strip(), "long": True})
+    rows.append({"label": _("Size"), "value": _("%(width)d×%(height)d pixels")
+                 % {"width": creation.width, "height": creation.height}})
+    if meta.get("seed") is not None:
+        rows.append({"label": _("Seed"), "value": str(meta["seed"])})
+    if meta.get("provider"):
+        rows.append({"label": _("Made with"), "value": _provider_label(meta["provider"])})
+    return rows
+
+
+def _edit_rows(creation, meta):
+    rows = []
+    try:
+        from editor.filters import FILTERS
+    except ImportError:
+        return rows
+    filters = meta.get("filters") if isinstance(meta.get("filters"), dict) else {}
+    for name, spec in FILTERS.items():
+        if name not in filters:
+            continue
+        value = filters[name]
+        if spec["unit"] == "deg":
+            shown = _("%(n)s°") % {"n": _number(value, 0)}
+        elif spec["unit"] == "px":
+            shown = _("%(n)s px") % {"n": _number(value, 1)}
+        else:
+            shown = _("%(n)s %%") % {"n": _number(float(value) * 100, 0)}
+        rows.append({"label": str(spec["label"]), "value": shown})
+    if not rows:
+        rows.append({"label": _("Adjustments"), "value": _("None")})
+    rows.append({"label": _("Size"), "value": _("%(width)d×%(height)d pixels")
+                 % {"width": creation.width, "height": creation.height}})
+    return rows
+
+
+def described_settings(creation):
+    """What made a creation, in plain words of the page's language: [{label, value, image?, long?}].
+
+    Never raw metadata keys or internals (ids, timings, CSS strings): each kind says what a person chose."""
+    meta = creation.metadata or {}
+    describe = {"style": _style_rows, "text2image": _text2image_rows, "edit": _edit_rows}.get(creation.kind)
+    return describe(creation, meta) if describe else []
+
+
+def remix_url(creation):
+    """"Remix": the style tool with this creation's images, settings and seed ('' for other kinds)."""
+    if creation.kind != "style":
+        return ""
+    try:
+        from styletransfer import remix
+    except ImportError:
+        return ""
+    return remix.remix_url(creation) if remix.job_of(creation) else ""
 
 
 def prompt_of(creation):

@@ -35,7 +35,28 @@ def env_list(name, default=""):
 
 
 DEBUG = env_bool("DEBUG", True)
-SECRET_KEY = env("SECRET_KEY") or ("dev-insecure-key-change-me" if DEBUG else "")
+
+
+def secret_key_from_file(path):
+    """`make run` on one machine: a random key made once and kept in `path` (var/secret_key, mode 0600)."""
+    import secrets
+
+    path = Path(path)
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process of `make run` made it first
+            pass
+        else:
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_urlsafe(50))
+    return path.read_text().strip()
+
+
+SECRET_KEY = env("SECRET_KEY") or (secret_key_from_file(env("IMOGEN_SECRET_KEY_FILE"))
+                                   if env("IMOGEN_SECRET_KEY_FILE") else "")
+SECRET_KEY = SECRET_KEY or ("dev-insecure-key-change-me" if DEBUG else "")
 if not SECRET_KEY:
     raise RuntimeError("SECRET_KEY must be set when DEBUG=0. Put a long random string in .env.")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
@@ -96,6 +117,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.site",
+                "mailer.context_processors.mail",
             ],
         },
     },
@@ -131,6 +153,7 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ko", _("Korean"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["imogen.formats"]  # Korean dates as 2026. 12. 1.
 TIME_ZONE = env("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
@@ -275,12 +298,15 @@ LOGIN_REDIRECT_URL = "gallery:mine"
 LOGOUT_REDIRECT_URL = "core:home"
 
 if not DEBUG:
+    # A site served over https gets the https redirect, secure-only cookies and HSTS; `make run` on one machine
+    # (SITE_URL http://127.0.0.1:8000) serves plain http with DEBUG off, so it gets none of them.
+    SITE_IS_HTTPS = SITE_URL.startswith("https://")
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
-    LANGUAGE_COOKIE_SECURE = True
-    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", SITE_IS_HTTPS)
+    SESSION_COOKIE_SECURE = SITE_IS_HTTPS
+    CSRF_COOKIE_SECURE = SITE_IS_HTTPS
+    LANGUAGE_COOKIE_SECURE = SITE_IS_HTTPS
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if SITE_IS_HTTPS else 0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -3,9 +3,12 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts.views import admin_login
+from core import urls as core_urls
+
+from . import views
 
 urlpatterns = [
-    path("", include("core.urls")),
+    path("", include(([path("", views.home, name="home"), *core_urls.urlpatterns], core_urls.app_name))),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("accounts.urls")),
     path("gallery/", include("gallery.urls")),

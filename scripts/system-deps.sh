@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the system packages Imogen uses when they are missing and we may (root or passwordless sudo).
-# `system-deps.sh run`: only what `make run` benefits from (redis-server, gettext). Otherwise also Chromium.
+# `system-deps.sh run`: only what `make run` benefits from (redis-server, gettext). Otherwise also Chromium,
+# a Korean font and nginx (tests).
 set -u
 want=(redis-server:redis-server msgfmt:gettext)
 missing=()
@@ -11,6 +12,8 @@ if [ "${1:-}" != "run" ]; then
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
   # Korean text in browser screenshots needs a CJK font.
   fc-list :lang=ko 2>/dev/null | grep -q . || missing+=(fonts-noto-cjk)
+  # The slow-client test replays the attack through the production recipe's buffering proxy.
+  command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
 fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ]; then SUDO=""; elif sudo -n true 2>/dev/null; then SUDO="sudo -n"; else

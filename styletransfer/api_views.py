@@ -16,7 +16,7 @@ from core.ownership import owned_q, owner_fields
 from core.uploads import save_image
 from fairqueue.limits import refuse_if_over_cap
 
-from . import samples
+from . import remix, samples
 from .models import StyleTransferJob
 from .serializers import JobCreateSerializer, JobSerializer, SampleSerializer
 
@@ -52,7 +52,7 @@ class JobListCreateView(JobCreateView):
             if len(request.FILES.getlist(f"{side}_image")) > 1:
                 raise ValidationError({f"{side}_image": [
                     _("Send only one content image.") if side == "content" else _("Send only one style image.")]})
-        serializer = JobCreateSerializer(data=request.data)
+        serializer = JobCreateSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         refusal = refuse_if_over_cap(request, StyleTransferJob)
         if refusal:
@@ -66,6 +66,9 @@ class JobListCreateView(JobCreateView):
             job.content_image.name = save_image(data["content_image"].image, "style/uploads")
         if data.get("style_image") is not None:
             job.style_image.name = save_image(data["style_image"].image, "style/uploads")
+        for side in ("content", "style"):  # Remix / Run again: the same uploaded bytes as before
+            if data.get(f"{side}_source_job") is not None:
+                getattr(job, f"{side}_image").name = remix.copy_input(data[f"{side}_source_job"], side)
         with transaction.atomic():
             job.save()
             job.enqueue()

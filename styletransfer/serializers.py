@@ -1,16 +1,16 @@
 """API input validation and output shapes for style transfer (field names are a public contract)."""
-import json
 import math
+from dataclasses import replace
 from pathlib import PurePath
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.serializers import BaseJobSerializer
-from core.uploads import ImageUploadField, image_size
+from core.sizes import WALLPAPER_SIZES
+from core.uploads import CropField, ImageUploadField, crop_message, image_size
 from gallery.sharing import edit_url
 
 from . import samples
@@ -21,13 +21,11 @@ CONTENT_ASPECT = "content"
 
 def size_presets():
     """{key: (width, height)}: the site's one list of wallpaper sizes (core.sizes)."""
-    from core.sizes import WALLPAPER_SIZES
-
     return {size.key: (size.width, size.height) for size in WALLPAPER_SIZES}
 
 
 def presets():
-    from .engine import PRESETS
+    from .engine import PRESETS  # the engine imports torch: only when asked, never at the web process's start
 
     return PRESETS
 
@@ -49,9 +47,7 @@ def memory_refusal(attrs, content_size, budget):
     """None if the request fits the memory budget, else words saying what it needs and which quality or size fits.
 
     Asked for at submit time, from the engine's own estimate (the worker checks the same budget again)."""
-    from dataclasses import replace
-
-    from .engine.transfer import TransferOptions, estimate_memory_bytes, output_size
+    from .engine.transfer import TransferOptions, estimate_memory_bytes, output_size  # torch: only when asked
 
     opts = TransferOptions(width=attrs.get("width"), height=attrs.get("height"), size=attrs.get("size"),
                            preset=attrs["preset"])
@@ -80,38 +76,6 @@ def memory_refusal(attrs, content_size, budget):
 
 
 FITS = ("cover", "blur", "colors")
-CROP_MIN_SIDE = 32
-
-
-@extend_schema_field({"type": "object", "required": ["x", "y", "width", "height"],
-                      "properties": {k: {"type": "integer"} for k in ("x", "y", "width", "height")}})
-class CropField(serializers.Field):
-    """{"x", "y", "width", "height"} in the photo's pixels (after EXIF orientation); a JSON string in multipart."""
-
-    def fail_invalid(self):
-        raise serializers.ValidationError(
-            _('The crop box must be a JSON object {"x", "y", "width", "height"} in the photo\'s pixels.'))
-
-    def to_internal_value(self, data):
-        if isinstance(data, str):
-            if not data.strip():
-                return None
-            try:
-                data = json.loads(data)
-            except ValueError:
-                self.fail_invalid()
-        if not isinstance(data, dict) or set(data) != {"x", "y", "width", "height"}:
-            self.fail_invalid()
-        box = []
-        for key in ("x", "y", "width", "height"):
-            value = data[key]
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-                self.fail_invalid()
-            box.append(int(round(value)))
-        return box
-
-    def to_representation(self, value):
-        return dict(zip(("x", "y", "width", "height"), value)) if value else None
 
 
 class JobCreateSerializer(serializers.Serializer):
@@ -119,6 +83,12 @@ class JobCreateSerializer(serializers.Serializer):
     content_sample = serializers.CharField(required=False, allow_blank=True, help_text=_("A content sample id."))
     style_image = ImageUploadField(required=False, help_text=_("The painting or texture (PNG, JPEG, WebP, HEIC or AVIF)."))
     style_sample = serializers.CharField(required=False, allow_blank=True, help_text=_("A style sample id."))
+    content_from = serializers.UUIDField(
+        required=False, allow_null=True,
+        help_text=_("Remix: a creation id whose uploaded photo is reused as it was (the owner's, or a board post "
+                    "that shows its settings)."))
+    style_from = serializers.UUIDField(
+        required=False, allow_null=True, help_text=_("Remix: a creation id whose uploaded style image is reused."))
     preset = serializers.CharField(required=False, default="standard", help_text=_("instant, preview, standard or high."))
     width = serializers.IntegerField(required=False, help_text=_("Output width in pixels (with height)."))
     height = serializers.IntegerField(required=False, help_text=_("Output height in pixels (with width)."))
@@ -151,6 +121,19 @@ class JobCreateSerializer(serializers.Serializer):
 
     def _side(self, attrs, side, errors):
         upload, sample_id = attrs.get(f"{side}_image"), (attrs.get(f"{side}_sample") or "").strip()
+        source = attrs.pop(f"{side}_from", None)
+        if source is not None and upload is None and not sample_id:
+            from .remix import remixable
+
+            request = self.context.get("request")
+            _creation, job = remixable(request, source) if request is not None else (None, None)
+            if job is None or not getattr(job, f"{side}_image") or not getattr(job, f"{side}_image").name:
+                errors[f"{side}_from"] = [_("That picture cannot be remixed: it is not yours, its owner does not "
+                                            "share its settings, or its images are gone.")]
+            else:
+                attrs[f"{side}_source_job"] = job
+            attrs[f"{side}_sample"] = ""
+            return
         if upload is not None and sample_id:
             errors[f"{side}_image"] = [
                 _("Give one content image: an upload or a sample, not both.") if side == "content"
@@ -216,12 +199,9 @@ class JobCreateSerializer(serializers.Serializer):
         size = self.content_size(attrs)
         if size is None:
             return
-        x, y, w, h = box
-        if w < CROP_MIN_SIDE or h < CROP_MIN_SIDE:
-            errors["crop"] = [_("The crop box must be at least %(n)d pixels on each side.") % {"n": CROP_MIN_SIDE}]
-        elif x < 0 or y < 0 or x + w > size[0] or y + h > size[1]:
-            errors["crop"] = [_("The crop box must lie inside the photo, which is %(width)d×%(height)d pixels "
-                                "(upright).") % {"width": size[0], "height": size[1]}]
+        message = crop_message(box, size)
+        if message:
+            errors["crop"] = [message]
 
     def validate(self, attrs):
         errors = {}

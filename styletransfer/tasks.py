@@ -62,7 +62,7 @@ def side_title(job, side):
 
 
 def engine_options(job, on_cpu_threads=None):
-    from .engine import TransferOptions
+    from .engine import TransferOptions  # torch: imported by the worker only, never by the web process
 
     opts = job.options or {}
     budget = settings.IMOGEN_STYLE_MEMORY_BUDGET_MB

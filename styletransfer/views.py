@@ -11,9 +11,10 @@ from django.views.decorators.http import require_GET
 from core import sizes, uploads
 from core.ownership import get_job_for, is_owner, owned_q
 from fairqueue.words import page_strings as queue_page_strings
+from gallery.models import Creation
 from gallery.sharing import download_response
 
-from . import samples
+from . import remix, samples
 from .models import StyleTransferJob
 from .serializers import JobSerializer, presets, size_presets
 
@@ -28,8 +29,6 @@ def has_template(name):
 
 def _shared_style(request):
     """'Try this style' from a board post: (bundled style sample, creation to use as the style image)."""
-    from gallery.models import Creation
-
     sample = samples.get(request.GET.get("style_sample"), "style")
     creation = None
     if not sample and request.GET.get("style_creation"):
@@ -42,12 +41,37 @@ def _shared_style(request):
     return sample, creation
 
 
+def job_title(job):
+    """"Starry night × Lake" in the page's language: the style and the photo (a sample's title, or "your photo")."""
+    content, style = samples.get(job.content_sample, "content"), samples.get(job.style_sample, "style")
+    return _("%(style)s × %(content)s") % {"style": style.title if style else _("Your style image"),
+                                            "content": content.title if content else _("Your photo")}
+
+
 @ensure_csrf_cookie
 def create(request):
     style_sample, style_creation = _shared_style(request)
+    content_default = samples.by_kind("content")[0]
+    initial = {"preset": "standard", "size_preset": "", "width": 1280, "height": 720,
+               "style_strength": 1.0, "preserve_colors": False, "seed": 0, "crop": "", "fit": ""}
+    remix_of, remix_inputs = None, {}
+    if request.GET.get("remix"):
+        creation, source = remix.remixable(request, request.GET["remix"])
+        if source is not None:
+            remix_of = creation
+            initial = remix.initial_options(source)
+            remix_inputs = {side: remix.input_of(source, side) for side in remix.SIDES}
+            chosen = remix_inputs.get("content") or {}
+            content_default = chosen.get("sample") or content_default
+            chosen = remix_inputs.get("style") or {}
+            style_sample, style_creation = chosen.get("sample") or style_sample, None
     context = {
         "style_default": style_sample or samples.by_kind("style")[0],
         "style_creation": style_creation,
+        "content_default": content_default,
+        "remix_of": remix_of,
+        "remix_inputs": remix_inputs,
+        "initial": initial,
         "content_samples": samples.by_kind("content"),
         "style_samples": samples.by_kind("style"),
         "presets": list(presets()),
@@ -109,7 +133,9 @@ def job(request, pk):
 
 
 def jobs(request):
-    items = StyleTransferJob.objects.filter(owned_q(request)).select_related("result")[:50]
+    items = list(StyleTransferJob.objects.filter(owned_q(request)).select_related("result")[:50])
+    for item in items:
+        item.display_title = job_title(item)
     return render(request, "styletransfer/jobs.html", {"jobs": items})
 
 

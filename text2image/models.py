@@ -5,6 +5,7 @@ from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Job, JobStatus
+from gallery.models import Creation
 
 
 class TextToImageJob(Job):
@@ -41,8 +42,6 @@ class TextToImageJob(Job):
 
     def creations(self):
         """The Creation rows of the results, in order (skipping any deleted since)."""
-        from gallery.models import Creation
-
         ids = [item["creation_id"] for item in self.images]
         found = {str(c.pk): c for c in Creation.objects.filter(pk__in=ids)}
         return [(found[str(item["creation_id"])], item.get("seed")) for item in self.images

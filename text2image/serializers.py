@@ -13,8 +13,7 @@ from .translation import get_translator, guess_language, needs_english_message
 
 
 def provider_label(name):
-    cls = PROVIDERS.get(name)
-    return str(cls.label) if cls else name
+    return PROVIDERS.label(name)
 
 
 class TextToImageJobCreateSerializer(serializers.Serializer):

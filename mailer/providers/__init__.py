@@ -7,36 +7,45 @@ already translated into the active language.
 
     auto    SMTP when EMAIL_HOST is set, else the folder provider (the default)
     smtp    mailer.providers.smtp.SmtpProvider — Django's SMTP backend with EMAIL_* settings
-    folder  mailer.providers.folder.FolderProvider — .eml files under IMOGEN_MAIL_FOLDER (var/mail)
+    folder  mailer.providers.folder.FolderProvider — .log files (one per message) under IMOGEN_MAIL_FOLDER (var/mail)
     django  mailer.providers.django_backend.DjangoBackendProvider — whatever EMAIL_BACKEND is
     a.b.C   any class with the same interface
 """
 from django.conf import settings
-from django.utils.module_loading import import_string
+
+from core.registry import ProviderRegistry
 
 from .base import Attachment, MailProvider, OutgoingMail, PermanentMailError, TemporaryMailError
 
 __all__ = ["Attachment", "MailProvider", "OutgoingMail", "PermanentMailError", "TemporaryMailError",
-           "get_provider", "provider_path"]
+           "get_provider", "mail_goes_to_folder", "provider_path"]
 
-PROVIDERS = {
+PROVIDERS = ProviderRegistry("mail", {
     "smtp": "mailer.providers.smtp.SmtpProvider",
     "folder": "mailer.providers.folder.FolderProvider",
     "django": "mailer.providers.django_backend.DjangoBackendProvider",
-}
+}, setting="IMOGEN_MAIL_PROVIDER")
+
+
+def provider_name():
+    """IMOGEN_MAIL_PROVIDER, with `auto` decided: smtp when EMAIL_HOST is set, else the folder."""
+    name = (settings.IMOGEN_MAIL_PROVIDER or "auto").strip()
+    if name.lower() == "auto":
+        return "smtp" if settings.EMAIL_HOST else "folder"
+    return name
+
+
+PROVIDERS.choose = provider_name
 
 
 def provider_path():
-    name = (getattr(settings, "IMOGEN_MAIL_PROVIDER", "auto") or "auto").strip()
-    if name.lower() == "auto":
-        name = "smtp" if settings.EMAIL_HOST else "folder"
-    return PROVIDERS.get(name.lower(), name)
+    return PROVIDERS.path(provider_name())
 
 
 def get_provider():
-    return import_string(provider_path())()
+    return PROVIDERS.get(provider_name())
 
 
 def mail_goes_to_folder():
-    """True when mail is not really sent but written to files (the UI says so)."""
-    return provider_path() == PROVIDERS["folder"]
+    """True when mail is not really sent but written to files (the pages say so): decided here only."""
+    return PROVIDERS.get_class(provider_name()).transport == "folder"

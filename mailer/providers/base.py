@@ -5,7 +5,7 @@ import ssl
 from dataclasses import dataclass, field
 from email.utils import make_msgid
 
-from django.core.mail import BadHeaderError, EmailMessage
+from django.core.mail import BadHeaderError, EmailMessage, get_connection
 from django.utils.translation import gettext as _
 
 
@@ -98,8 +98,6 @@ class DjangoBackendProvider(MailProvider):
     """Sends through a Django email backend; subclasses choose which one in `connection()`."""
 
     def connection(self):
-        from django.core.mail import get_connection
-
         return get_connection(fail_silently=False)
 
     def build(self, mail, connection):

@@ -109,5 +109,52 @@
     return (builtin[lang] || builtin.en)[key] || key;
   }
 
-  window.imogen = Object.assign(window.imogen || {}, { toast, api, poll, FINAL, errorText, cookie, t });
+  /** Start a download of `url` under the file name `name` (the link's `download` attribute). */
+  function download(url, name) {
+    const a = document.createElement("a");
+    a.href = url;
+    a.download = name || "";
+    document.body.append(a);
+    a.click();
+    a.remove();
+  }
+
+  /**
+   * "Save to Photos / Set as wallpaper": on a phone, the system share sheet with the full-resolution image file
+   * (navigator.share({files})), from which people save it to Photos or set it as wallpaper; where the browser
+   * cannot share files (no navigator.canShare, a desktop), a plain download.
+   */
+  async function saveImage(url, name, title) {
+    if (navigator.canShare && navigator.share) {
+      let file = null;
+      try {
+        const response = await fetch(url, { credentials: "same-origin" });
+        if (response.ok) {
+          const blob = await response.blob();
+          file = new File([blob], name || "imogen.png", { type: blob.type || "image/png" });
+        }
+      } catch (e) {
+        file = null;
+      }
+      if (file && navigator.canShare({ files: [file] })) {
+        try {
+          await navigator.share({ files: [file], title: title || name || "Imogen" });
+          return "shared";
+        } catch (e) {
+          if (e && e.name === "AbortError") return "aborted";  // the person closed the share sheet
+        }
+      }
+    }
+    download(url, name);
+    return "downloaded";
+  }
+
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest("[data-action=save-image]");
+    if (!button || !button.dataset.url) return;
+    event.preventDefault();
+    saveImage(button.dataset.url, button.dataset.name, button.dataset.title);
+  });
+
+  window.imogen = Object.assign(window.imogen || {}, { toast, api, poll, FINAL, errorText, cookie, t, download, saveImage });
 })();

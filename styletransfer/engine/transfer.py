@@ -22,6 +22,9 @@ import torch
 import torch.nn.functional as F
 from PIL import Image, ImageFilter
 
+from core import framing
+from core.sizes import WALLPAPER_SIZES
+
 from . import feedforward
 from .errors import Canceled, EngineError, InputError, MemoryBudgetExceeded
 from .vgg import CAFFE_MEAN_BGR, VGG19Features, load_vgg19
@@ -37,13 +40,8 @@ STYLE_WEIGHT = 10.0
 TV_WEIGHT = 2.0
 INIT_NOISE = 2.0  # std of the seeded noise added to the first image, in 0..255 units
 
-SIZE_PRESETS = {
-    "desktop-1080p": (1920, 1080),
-    "desktop-1440p": (2560, 1440),
-    "phone": (1080, 2400),
-    "square": (2048, 2048),
-    "4k": (3840, 2160),
-}
+# The site's one list of wallpaper sizes (core/sizes.py: plain data, its labels are only translated when shown).
+SIZE_PRESETS = {size.key: (size.width, size.height) for size in WALLPAPER_SIZES}
 
 
 @dataclass(frozen=True)
@@ -70,8 +68,10 @@ PRESETS = {
     "instant": Schedule("Instant: one pass of a feed-forward network, seconds even at 1920×1080.", 0, 0.0, 0, 0,
                         feedforward_only=True),
     "preview": Schedule("Fast draft: coarse scales only, at most 384 px, then upscaled.", 96, 1.5, 10, 60, 384),
-    "standard": Schedule("Balanced: coarse-to-fine from ~128 px, a few iterations at full size.", 128, 4.0, 4, 100),
-    "high": Schedule("Best quality: more iterations at every scale, including full size.", 128, 12.0, 10, 300),
+    # Both start from the feed-forward result (re-tuned in issue 12: fewer coarse iterations, since the start
+    # is already stylised; issue 3's were 128, 4.0, 4, 100 and 128, 12.0, 10, 300, see bench/engine_common.py).
+    "standard": Schedule("Balanced: coarse-to-fine from ~128 px, a few iterations at full size.", 128, 4.0, 4, 30),
+    "high": Schedule("Best quality: more iterations at every scale, including full size.", 128, 10.0, 10, 80),
 }
 
 
@@ -189,9 +189,11 @@ def optimised_size(width: int, height: int, preset: str) -> tuple[int, int]:
 
 # Seconds on the reference machine (2 cores of an AMD EPYC, 2 threads, quiet), fitted by
 # bench/engine_cost_model.py: one objective evaluation (forward + backward) costs
-# EVAL_FIXED + EVAL_PER_MP · megapixels; building a scale's targets about TARGETS_FRACTION of one evaluation;
-# the feed-forward pass FF_FIXED + FF_PER_MP · megapixels; loading the networks LOAD_SECONDS once per process.
+# EVAL_FIXED + EVAL_PER_MP · megapixels (× BFLOAT16_FACTOR with bfloat16 convolutions); building a scale's
+# targets about TARGETS_FRACTION of one evaluation; the feed-forward pass FF_FIXED + FF_PER_MP · megapixels;
+# loading the networks LOAD_SECONDS once per process.
 EVAL_FIXED, EVAL_PER_MP = 0.012, 5.1
+BFLOAT16_FACTOR = 0.5
 TARGETS_FRACTION = 0.6
 FF_FIXED, FF_PER_MP = 0.05, 0.85
 LOAD_SECONDS = 1.5
@@ -206,16 +208,19 @@ class Stage:
     seconds: float
 
 
-def eval_seconds(width: int, height: int) -> float:
-    return EVAL_FIXED + EVAL_PER_MP * width * height / 1e6
+def eval_seconds(width: int, height: int, bfloat16: bool = False) -> float:
+    return EVAL_FIXED + EVAL_PER_MP * width * height / 1e6 * (BFLOAT16_FACTOR if bfloat16 else 1.0)
 
 
-def plan_stages(width: int, height: int, preset: str, init: str = "feedforward",
-                loaded: bool = False) -> list[Stage]:
+def plan_stages(width: int, height: int, preset: str, init: str = "feedforward", loaded: bool = False,
+                bfloat16: bool | None = None) -> list[Stage]:
     """The stages of a width×height transfer, in order, with their estimated seconds on the reference CPU.
 
-    `loaded`: the networks are already in this process's memory (no loading stage cost).
+    `loaded`: the networks are already in this process's memory (no loading stage cost). `bfloat16`: the
+    convolutions run in bfloat16 (None: as `precision="auto"` would on this machine's CPU).
     """
+    if bfloat16 is None:
+        bfloat16 = resolve_precision("auto", torch.device("cpu")) == torch.bfloat16
     plan = plan_scales(width, height, preset)
     stages = [Stage("loading", 0, 0.0 if loaded else LOAD_SECONDS)]
     if get_schedule(preset).feedforward_only or init == "feedforward":
@@ -223,7 +228,7 @@ def plan_stages(width: int, height: int, preset: str, init: str = "feedforward",
         stages.append(Stage("feedforward", 0, FF_FIXED + FF_PER_MP * w * h / 1e6))
     for index, (w, h, iterations) in enumerate(plan):
         stages.append(Stage(scale_stage(index, len(plan), w, h), iterations,
-                            eval_seconds(w, h) * (iterations + TARGETS_FRACTION)))
+                            eval_seconds(w, h, bfloat16) * (iterations + TARGETS_FRACTION)))
     return stages
 
 
@@ -235,7 +240,12 @@ def estimate_seconds(opts: TransferOptions, content_size: tuple[int, int] = (16,
                      loaded: bool = False) -> float:
     """Estimated seconds of a whole request on the reference CPU (scale by the worker's measured speed)."""
     width, height = output_size(opts, content_size)
-    return sum(stage.seconds for stage in plan_stages(width, height, opts.preset, opts.init, loaded))
+    try:
+        device = resolve_device(opts.device)
+    except InputError:  # asked from a process without the worker's GPU: estimate for its CPU
+        device = torch.device("cpu")
+    bfloat16 = resolve_precision(opts.precision, device) == torch.bfloat16
+    return sum(stage.seconds for stage in plan_stages(width, height, opts.preset, opts.init, loaded, bfloat16))
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -292,24 +302,12 @@ def cover_crop(image: Image.Image, width: int, height: int, box: tuple[int, int,
     """Crop to the target aspect ratio, so wallpapers fill the screen without distortion.
 
     By default the centre; with `box` (x, y, width, height in the image's pixels) that part of the picture,
-    centre-cropped further only if its aspect differs from the target's.
+    centre-cropped further only if its aspect differs from the target's (core/framing.py, shared with the editor).
     """
-    if box is not None:
-        x, y, w, h = box
-        if x < 0 or y < 0 or w < MIN_SIDE or h < MIN_SIDE or x + w > image.width or y + h > image.height:
-            raise InputError(f"The crop box {tuple(box)} must lie inside the {image.width}×{image.height} image "
-                             f"and be at least {MIN_SIDE} px a side.")
-        image = image.crop((x, y, x + w, y + h))
-    target, current = width / height, image.width / image.height
-    if abs(target - current) < 1e-3:
-        return image
-    if current > target:
-        new_w = max(1, round(image.height * target))
-        left = (image.width - new_w) // 2
-        return image.crop((left, 0, left + new_w, image.height))
-    new_h = max(1, round(image.width / target))
-    top = (image.height - new_h) // 2
-    return image.crop((0, top, image.width, top + new_h))
+    if box is not None and framing.box_error(box, image.size, MIN_SIDE):
+        raise InputError(f"The crop box {tuple(box)} must lie inside the {image.width}×{image.height} image "
+                         f"and be at least {MIN_SIDE} px a side.")
+    return framing.cover_crop(image, width, height, box)
 
 
 def fit_whole(image: Image.Image, width: int, height: int, fill: str = "blur") -> Image.Image:
@@ -515,7 +513,7 @@ def transfer(content: Image.Image, styles: Image.Image | list[Image.Image], opts
     threads = opts.threads or torch.get_num_threads()
     loaded = (schedule.feedforward_only or vgg_is_loaded(device)) and (
         not use_feedforward or feedforward.is_loaded(threads))
-    stages = plan_stages(width, height, opts.preset, opts.init, loaded)
+    stages = plan_stages(width, height, opts.preset, opts.init, loaded, precision == torch.bfloat16)
     clock = ProgressClock(stages)
     total_steps = clock.total_steps
 

@@ -44,7 +44,8 @@ def test_edit_a_creation_download_email_and_share(page, worker_factory, smtp_ser
     expect_ready = page.locator("#editor-download")
     expect_ready.wait_for(state="visible")
     wait_in_page(page, "!document.getElementById('editor-download').disabled")
-    assert "imogen-style-starry-night-300x200.png" in page.locator("#editor-source-name").inner_text()
+    # someone else's picture: a neutral file name, no words from its title (issue 15, item 5)
+    assert "imogen-style-300x200.png" in page.locator("#editor-source-name").inner_text()
     assert preview_filter(page) == "none"
 
     # sliders and the numeric boxes move together and drive the live CSS preview
@@ -86,7 +87,7 @@ def test_edit_a_creation_download_email_and_share(page, worker_factory, smtp_ser
     with page.expect_download() as info:
         page.get_by_role("button", name="Download").click()
     download = info.value
-    assert download.suggested_filename == "imogen-edit-style-starry-night-brightness1.3-sepia0.4-huerotate-30-300x200.png"
+    assert download.suggested_filename == "imogen-edit-style-brightness1.3-sepia0.4-huerotate-30-300x200.png"
     saved = Image.open(download.path())
     assert saved.format == "PNG" and saved.size == (300, 200)
     expected = np.asarray(apply_filters(original, {"brightness": 1.3, "sepia": 0.4, "hue_rotate": -30})).astype(int)
@@ -158,7 +159,7 @@ def test_open_an_upload_by_picker_and_by_drag_and_drop(page):
     # a file that is not PNG/JPEG is refused with a popup
     page.locator("#editor-file").set_input_files(
         files=[{"name": "anim.gif", "mimeType": "image/gif", "buffer": b"GIF89a" + b"\0" * 40}])
-    page.locator(".toast.error", has_text="PNG or JPEG").wait_for()
+    page.locator(".toast.error", has_text="PNG, JPEG, WebP or AVIF").wait_for()
 
 
 def test_unknown_creation_link_says_so(page):

@@ -31,7 +31,8 @@ def test_language_cookie_is_httponly_and_samesite_lax(http):
 
 
 def test_language_cookie_is_secure_with_the_https_settings():
-    env = {**os.environ, "DEBUG": "0", "SECRET_KEY": "x" * 50, "DJANGO_SETTINGS_MODULE": "imogen.settings"}
+    env = {**os.environ, "DEBUG": "0", "SECRET_KEY": "x" * 50, "DJANGO_SETTINGS_MODULE": "imogen.settings",
+           "SITE_URL": "https://imogen.example.com"}  # the HTTPS settings follow SITE_URL
     code = ("import django; django.setup(); from django.conf import settings as s; "
             "print(s.LANGUAGE_COOKIE_SECURE, s.SESSION_COOKIE_SECURE, s.LANGUAGE_COOKIE_HTTPONLY)")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)

@@ -80,3 +80,17 @@ def test_huge_sources_are_refused_without_being_rendered(http):
     response = http.post("/api/editor/renders/", data={"creation": str(huge.pk), "format": "png"})
     assert response.status_code == 400 and "8000×4990" in response.json()["creation"][0], response.text
     assert Creation.objects.count() == 1
+
+
+def test_a_tiny_truncated_jpeg_that_declares_36_megapixels_is_refused(http):
+    """The attack's 631-byte JPEG declaring 6000×6000 was accepted and decoded to 36 MP. Refusing truncated files
+    is core.uploads' (issue 16); this checks both endpoints of item 2 against the live app."""
+    import io
+
+    buffer = io.BytesIO()
+    Image.new("L", (6000, 6000)).save(buffer, "JPEG", quality=50)
+    stub = buffer.getvalue()[:631]
+    for path in ("/api/uploads/inspect/", "/api/editor/renders/"):
+        response = http.post(path, files={"image": ("tiny.jpg", stub, "image/jpeg")})
+        assert response.status_code == 400, (path, response.text)
+    assert Creation.objects.count() == 0

@@ -63,7 +63,8 @@ class ProductionGunicorn(Gunicorn):
 def test_healthz_is_minimal_in_public_and_not_redirected(broker):
     token = "monitor-" + "0123456789abcdef"
     server = ProductionGunicorn(broker, port=free_port(), workers=1,
-                                extra_env={"DEBUG": "0", "IMOGEN_HEALTH_TOKEN": token}).start()
+                                extra_env={"DEBUG": "0", "SITE_URL": "https://imogen.example.com",
+                                           "IMOGEN_HEALTH_TOKEN": token}).start()
     try:
         public = requests.get(server.url + "/healthz", allow_redirects=False, timeout=10)
         assert public.status_code == 503  # no worker is running in this test

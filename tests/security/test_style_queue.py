@@ -67,3 +67,30 @@ def test_a_redelivered_message_past_the_cap_fails_the_job(settings, broker, http
     assert StyleTransferJob.claim(job_id) is None
     job = StyleTransferJob.objects.get(pk=job_id)
     assert job.status == "failed" and "started 2 times" in job.error
+
+
+@pytest.mark.e2e
+def test_a_real_worker_killed_mid_job_past_the_cap_is_not_revived(broker, worker_factory, tmp_path):
+    """The real thing with IMOGEN_JOB_MAX_ATTEMPTS=1: SIGKILL the worker mid-job (as the kernel's OOM killer would);
+    the next worker's sweep fails the job with the words instead of running it again."""
+    from django.db import transaction
+
+    from core.models import EchoJob
+    from tests.conftest import wait_for
+    from tests.reliability.conftest import beat_worker
+
+    first = worker_factory()
+    with transaction.atomic():
+        job = EchoJob.objects.create(message="greedy", delay_seconds=8)
+        job.enqueue()
+    wait_for(lambda: EchoJob.objects.filter(pk=job.pk, status="running", progress__gt=0).exists(),
+             timeout=60, interval=0.1, message="the job to be running")
+    first.kill()
+    second = beat_worker(broker, tmp_path, extra_env={"IMOGEN_JOB_MAX_ATTEMPTS": "1"}).start()
+    try:
+        done = wait_for(lambda: EchoJob.objects.filter(pk=job.pk, status__in=["succeeded", "failed"]).first(),
+                        timeout=90, message="the job to be given up")
+    finally:
+        second.stop()
+    assert done.status == "failed" and done.attempts == 1 and done.reply == ""
+    assert "started 1 time and the server stopped" in done.error, done.error

@@ -89,7 +89,7 @@ def test_upload_a_photo_on_a_phone(browser_context_factory, style_worker, tmp_pa
     photo = tmp_path / "my-photo.png"
     photo.write_bytes(image_bytes("PNG", size=(96, 64), color=(240, 120, 40)))
     picker.locator("input[type=file]").set_input_files(str(photo))
-    assert picker.locator(".st-chosen-title").inner_text() == "my-photo.png"
+    picker.locator(".st-chosen-title", has_text="my-photo.png").wait_for()  # after the page has decoded it
     assert picker.locator(".st-chosen-image").get_attribute("src").startswith("blob:")
     # a GIF is refused before anything is sent
     gif = tmp_path / "fake.png"
@@ -97,6 +97,7 @@ def test_upload_a_photo_on_a_phone(browser_context_factory, style_worker, tmp_pa
     style = page.locator(".st-picker[data-side=style]")
     style.get_by_role("tab", name="Upload").click()
     style.locator("input[type=file]").set_input_files({"name": "anim.gif", "mimeType": "image/gif", "buffer": b"GIF89a"})
+    style.locator(".field-error").wait_for(state="visible")
     assert "PNG, JPEG, WebP, HEIC/HEIF, AVIF" in style.locator(".field-error").inner_text()
     style.get_by_role("tab", name="Samples").click()
     style.locator(".st-sample").nth(4).click()

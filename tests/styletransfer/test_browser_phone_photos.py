@@ -100,15 +100,16 @@ def test_touch_drag_moves_the_frame_and_the_result_shows_that_part(phone_page, b
     page.locator("#st-height").dispatch_event("change")
     page.select_option("#st-preset", "instant")
     page.check("#st-colors")
-    frame = page.locator(".st-frame")
+    frame = page.locator(".framing-box")
     frame.wait_for(state="visible")
     frame.scroll_into_view_if_needed()
-    stage = page.locator(".st-stage").bounding_box()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # the chooser fits the phone
+    stage = page.locator(".framing-stage").bounding_box()
     box = frame.bounding_box()
     assert abs(box["width"] - stage["width"]) < 2 and abs(box["height"] - stage["height"] / 4) < 2  # 2:1, centred
 
     def thumb_colour():
-        return page.evaluate("""() => { const c = document.querySelector('.st-thumb-canvas');
+        return page.evaluate("""() => { const c = document.querySelector('.framing-thumb');
             return Array.from(c.getContext('2d').getImageData(c.width / 2, c.height / 2, 1, 1).data.slice(0, 3)); }""")
 
     # A finger on the frame's middle, dragged down past the photo's bottom edge.

@@ -7,6 +7,7 @@ palette, sun or moon, stars, aurora, clouds, layered ridges, sea with reflection
 or rain. Words in the negative prompt take motifs away. The same prompt, size and seed always give the
 same picture. Everything is vectorised NumPy (a 1920×1080 picture takes well under a second).
 """
+import colorsys
 import hashlib
 import re
 
@@ -493,8 +494,6 @@ def _blur(array, radius):
 
 
 def _hsv(h, s, v):
-    import colorsys
-
     return colorsys.hsv_to_rgb(h % 1.0, s, v)
 
 

@@ -1,23 +1,33 @@
 """Prompt translation (to English, for providers that need or prefer it), chosen by IMOGEN_TRANSLATE_PROVIDER."""
+import logging
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from core.registry import ProviderRegistry, UnknownProvider
+
 from .base import TranslationError, Translator, guess_language
+
+log = logging.getLogger(__name__)
 
 __all__ = ["TranslationError", "Translator", "guess_language", "get_translator", "prepare_prompts", "Prepared"]
 
 
+TRANSLATORS = ProviderRegistry("translation", {
+    "none": "text2image.translation.none.NoTranslator",
+    "google": "text2image.translation.google.GoogleTranslator",
+}, aliases={"google_v2": "google", "google_v3": "google", "gcp": "google", "": "none"},
+    setting="IMOGEN_TRANSLATE_PROVIDER")
+
+
 def get_translator(name=None):
-    name = (name or settings.IMOGEN_TRANSLATE_PROVIDER or "none").strip().lower()
-    if name in ("google", "google_v2", "google_v3", "gcp"):
-        from .google import GoogleTranslator
-
-        return GoogleTranslator()
-    from .none import NoTranslator
-
-    return NoTranslator()
+    """The translator IMOGEN_TRANSLATE_PROVIDER names (none: prompts go as written, the page says so)."""
+    try:
+        return TRANSLATORS.get(name or settings.IMOGEN_TRANSLATE_PROVIDER or "none")
+    except UnknownProvider as exc:
+        log.error("%s; prompts are not translated", exc)
+        return TRANSLATORS.get("none")
 
 
 @dataclass

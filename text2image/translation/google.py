@@ -5,12 +5,21 @@ v3 ("Advanced") needs a project (IMOGEN_TRANSLATE_PROJECT) and uses the REST tra
 Credentials come from GOOGLE_APPLICATION_CREDENTIALS (application default credentials).
 IMOGEN_TRANSLATE_ENDPOINT overrides the address (a regional endpoint, or a local emulator; with
 IMOGEN_TRANSLATE_ANONYMOUS=1 no credentials are sent, for emulators only).
+
+The Google client libraries load with this module, which core.registry imports only when this translator is chosen.
 """
 import html
 import logging
 
+import google.auth
+import requests
 from django.conf import settings
 from django.utils.translation import gettext as _
+from google.api_core import exceptions as gexc
+from google.auth.credentials import AnonymousCredentials
+from google.auth.exceptions import DefaultCredentialsError
+from google.auth.transport.requests import AuthorizedSession
+from google.cloud import translate_v2, translate_v3
 
 from .base import TranslationError, Translator
 
@@ -20,12 +29,7 @@ SCOPES = ("https://www.googleapis.com/auth/cloud-translation",)
 
 def _credentials():
     if settings.IMOGEN_TRANSLATE_ANONYMOUS:
-        from google.auth.credentials import AnonymousCredentials
-
         return AnonymousCredentials()
-    import google.auth
-    from google.auth.exceptions import DefaultCredentialsError
-
     try:
         credentials, _project = google.auth.default(scopes=SCOPES)
     except DefaultCredentialsError as exc:
@@ -35,8 +39,6 @@ def _credentials():
 
 
 def _failure(exc):
-    from google.api_core import exceptions as gexc
-
     log.warning("Google Cloud Translation failed: %r", exc)
     if isinstance(exc, gexc.Unauthorized | gexc.Forbidden):
         return TranslationError(_("The translation service refused this server's credentials."))
@@ -56,9 +58,6 @@ class GoogleTranslator(Translator):
     # --- v2 ---
     def _v2(self):
         if self._client is None:
-            from google.auth.transport.requests import AuthorizedSession
-            from google.cloud import translate_v2
-
             timeout = settings.IMOGEN_TRANSLATE_TIMEOUT
 
             class Session(AuthorizedSession):
@@ -75,8 +74,6 @@ class GoogleTranslator(Translator):
     # --- v3 ---
     def _v3(self):
         if self._client is None:
-            from google.cloud import translate_v3
-
             if not settings.IMOGEN_TRANSLATE_PROJECT:
                 raise TranslationError(_("Translation is not set up correctly on this server (no project)."))
             options = {"api_endpoint": settings.IMOGEN_TRANSLATE_ENDPOINT} if settings.IMOGEN_TRANSLATE_ENDPOINT else None
@@ -89,9 +86,6 @@ class GoogleTranslator(Translator):
         return f"projects/{settings.IMOGEN_TRANSLATE_PROJECT}/locations/global"
 
     def _call(self, fn):
-        import requests
-        from google.api_core import exceptions as gexc
-
         try:
             return fn()
         except TranslationError:

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from core.health import broker_ok
+from core.registry import describe_all
 
 LOCAL_REDIS_PORT = 6390
 
@@ -69,8 +70,8 @@ class Command(BaseCommand):
         env.setdefault("PYTHONUNBUFFERED", "1")
         python = sys.executable
         celery = [python, "-m", "celery", "-A", "imogen"]
-        if not settings.EMAIL_HOST:
-            self.log(f"Mail: no EMAIL_HOST set, so mail is written to files in {settings.EMAIL_FILE_PATH}")
+        for line in describe_all():  # mail, text-to-image, translation: what the settings chose
+            self.log(f"Provider for {line}")
         commands = [
             ("web", [python, "-m", "gunicorn", "imogen.wsgi:application", "--bind", f"{host}:{port}",
                      "--workers", "2", "--threads", "4", "--timeout", "120", "--access-logfile", "-"]),

@@ -20,7 +20,15 @@
     sourceName: $("editor-source-name"), compare: $("editor-compare"), badge: $("editor-compare-badge"),
     undo: $("editor-undo"), reset: $("editor-reset"), format: $("editor-format"), download: $("editor-download"),
     email: $("editor-email"), share: $("editor-share"), status: $("editor-status"), emailBox: $("editor-email-box"),
+    size: $("editor-size"), framing: $("editor-framing"),
   };
+  const framingImage = els.framing.querySelector(".framing-image");
+  // The output size's frame over the picture (static/js/framing.js), shown when the shapes differ.
+  const chooser = window.imogenFraming.create({
+    stage: els.framing.querySelector(".framing-stage"), image: framingImage,
+    frame: els.framing.querySelector(".framing-box"), handle: els.framing.querySelector(".framing-handle"),
+    thumb: els.framing.querySelector(".framing-thumb"), onChange: () => render(),
+  });
   const emailForm = els.emailBox.querySelector("form.email-form");
 
   const state = {
@@ -79,6 +87,14 @@
     els.reset.disabled = !ready || !isChanged(state.values);
     for (const el of [els.compare, els.download, els.email, els.share]) el.disabled = !ready || state.busy;
     document.querySelectorAll(".editor-slider input, .editor-preset").forEach((el) => { el.disabled = !ready; });
+    // The preset whose values are on the sliders right now is highlighted (none once a slider moves off it).
+    document.querySelectorAll(".editor-preset").forEach((button) => {
+      const preset = spec.presets.find((p) => p.name === button.dataset.preset);
+      const values = preset ? Object.assign(defaults(), preset.values) : null;
+      const on = !!values && FILTERS.every((f) => values[f.name] === state.values[f.name]);
+      button.classList.toggle("active", on);
+      button.setAttribute("aria-pressed", on ? "true" : "false");
+    });
     els.preview.dataset.filter = cssFilter(state.values);
     // The email form sends the server rendering it was opened for: hide it once the edit changes.
     if (els.emailBox.dataset.key && els.emailBox.dataset.key !== renderKey()) {
@@ -88,7 +104,7 @@
   }
 
   function renderKey() {
-    return state.source ? JSON.stringify([state.source.url, state.values]) : "";
+    return state.source ? JSON.stringify([state.source.url, state.values, outputSize(), chooser.box()]) : "";
   }
 
   function updatePreview() {
@@ -171,6 +187,55 @@
   });
   window.addEventListener("resize", updatePreview);
 
+  // --- output size and framing -----------------------------------------------------------------------------
+  /** {width, height} chosen in "Output size", or null for the picture's own size. */
+  function outputSize() {
+    const option = els.size.selectedOptions[0];
+    if (!option || !option.value) return null;
+    return { width: parseInt(option.dataset.width, 10), height: parseInt(option.dataset.height, 10) };
+  }
+
+  function updateFraming() {
+    const out = outputSize();
+    if (!state.source || !out || !state.source.width) {
+      els.framing.classList.add("hidden");
+      chooser.hide();
+      render();
+      return;
+    }
+    const start = () => {
+      const aspect = out.width / out.height;
+      if (Math.abs(state.source.width / state.source.height - aspect) / aspect < 0.01) {
+        els.framing.classList.add("hidden");
+        chooser.hide();
+      } else {
+        els.framing.classList.remove("hidden");
+        chooser.show(state.source.width, state.source.height, aspect);
+      }
+      render();
+    };
+    if (framingImage.getAttribute("src") === state.source.url && framingImage.complete && framingImage.naturalWidth) {
+      start();
+    } else {
+      framingImage.onload = start;
+      framingImage.src = state.source.url;
+    }
+  }
+
+  /** The part of the picture that goes out: the chooser's box, or the centre cut to the output's shape. */
+  function outputBox(img) {
+    const out = outputSize();
+    const w = img.naturalWidth, h = img.naturalHeight;
+    if (!out) return { x: 0, y: 0, width: w, height: h, outWidth: w, outHeight: h };
+    const box = chooser.box();
+    if (box) return Object.assign(box, { outWidth: out.width, outHeight: out.height });
+    const aspect = out.width / out.height;
+    const cw = Math.min(w, h * aspect), ch = cw / aspect;
+    return { x: (w - cw) / 2, y: (h - ch) / 2, width: cw, height: ch, outWidth: out.width, outHeight: out.height };
+  }
+
+  els.size.addEventListener("change", updateFraming);
+
   // --- opening an image ---------------------------------------------------------------------------------
   function showSource(source) {
     state.source = source;
@@ -186,6 +251,7 @@
         source.height = els.preview.naturalHeight;
         els.sourceName.textContent = source.name + " · " + source.width + "×" + source.height;
         render();
+        updateFraming();
         resolve(true);
       };
       els.preview.onerror = () => {
@@ -202,7 +268,7 @@
 
   function openFile(file) {
     if (!file) return;
-    if (!/^image\/(png|jpeg)$/.test(file.type)) {
+    if (!/^image\/(png|jpeg|webp|avif)$/.test(file.type)) {
       imogen.toast(strings.notImage, "error");
       return;
     }
@@ -248,8 +314,10 @@
 
   /** Draw `img` with `values` baked in at full resolution; returns the canvas. */
   function bake(img, values) {
-    const w = img.naturalWidth, h = img.naturalHeight;
-    const pad = values.blur > 0 ? Math.ceil(values.blur * 3) : 0;
+    const box = outputBox(img);  // the whole picture unless an output size is chosen
+    const w = box.outWidth, h = box.outHeight;
+    const scale = w / box.width;  // output pixels per picture pixel; the blur is in output pixels, as on the server
+    const pad = values.blur > 0 ? Math.ceil(values.blur * 3 / scale) : 0;  // in picture pixels
     const source = pad ? padded(img, pad) : img;
     const canvas = document.createElement("canvas");
     canvas.width = w;
@@ -258,7 +326,9 @@
     ctx.fillStyle = "#fff";
     ctx.fillRect(0, 0, w, h);
     ctx.filter = cssFilter(values);
-    ctx.drawImage(source, -pad, -pad);
+    // The padded canvas holds picture pixel (x, y) at (x + pad, y + pad): take the box with `pad` around it.
+    ctx.drawImage(source, box.x, box.y, box.width + 2 * pad, box.height + 2 * pad,
+      -pad * scale, -pad * scale, w + 2 * pad * scale, h + 2 * pad * scale);
     return canvas;
   }
 
@@ -275,7 +345,8 @@
     const parts = ["imogen-edit"];
     if (stem) parts.push(stem);
     if (summary) parts.push(summary);
-    parts.push(source.width + "x" + source.height);
+    const out = outputSize() || source;
+    parts.push(out.width + "x" + out.height);
     return parts.join("-") + "." + ext;
   }
 
@@ -317,6 +388,13 @@
     if (state.source.creationId) body.append("creation", state.source.creationId);
     else body.append("image", state.source.file, state.source.name);
     for (const f of FILTERS) body.append(f.name, num(values[f.name]));
+    const out = outputSize();
+    if (out) {
+      body.append("width", String(out.width));
+      body.append("height", String(out.height));
+      const box = chooser.box();
+      if (box) body.append("crop", JSON.stringify(box));
+    }
     state.busy = true;
     render();
     setStatus(strings.rendering);

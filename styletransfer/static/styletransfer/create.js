@@ -14,7 +14,6 @@
   const maxSide = parseInt(form.dataset.maxSide, 10) || 3840;
   const FILE_TYPES = /^image\/(png|jpeg|webp|heic|heif|avif)$/;
   const FILE_NAMES = /\.(png|jpe?g|webp|heic|heif|avif)$/i;
-  const MIN_CROP = 32;
   const state = {};  // side -> {sample, image, width, height} | {file, url, width, height} | undefined
   const objectUrls = {};
   const size = form.querySelector("#st-size");
@@ -179,6 +178,8 @@
   form.querySelectorAll(".st-picker").forEach((p) => {
     const first = p.querySelector(".st-sample.selected");
     if (first) state[p.dataset.side] = { sample: first.dataset.sampleId, image: first.dataset.image };
+    // Remix / Run again: the earlier upload, reused on the server byte for byte (see styletransfer/remix.py).
+    if (p.dataset.from) state[p.dataset.side] = { from: p.dataset.from };
     if (p.dataset.preloadUrl) {
       // "Try this style": the shared picture itself becomes the style image, as if the user had uploaded it.
       fetch(p.dataset.preloadUrl, { credentials: "same-origin" })
@@ -205,15 +206,15 @@
     });
   });
 
-  // --- Framing: the output's frame over the photo -------------------------------------------------------------
+  // --- Framing: the output's frame over the photo (static/js/framing.js) -------------------------------------
   const framing = form.querySelector(".st-framing");
-  const stage = framing.querySelector(".st-stage");
-  const stageImage = framing.querySelector(".st-stage-image");
-  const frameEl = framing.querySelector(".st-frame");
-  const handle = framing.querySelector(".st-frame-handle");
-  const thumb = framing.querySelector(".st-thumb-canvas");
-  let frame = null;  // {x, y, w, h} in the photo's pixels
-  let photo = { width: 0, height: 0, src: "" };
+  const stageImage = framing.querySelector(".framing-image");
+  const fit = () => framing.querySelector("input[name=fit]:checked").value;
+  const chooser = imogenFraming.create({
+    stage: framing.querySelector(".framing-stage"), image: stageImage, frame: framing.querySelector(".framing-box"),
+    handle: framing.querySelector(".framing-handle"), thumb: framing.querySelector(".framing-thumb"), fit: fit,
+  });
+  let shown = "";  // the src the chooser's image holds
 
   function outputSize() {
     if (size.value === "content") return null;
@@ -225,153 +226,33 @@
     return { width: parseInt(option.dataset.width, 10), height: parseInt(option.dataset.height, 10) };
   }
 
-  function fit() {
-    return framing.querySelector("input[name=fit]:checked").value;
-  }
-
-  function centreFrame(aspect) {
-    let w = photo.width, h = w / aspect;
-    if (h > photo.height) { h = photo.height; w = h * aspect; }
-    return { x: (photo.width - w) / 2, y: (photo.height - h) / 2, w: w, h: h };
-  }
-
-  function clampFrame(f, aspect) {
-    let w = Math.min(Math.max(f.w, MIN_CROP, MIN_CROP * aspect), photo.width, photo.height * aspect);
-    const h = w / aspect;
-    const x = Math.min(Math.max(0, f.x), photo.width - w), y = Math.min(Math.max(0, f.y), photo.height - h);
-    return { x: x, y: y, w: w, h: h };
-  }
-
-  function drawFrame() {
-    if (!frame) return;
-    frameEl.style.left = (100 * frame.x / photo.width) + "%";
-    frameEl.style.top = (100 * frame.y / photo.height) + "%";
-    frameEl.style.width = (100 * frame.w / photo.width) + "%";
-    frameEl.style.height = (100 * frame.h / photo.height) + "%";
-    drawThumb();
-  }
-
-  function drawThumb() {
-    const out = outputSize();
-    if (!out || !stageImage.complete || !stageImage.naturalWidth) return;
-    const long = 160, aspect = out.width / out.height;
-    thumb.width = Math.round(aspect >= 1 ? long : long * aspect);
-    thumb.height = Math.round(aspect >= 1 ? long / aspect : long);
-    const ctx = thumb.getContext("2d");
-    const sx = stageImage.naturalWidth / photo.width;  // the shown image may differ in size from the photo's pixels
-    if (fit() === "cover" && frame) {
-      ctx.drawImage(stageImage, frame.x * sx, frame.y * sx, frame.w * sx, frame.h * sx, 0, 0, thumb.width, thumb.height);
-    } else {
-      const scale = Math.min(thumb.width / photo.width, thumb.height / photo.height);
-      const w = photo.width * scale, h = photo.height * scale;
-      ctx.fillStyle = "#222";
-      ctx.fillRect(0, 0, thumb.width, thumb.height);
-      if (fit() === "blur") {
-        const cover = Math.max(thumb.width / photo.width, thumb.height / photo.height);
-        ctx.filter = "blur(6px) brightness(0.8)";
-        ctx.drawImage(stageImage, (thumb.width - photo.width * cover) / 2, (thumb.height - photo.height * cover) / 2,
-          photo.width * cover, photo.height * cover);
-        ctx.filter = "none";
-      } else {
-        // Bands in the colours of the picture's two facing edges, as the server paints them.
-        const sideways = w < thumb.width - 0.5, nw = stageImage.naturalWidth, nh = stageImage.naturalHeight;
-        const edgeW = sideways ? Math.max(1, nw / 20) : nw, edgeH = sideways ? nh : Math.max(1, nh / 20);
-        ctx.fillStyle = edgeColour(0, 0, edgeW, edgeH);
-        ctx.fillRect(0, 0, sideways ? thumb.width / 2 : thumb.width, sideways ? thumb.height : thumb.height / 2);
-        ctx.fillStyle = edgeColour(nw - edgeW, nh - edgeH, edgeW, edgeH);
-        ctx.fillRect(sideways ? thumb.width / 2 : 0, sideways ? 0 : thumb.height / 2, thumb.width, thumb.height);
-      }
-      ctx.drawImage(stageImage, (thumb.width - w) / 2, (thumb.height - h) / 2, w, h);
-    }
-    thumb.dataset.drawn = String((parseInt(thumb.dataset.drawn || "0", 10) || 0) + 1);
-  }
-
-  /** The mean colour of a part of the shown photo (drawn into one pixel). */
-  function edgeColour(x, y, w, h) {
-    const pixel = document.createElement("canvas");
-    pixel.width = pixel.height = 1;
-    const ctx = pixel.getContext("2d", { willReadFrequently: true });
-    ctx.drawImage(stageImage, x, y, w, h, 0, 0, 1, 1);
-    const [r, g, b] = ctx.getImageData(0, 0, 1, 1).data;
-    return "rgb(" + r + "," + g + "," + b + ")";
-  }
-
-  /** Show the chooser when the photo's shape differs from the wallpaper's; keep the frame when only moving it. */
+  /** Show the chooser when the photo's shape differs from the wallpaper's (a moved frame stays while it fits). */
   function updateFraming() {
     const content = state.content;
     const out = outputSize();
     const src = content ? (content.url || content.image) : "";
-    if (!content || !out || (content.file && !content.width)) {
+    const hide = () => {
       framing.classList.add("hidden");
-      frame = null;
-      return;
-    }
-    const start = () => {
-      photo = { width: content.width || stageImage.naturalWidth, height: content.height || stageImage.naturalHeight, src: src };
-      const aspect = out.width / out.height;
-      if (Math.abs(photo.width / photo.height - aspect) / aspect < 0.01) {
-        framing.classList.add("hidden");
-        frame = null;
-        return;
-      }
-      framing.classList.remove("hidden");
-      frame = frame && frame.aspect === aspect && frame.src === src ? frame : Object.assign(centreFrame(aspect), { aspect: aspect, src: src });
-      frameEl.classList.toggle("hidden", fit() !== "cover");
-      drawFrame();
+      chooser.hide();
     };
-    if (photo.src === src && stageImage.complete && stageImage.naturalWidth) {
+    if (!content || !out || (content.file && !content.width)) return hide();
+    const start = () => {
+      const width = content.width || stageImage.naturalWidth, height = content.height || stageImage.naturalHeight;
+      const aspect = out.width / out.height;
+      if (Math.abs(width / height - aspect) / aspect < 0.01) return hide();
+      framing.classList.remove("hidden");
+      chooser.show(width, height, aspect);
+    };
+    if (shown === src && stageImage.complete && stageImage.naturalWidth) {
       start();
     } else {
+      shown = src;
       stageImage.onload = start;
       stageImage.src = src;
     }
   }
 
-  function pointerDrag(el, onMove) {
-    el.addEventListener("pointerdown", (e) => {
-      if (!frame || e.button > 0) return;
-      e.preventDefault();
-      e.stopPropagation();
-      el.setPointerCapture(e.pointerId);
-      const rect = stage.getBoundingClientRect();
-      const perPixel = photo.width / rect.width;  // photo pixels per screen pixel
-      const origin = { x: e.clientX, y: e.clientY, frame: Object.assign({}, frame) };
-      const move = (ev) => {
-        ev.preventDefault();
-        const next = onMove(origin.frame, (ev.clientX - origin.x) * perPixel, (ev.clientY - origin.y) * perPixel);
-        frame = Object.assign(clampFrame(next, frame.aspect), { aspect: frame.aspect, src: frame.src });
-        drawFrame();
-      };
-      const up = () => {
-        el.removeEventListener("pointermove", move);
-        el.removeEventListener("pointerup", up);
-        el.removeEventListener("pointercancel", up);
-      };
-      el.addEventListener("pointermove", move);
-      el.addEventListener("pointerup", up);
-      el.addEventListener("pointercancel", up);
-    });
-  }
-
-  pointerDrag(frameEl, (f, dx, dy) => ({ x: f.x + dx, y: f.y + dy, w: f.w, h: f.h }));
-  pointerDrag(handle, (f, dx) => {
-    // Resize from the corner, keeping the top-left corner where it is (and the output's shape).
-    const w = Math.min(f.w + dx, photo.width - f.x, (photo.height - f.y) * f.aspect);
-    return { x: f.x, y: f.y, w: w, h: w / f.aspect };
-  });
-  frameEl.addEventListener("keydown", (e) => {
-    const steps = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
-    if (!frame || !steps[e.key]) return;
-    e.preventDefault();
-    const step = Math.max(photo.width, photo.height) / 50;
-    frame = Object.assign(clampFrame({ x: frame.x + steps[e.key][0] * step, y: frame.y + steps[e.key][1] * step,
-      w: frame.w, h: frame.h }, frame.aspect), { aspect: frame.aspect, src: frame.src });
-    drawFrame();
-  });
-  framing.querySelectorAll("input[name=fit]").forEach((radio) => radio.addEventListener("change", () => {
-    frameEl.classList.toggle("hidden", fit() !== "cover");
-    drawThumb();
-  }));
+  framing.querySelectorAll("input[name=fit]").forEach((radio) => radio.addEventListener("change", chooser.redraw));
 
   // --- The submit button says what is missing ------------------------------------------------------------------
   function missing() {
@@ -405,6 +286,18 @@
   const strengthValue = form.querySelector("#st-strength-value");
   strength.addEventListener("input", () => { strengthValue.textContent = Number(strength.value).toFixed(1); });
   update();
+
+  /** Mark the size fields the server refused (aria-invalid + the words under them), or clear them. */
+  function markSize(names, body) {
+    const fields = { width: "#st-width", height: "#st-height", size_preset: "#st-size" };
+    Object.entries(fields).forEach(([name, sel]) => {
+      const el = form.querySelector(sel);
+      el.classList.toggle("invalid", names.includes(name));
+      if (names.includes(name)) el.setAttribute("aria-invalid", "true");
+      else el.removeAttribute("aria-invalid");
+    });
+    showError("size", names.map((name) => [].concat(body[name]).join(" ")).join(" "));
+  }
 
   // --- Sending, with upload progress ---------------------------------------------------------------------------
   const upload = form.querySelector(".st-upload");
@@ -451,6 +344,7 @@
       const chosen = state[side] || {};
       if (chosen.file) body.append(side + "_image", chosen.file, chosen.file.name);
       else if (chosen.sample) body.append(side + "_sample", chosen.sample);
+      else if (chosen.from) body.append(side + "_from", chosen.from);
     }
     body.append("preset", form.querySelector("#st-preset").value);
     if (size.value === "custom") {
@@ -461,15 +355,22 @@
     }
     body.append("style_strength", strength.value);
     body.append("preserve_colors", form.querySelector("#st-colors").checked ? "true" : "false");
-    if (frame && !framing.classList.contains("hidden")) {
+    const box = framing.classList.contains("hidden") ? null : chooser.box();
+    if (box) {
       body.append("fit", fit());
-      if (fit() === "cover") {
-        const x = Math.max(0, Math.floor(frame.x)), y = Math.max(0, Math.floor(frame.y));
-        body.append("crop", JSON.stringify({
-          x: x, y: y, width: Math.min(photo.width - x, Math.round(frame.w)), height: Math.min(photo.height - y, Math.round(frame.h)),
-        }));
-      }
+      if (fit() === "cover") body.append("crop", JSON.stringify(box));
     }
+    const seed = form.querySelector("#st-seed");
+    if (seed && seed.value !== "") body.append("seed", seed.value);
+    // Remix with the same photo: the framing it was painted with (crop box and fit), for the same picture.
+    const content = state.content || {};
+    if (form.dataset.remixContent && (content.from || content.sample) === form.dataset.remixContent) {
+      body.delete("crop");
+      body.delete("fit");
+      if (form.dataset.remixCrop) body.append("crop", form.dataset.remixCrop);
+      if (form.dataset.remixFit) body.append("fit", form.dataset.remixFit);
+    }
+    markSize([]);
     button.disabled = true;
     button.textContent = strings.starting;
     form.dataset.uploadPercent = "0";
@@ -486,9 +387,11 @@
     update();
     if (res.body && typeof res.body === "object") {
       for (const side of ["content", "style"]) {
-        const msgs = [].concat(res.body[side + "_image"] || [], res.body[side + "_sample"] || []);
+        const msgs = [].concat(res.body[side + "_image"] || [], res.body[side + "_sample"] || [],
+          res.body[side + "_from"] || []);
         showError(side, msgs.join(" "));
       }
+      markSize(["width", "height", "size_preset"].filter((name) => res.body[name]), res.body);
     }
     imogen.toast(imogen.errorText(res.body, strings.failed), "error");
   });

@@ -91,6 +91,11 @@
     download.setAttribute("download", job.download_name || "");
     $(".st-edit").href = job.edit_url;
     $(".st-share").href = job.creation_url;
+    const save = $(".st-save");  // "Save to Photos": the same file as the download
+    save.dataset.url = job.download_url;
+    save.dataset.name = job.download_name || "";
+    const again = $(".st-again");  // the owner's "Run again": every setting, the seed and the same images
+    if (again) again.href = again.dataset.base + encodeURIComponent(job.creation_id);
     const opts = job.options || {};
     if (opts.width) $(".st-result-size").textContent = fill(strings.size, { width: opts.width, height: opts.height });
     section.classList.remove("hidden");

@@ -1,0 +1,8 @@
+"""Korean dates as people write them: 2026. 12. 1. (Django's own ko short format prints 2026-12-1.)."""
+DATE_FORMAT = "Y년 n월 j일"
+DATETIME_FORMAT = "Y년 n월 j일 H:i"
+SHORT_DATE_FORMAT = "Y. n. j."
+SHORT_DATETIME_FORMAT = "Y. n. j. H:i"
+MONTH_DAY_FORMAT = "n월 j일"
+YEAR_MONTH_FORMAT = "Y년 n월"
+TIME_FORMAT = "H:i"

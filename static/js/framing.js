@@ -1,0 +1,153 @@
+/* The framing chooser, shared by the style transfer page and the editor: a frame with the output's shape over a
+ * picture, dragged by touch or mouse (pointer events), resized from its corner (keeping the shape), moved with the
+ * arrow keys, and a live thumbnail of what the output will show. The box is kept in the picture's own pixels.
+ *
+ *   const chooser = imogenFraming.create({stage, image, frame, handle, thumb, fit: () => "cover"});
+ *   chooser.show(photoWidth, photoHeight, outputWidth / outputHeight);   // after `image` has loaded
+ *   chooser.box();  // {x, y, width, height} in whole pixels, or null
+ */
+(function () {
+  "use strict";
+  const MIN_SIDE = 32;
+
+  function create(opts) {
+    const stage = opts.stage, image = opts.image, frameEl = opts.frame, handle = opts.handle, thumb = opts.thumb;
+    const fit = opts.fit || (() => "cover");
+    let photo = { width: 0, height: 0 };
+    let aspect = 1;
+    let frame = null;  // {x, y, w, h} in the picture's pixels
+    let key = "";
+
+    function centre() {
+      let w = photo.width, h = w / aspect;
+      if (h > photo.height) { h = photo.height; w = h * aspect; }
+      return { x: (photo.width - w) / 2, y: (photo.height - h) / 2, w: w, h: h };
+    }
+
+    function clamp(f) {
+      const w = Math.min(Math.max(f.w, MIN_SIDE, MIN_SIDE * aspect), photo.width, photo.height * aspect);
+      const h = w / aspect;
+      return { x: Math.min(Math.max(0, f.x), photo.width - w), y: Math.min(Math.max(0, f.y), photo.height - h), w: w, h: h };
+    }
+
+    function draw() {
+      if (!frame) return;
+      frameEl.style.left = (100 * frame.x / photo.width) + "%";
+      frameEl.style.top = (100 * frame.y / photo.height) + "%";
+      frameEl.style.width = (100 * frame.w / photo.width) + "%";
+      frameEl.style.height = (100 * frame.h / photo.height) + "%";
+      drawThumb();
+      if (opts.onChange) opts.onChange();
+    }
+
+    /** The mean colour of a part of the shown picture (drawn into one pixel). */
+    function edgeColour(x, y, w, h) {
+      const pixel = document.createElement("canvas");
+      pixel.width = pixel.height = 1;
+      const ctx = pixel.getContext("2d", { willReadFrequently: true });
+      ctx.drawImage(image, x, y, w, h, 0, 0, 1, 1);
+      const d = ctx.getImageData(0, 0, 1, 1).data;
+      return "rgb(" + d[0] + "," + d[1] + "," + d[2] + ")";
+    }
+
+    function drawThumb() {
+      if (!thumb || !frame || !image.complete || !image.naturalWidth) return;
+      const long = 160;
+      thumb.width = Math.round(aspect >= 1 ? long : long * aspect);
+      thumb.height = Math.round(aspect >= 1 ? long / aspect : long);
+      const ctx = thumb.getContext("2d");
+      const nw = image.naturalWidth, nh = image.naturalHeight;
+      const s = nw / photo.width;  // the shown image may differ in size from the picture's pixels
+      if (fit() === "cover") {
+        ctx.drawImage(image, frame.x * s, frame.y * s, frame.w * s, frame.h * s, 0, 0, thumb.width, thumb.height);
+      } else {
+        const scale = Math.min(thumb.width / photo.width, thumb.height / photo.height);
+        const w = photo.width * scale, h = photo.height * scale;
+        if (fit() === "blur") {
+          const cover = Math.max(thumb.width / photo.width, thumb.height / photo.height);
+          ctx.filter = "blur(6px) brightness(0.8)";
+          ctx.drawImage(image, (thumb.width - photo.width * cover) / 2, (thumb.height - photo.height * cover) / 2,
+            photo.width * cover, photo.height * cover);
+          ctx.filter = "none";
+        } else {
+          // Bands in the colours of the picture's two facing edges, as the server paints them.
+          const sideways = w < thumb.width - 0.5;
+          const ew = sideways ? Math.max(1, nw / 20) : nw, eh = sideways ? nh : Math.max(1, nh / 20);
+          ctx.fillStyle = edgeColour(0, 0, ew, eh);
+          ctx.fillRect(0, 0, sideways ? thumb.width / 2 : thumb.width, sideways ? thumb.height : thumb.height / 2);
+          ctx.fillStyle = edgeColour(nw - ew, nh - eh, ew, eh);
+          ctx.fillRect(sideways ? thumb.width / 2 : 0, sideways ? 0 : thumb.height / 2, thumb.width, thumb.height);
+        }
+        ctx.drawImage(image, (thumb.width - w) / 2, (thumb.height - h) / 2, w, h);
+      }
+      thumb.dataset.drawn = String((parseInt(thumb.dataset.drawn || "0", 10) || 0) + 1);
+    }
+
+    function pointerDrag(el, onMove) {
+      el.addEventListener("pointerdown", (e) => {
+        if (!frame || e.button > 0) return;
+        e.preventDefault();
+        e.stopPropagation();
+        el.setPointerCapture(e.pointerId);
+        const perPixel = photo.width / stage.getBoundingClientRect().width;  // picture pixels per screen pixel
+        const origin = { x: e.clientX, y: e.clientY, frame: Object.assign({}, frame) };
+        const move = (ev) => {
+          ev.preventDefault();
+          frame = clamp(onMove(origin.frame, (ev.clientX - origin.x) * perPixel, (ev.clientY - origin.y) * perPixel));
+          draw();
+        };
+        const up = () => {
+          el.removeEventListener("pointermove", move);
+          el.removeEventListener("pointerup", up);
+          el.removeEventListener("pointercancel", up);
+        };
+        el.addEventListener("pointermove", move);
+        el.addEventListener("pointerup", up);
+        el.addEventListener("pointercancel", up);
+      });
+    }
+
+    pointerDrag(frameEl, (f, dx, dy) => ({ x: f.x + dx, y: f.y + dy, w: f.w, h: f.h }));
+    pointerDrag(handle, (f, dx) => {
+      // Resize from the corner, keeping the top-left corner where it is (and the output's shape).
+      const w = Math.min(f.w + dx, photo.width - f.x, (photo.height - f.y) * aspect);
+      return { x: f.x, y: f.y, w: w, h: w / aspect };
+    });
+    frameEl.addEventListener("keydown", (e) => {
+      const steps = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
+      if (!frame || !steps[e.key]) return;
+      e.preventDefault();
+      const step = Math.max(photo.width, photo.height) / 50;
+      frame = clamp({ x: frame.x + steps[e.key][0] * step, y: frame.y + steps[e.key][1] * step, w: frame.w, h: frame.h });
+      draw();
+    });
+
+    return {
+      /** The frame for a picture of width×height (its pixels) and an output of this aspect, centred when new. */
+      show(width, height, outputAspect) {
+        const next = [width, height, outputAspect, image.currentSrc].join(" ");
+        photo = { width: width, height: height };
+        aspect = outputAspect;
+        if (next !== key || !frame) frame = centre();
+        key = next;
+        frameEl.classList.toggle("hidden", fit() !== "cover");
+        draw();
+      },
+      hide() { frame = null; key = ""; },
+      /** After the fit changed: the frame only for "cover", and a new thumbnail. */
+      redraw() {
+        frameEl.classList.toggle("hidden", fit() !== "cover");
+        drawThumb();
+      },
+      /** The box in whole pixels, inside the picture, or null when no frame is shown. */
+      box() {
+        if (!frame) return null;
+        const x = Math.max(0, Math.floor(frame.x)), y = Math.max(0, Math.floor(frame.y));
+        return { x: x, y: y, width: Math.min(photo.width - x, Math.round(frame.w)),
+                 height: Math.min(photo.height - y, Math.round(frame.h)) };
+      },
+    };
+  }
+
+  window.imogenFraming = { create: create };
+})();
