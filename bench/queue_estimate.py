@@ -5,8 +5,8 @@ For each job and each checkpoint (10 %, 25 %, 50 % of the job's real time) it re
 |predicted − actual| / actual, and of the predicted total time. Before the scored jobs, a short warm-up teaches
 this machine's rates (as finished jobs do in production); pass --no-warmup to start from the defaults.
 
-    .venv/bin/python bench/queue_estimate.py            # ~8 scored jobs, a few minutes on 2 busy cores
-    .venv/bin/python bench/queue_estimate.py --quick    # 6 smaller jobs
+    .venv/bin/python bench/queue_estimate.py            # 8 scored jobs of 4 presets and 5 sizes
+    .venv/bin/python bench/queue_estimate.py --quick    # the first 6
 """
 import argparse
 import json
@@ -22,11 +22,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from bench.engine_common import command_line, load_average  # noqa: E402
 
-WARMUP = [("preview", 96, 64), ("standard", 96, 64), ("high", 64, 48)]
-JOBS = [("preview", 320, 180), ("standard", 192, 108), ("preview", 180, 320), ("standard", 256, 144),
-        ("high", 128, 72), ("standard", 144, 256), ("high", 160, 90), ("preview", 480, 270)]
-QUICK = [("preview", 240, 136), ("standard", 160, 90), ("high", 96, 64), ("standard", 128, 224),
-         ("preview", 136, 240), ("high", 120, 68)]
+# Sizes are small so the run fits in minutes on 2 shared cores; the work (reference seconds of the engine's cost
+# model) is printed beside each job. Two warm-up jobs teach the machine's rates (loading the models included), as
+# finished jobs do in production.
+WARMUP = [("preview", 128, 72), ("standard", 128, 72)]
+JOBS = [("preview", 160, 90), ("standard", 160, 90), ("instant", 1920, 1080), ("preview", 256, 144),
+        ("high", 96, 64), ("standard", 192, 108), ("preview", 320, 180), ("standard", 256, 144)]
+QUICK = JOBS[:6]
 CHECKPOINTS = (0.10, 0.25, 0.50)
 
 
@@ -36,6 +38,7 @@ def setup(var_dir):
     os.environ["MEDIA_ROOT"] = os.path.join(var_dir, "media")
     os.environ.setdefault("IMOGEN_STYLE_PROGRESS_SECONDS", "0.3")
     os.environ.setdefault("IMOGEN_MACHINE_NAME", "bench")
+    os.environ.setdefault("IMOGEN_TORCH_THREADS", "1")  # as the test workers: best on shared, busy cores
     import django
 
     django.setup()
@@ -79,7 +82,10 @@ def run_one(preset, width, height, seed, interval=0.2):
     assert row.status == "succeeded", (row.status, row.error)
     total = (row.finished_at - row.started_at).total_seconds()
     result = {"preset": preset, "size": f"{width}x{height}", "units": round(row.work_units, 3),
-              "seconds": round(total, 1), "paint_seconds": round(row.paint_seconds or 0, 1), "checkpoints": {}}
+              "seconds": round(total, 1), "paint_seconds": round(row.paint_seconds or 0, 1), "checkpoints": {},
+              "painting_after_s": round((row.painting_started_at - row.started_at).total_seconds(), 2)
+              if row.painting_started_at else None, "painting_from": row.painting_from,
+              "samples": [(round(t, 2), None if left is None else round(left, 2), round(p, 3)) for t, left, p in samples]}
     for p in CHECKPOINTS:
         usable = [s for s in samples if s[1] is not None]
         if not usable:
@@ -95,7 +101,7 @@ def run_one(preset, width, height, seed, interval=0.2):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true", help="6 smaller jobs")
+    parser.add_argument("--quick", action="store_true", help="only the first 6 jobs")
     parser.add_argument("--no-warmup", action="store_true", help="start from the configured default rates")
     parser.add_argument("--json", help="also write the figures to this file")
     args = parser.parse_args()
@@ -104,7 +110,7 @@ def main():
         import torch
 
         print(f"# load average before: {load_average()}  cpus: {os.cpu_count()}  torch threads: "
-              f"{torch.get_num_threads()}")
+              f"{os.environ['IMOGEN_TORCH_THREADS']} (IMOGEN_TORCH_THREADS)  torch {torch.__version__}")
         started = time.time()
         if not args.no_warmup:
             for i, (preset, w, h) in enumerate(WARMUP):

@@ -16,8 +16,14 @@ from django.utils import timezone
 
 from .models import WorkRate
 
-# How fast the running job's own pace takes over from the prediction: weight = f / (f + TRUST).
-TRUST = 0.12
+# How fast the running job's own pace takes over from the prediction: weight = f / (f + trust). A rate this machine
+# has measured is trusted long while the pace roughly agrees with it (within a job the engine's fraction follows
+# time only roughly, while its totals times the learned rate hold: bench/queue_estimate.py), and less and less as
+# they part (the machine got busier or quieter: the pace knows). The configured default gives way quickly.
+TRUST_MEASURED = 2.0
+TRUST_FLOOR = 0.1
+AGREEMENT = 0.2  # log-ratio of pace to prediction at which the trust has fallen to 61 %
+TRUST_DEFAULT = 0.12
 LEARN_RATE = 0.3  # moving-average weight of the newest job (the first few jobs are plain averages)
 
 
@@ -65,9 +71,14 @@ class Rates:
         if key in rows:
             return rows[key]
         kind, bucket = split_key(key)
-        same = [(abs(split_key(k)[1] - bucket), row) for k, row in rows.items()
-                if bucket is not None and split_key(k)[0] == kind and split_key(k)[1] is not None]
-        return min(same, key=lambda pair: pair[0])[1] if same else None
+        sized = [(split_key(k), row) for k, row in rows.items() if split_key(k)[1] is not None]
+        if bucket is None or not sized:
+            return None
+        # The same preset at the nearest size; else any preset at the nearest size (a unit is a reference
+        # second whatever the preset, so a machine's rate carries over, only less exactly).
+        same = [(abs(b - bucket), row) for (k, b), row in sized if k == kind]
+        pool = same or [(abs(b - bucket), row) for (k, b), row in sized]
+        return min(pool, key=lambda pair: pair[0])[1]
 
     def for_machine(self, machine, key):
         row = self._nearest(self.by_machine.get(machine, {}), key) if machine else None
@@ -118,11 +129,16 @@ def remaining(job, rates, now=None, machines=()):
     start = min(0.9, job.painting_from or 0.0)  # the engine counts loading in its fraction: leave it out
     f = max(0.0, (f - start / 0.98) / (1 - start / 0.98))
     painted = max(0.0, (now - job.painting_started_at).total_seconds())
-    weight = f / (f + TRUST) if f > 0.002 else 0.0
+    trust = TRUST_DEFAULT
+    if rate.measured and f > 0.002 and painted > 0 and prior > 0:
+        apart = math.log((painted / f) / prior)
+        trust = TRUST_FLOOR + TRUST_MEASURED * math.exp(-apart * apart / (2 * AGREEMENT**2))
+    weight = f / (f + trust) if f > 0.002 else 0.0
     paint_total = (1 - weight) * prior + (weight * painted / f if weight else 0.0)
-    # Never promise less than the time already spent warrants.
-    paint_total = max(paint_total, painted)
-    return paint_total * (1 - f) + rate.after
+    left = paint_total - painted
+    if left < 0.05 * paint_total:  # slower than both said: go by the job's own pace from here
+        left = painted * (1 - f) / f if f > 0.01 else 0.05 * paint_total
+    return left + rate.after
 
 
 def bucket(pixels):

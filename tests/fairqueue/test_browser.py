@@ -8,7 +8,7 @@ from django.utils import timezone
 from core.models import JobStatus, WorkerBeat
 from fairqueue.models import WorkRate, this_machine
 from styletransfer.models import StyleTransferJob
-from tests.conftest import screenshot, wait_in_page
+from tests.conftest import screenshot, wait_for, wait_in_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": "1080", "height": "2400", "preset": "standard", "content_sample": "content-04",
@@ -76,4 +76,33 @@ def test_phone_korean_position_start_time_and_estimate(browser_context_factory, 
     assert tiles.count() == 2
     wait_in_page(page, "() => document.querySelectorAll('.fq-words')[0].textContent.includes('앞에 2개')")
     screenshot(page, "fairqueue-phone-ko-home")
+    assert not problems, problems
+
+
+def test_cancel_asks_first_once_a_job_has_run_a_minute(browser_context_factory, live_server):
+    page, problems = phone_page(browser_context_factory)
+    job_id = submit(page)
+    now = timezone.now()
+    StyleTransferJob.objects.filter(pk=job_id).update(
+        status=JobStatus.RUNNING, started_at=now - timedelta(minutes=3), heartbeat_at=now, machine=this_machine(),
+        painting_started_at=now - timedelta(minutes=3), painting_from=0.0, progress=0.5)
+    page.goto(f"/style/jobs/{job_id}/")
+    page.click(".st-cancel")
+    question = page.locator(".st-cancel-question")
+    question.wait_for(state="visible")
+    assert "3분째" in question.inner_text()
+    page.click(".st-cancel-no")  # keep painting: nothing was sent
+    assert page.locator(".st-cancel-confirm").is_hidden()
+    assert not StyleTransferJob.objects.get(pk=job_id).cancel_requested
+    page.click(".st-cancel")
+    page.click(".st-cancel-yes")
+    wait_for(lambda: StyleTransferJob.objects.get(pk=job_id).cancel_requested, timeout=20,
+             message="the cancel to reach the job")
+    assert page.locator(".st-cancel").is_disabled()  # "Stopping…" while the worker stops
+
+    fresh = submit(page)  # waiting, or running for less than a minute: canceled at once, no question
+    page.goto(f"/style/jobs/{fresh}/")
+    page.click(".st-cancel")
+    wait_in_page(page, "() => document.querySelector('#st-job').dataset.status === 'canceled'")
+    assert page.locator(".st-cancel-confirm").is_hidden()
     assert not problems, problems

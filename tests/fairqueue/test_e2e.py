@@ -78,3 +78,22 @@ def test_email_me_when_ready_is_delivered_once_after_the_browser_is_gone(live_se
         assert attachments(mail.message)[0][2] == stored_bytes(job.result)
     finally:
         smtp.stop()
+
+
+def test_two_workers_share_the_queue_fairly_and_never_run_a_job_twice(live_server, worker_factory):
+    a, b = HttpClient(live_server.url), HttpClient(live_server.url)
+    a_jobs = [submit(a, seed=str(i)) for i in range(3)]
+    b_job = submit(b)
+    workers = [worker_factory(queues="style", extra_env=FAST_WORKER_ENV) for _ in range(2)]
+
+    def all_done():
+        return not StyleTransferJob.objects.exclude(status__in=["succeeded", "failed", "canceled"]).exists()
+
+    wait_for(all_done, timeout=240, interval=0.3, message="every job to finish")
+    jobs = list(StyleTransferJob.objects.order_by("started_at"))
+    assert {j.status for j in jobs} == {"succeeded"} and [j.attempts for j in jobs] == [1, 1, 1, 1]
+    assert str(jobs[0].pk) == a_jobs[0] and b_job in {str(j.pk) for j in jobs[:2]}  # first round: A1 and B1
+    runs = [w.output().count(" started (attempt") for w in workers]
+    assert sum(runs) == 4, runs  # four runs in all, between the two workers: none twice
+    a.close()
+    b.close()

@@ -158,7 +158,10 @@ def test_the_running_estimate_blends_towards_the_jobs_own_pace():
     # predicted 10 s in all, but after 10 s only 25 % is done: the job is 4× slower than predicted
     job.progress = 0.25 * 0.98
     left = estimate.remaining(job, rates, now)
-    assert 10 < left < 30  # between the prediction (already overdue) and the pace (30 s left)
+    assert 10 < left < 30  # far from the prediction, so mostly the pace (30 s left), not quite all of it
+    job.progress = 0.27 * 0.98  # a pace that agrees with the measured rate keeps to the prediction
+    job.started_at = job.painting_started_at = now - timedelta(seconds=2.7)
+    assert estimate.remaining(job, rates, now) == pytest.approx(7.3, rel=0.05)
     job.progress = 0.5 * 0.98
     job.started_at = job.painting_started_at = now - timedelta(seconds=20)
-    assert estimate.remaining(job, rates, now) == pytest.approx(20, rel=0.2)
+    assert 12 < estimate.remaining(job, rates, now) <= 20  # half done after 20 s: mostly the pace (20 s left)
