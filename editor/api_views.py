@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 
 from core import framing
 from core.ownership import is_owner, owner_fields
+from core.pngmeta import png_info
 from core.quota import check_storage_quota
 from core.throttling import ScopedRateThrottle
 from core.uploads import UploadRejected, crop_message, read_image
@@ -132,11 +133,13 @@ class RenderView(APIView):
             seconds = time.monotonic() - started
             fmt = {"png": "PNG", "jpeg": "JPEG"}.get(data.get("format") or "", clean.format)
             applied = dict(changed(values))
+            metadata = {"filters": applied, "css_filter": css_filter(values), "source": source,
+                        "render_seconds": round(seconds, 3)}
             result = Creation.objects.create_from_image(
-                image, kind=CreationKind.EDIT, title=title or "",
-                metadata={"filters": applied, "css_filter": css_filter(values), "source": source,
-                          "render_seconds": round(seconds, 3)},
-                fmt=fmt, **owner_fields(request),
+                image, kind=CreationKind.EDIT, title=title or "", metadata=metadata, fmt=fmt,
+                pnginfo=png_info("Imogen editor", metadata, settings={"Filter": css_filter(values),
+                                                                      "Size": f"{image.width}x{image.height}"}),
+                **owner_fields(request),
             )
         log.info("Rendered edit %s (%dx%d, %s) in %.2fs", result.pk, image.width, image.height,
                  css_filter(values), seconds)

@@ -7,9 +7,9 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from PIL.PngImagePlugin import PngInfo
 
 from core.jobs import JobCanceled, JobFailed, job_task
+from core.pngmeta import png_info
 from core.uploads import UploadRejected, read_image, save_image
 from gallery.models import Creation, CreationKind
 
@@ -177,9 +177,11 @@ def paint(job):
             "style": job.style_sample or "upload",
             **{k: v for k, v in (job.options or {}).items()},
         }
-        info = PngInfo()
-        info.add_text("Software", "Imogen style transfer")
-        info.add_text("imogen:options", str(metadata))
+        opts = job.options or {}
+        info = png_info("Imogen style transfer", metadata, prompt=title, settings={
+            "Style": metadata["style"], "Content": metadata["content"], "Preset": opts.get("preset", ""),
+            "Seed": opts.get("seed", 0), "Size": f"{image.width}x{image.height}",
+            "Style strength": opts.get("style_strength", 1.0), "Preserve colors": opts.get("preserve_colors", False)})
         creation = Creation.objects.create_from_image(
             image, kind=CreationKind.STYLE, owner=job.owner, session_key=job.session_key,
             title=title, metadata=metadata, pnginfo=info,

@@ -382,3 +382,56 @@ def screenshot(page, name):
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+# --- people and creations (tests/factories.py makes them) -------------------------------------------------------
+@pytest.fixture
+def media_root(settings, tmp_path):
+    """Files of this test in a folder of its own (in-process tests only: a worker process would not see it)."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def people(db):
+    """owner, other, staff accounts plus their logged-in clients, and an anonymous client."""
+    from django.core.cache import cache
+    from django.test import Client
+
+    from tests.factories import make_user
+
+    cache.clear()  # login throttle counts
+    owner = make_user("owner@example.com", "Owner Artist")
+    other = make_user("other@example.com", "Someone Else")
+    staff = make_user("staff@example.com", "Moderator", staff=True)
+    clients = {"anonymous": Client()}
+    for name, user in (("owner", owner), ("other", other), ("staff", staff)):
+        clients[name] = Client()
+        clients[name].force_login(user)
+    return {"owner": owner, "other": other, "staff": staff, "clients": clients}
+
+
+@pytest.fixture
+def private(people):
+    from tests.factories import make_creation
+
+    return make_creation(owner=people["owner"])
+
+
+@pytest.fixture
+def published(people):
+    from django.utils import timezone
+
+    from tests.factories import make_creation
+
+    return make_creation(owner=people["owner"], title="Lake at dawn", published_at=timezone.now(),
+                         show_settings=True, color=(200, 40, 40))
+
+
+@pytest.fixture
+def hidden(people):
+    from django.utils import timezone
+
+    from tests.factories import make_creation
+
+    return make_creation(owner=people["owner"], title="Hidden one", published_at=timezone.now(), is_hidden=True)

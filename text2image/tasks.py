@@ -3,9 +3,9 @@ import random
 
 from django.utils import translation
 from django.utils.translation import gettext as _
-from PIL.PngImagePlugin import PngInfo
 
 from core.jobs import JobCanceled, JobFailed, job_task
+from core.pngmeta import png_info
 from gallery.models import Creation, CreationKind
 
 from .models import TextToImageJob
@@ -24,15 +24,11 @@ def job_seeds(job):
 
 
 def png_metadata(metadata):
-    info = PngInfo()
-    info.add_text("Software", "Imogen Text2Imagen")
-    for key, value in metadata.items():
-        info.add_itxt(f"imogen:{key}", "" if value is None else str(value))
-    # The key most tools (and AUTOMATIC1111) read a prompt from.
-    info.add_itxt("parameters", f"{metadata['prompt']}\nNegative prompt: {metadata['negative_prompt']}\n"
-                                f"Steps: {metadata.get('steps') or 'default'}, Seed: {metadata['seed']}, "
-                                f"Size: {metadata['width']}x{metadata['height']}, Provider: {metadata['provider']}")
-    return info
+    """The picture's PNG metadata (core.pngmeta): the JSON, and `parameters` as AUTOMATIC1111 writes them."""
+    return png_info("Imogen Text2Imagen", metadata, prompt=metadata["prompt"],
+                    negative_prompt=metadata["negative_prompt"],
+                    settings={"Steps": metadata.get("steps") or "default", "Seed": metadata["seed"],
+                              "Size": f"{metadata['width']}x{metadata['height']}", "Provider": metadata["provider"]})
 
 
 def make_pictures(job):

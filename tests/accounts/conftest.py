@@ -1,2 +1,8 @@
-# The same people and creations as the gallery tests (owner, other user, staff, anonymous).
-from tests.gallery.conftest import _media, hidden, people, private, published  # noqa: F401
+import pytest
+
+# people, private, published and hidden come from tests/conftest.py (shared with the gallery tests).
+
+
+@pytest.fixture(autouse=True)
+def _media(media_root):
+    return media_root

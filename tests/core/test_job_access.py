@@ -22,8 +22,8 @@ IDENTITIES = ["anonymous", "other session", "other account", "owner"]
 
 
 @pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
+def _media(media_root):
+    return media_root
 
 
 def identity_client(identity, owner_client):

@@ -5,6 +5,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 from django.test import Client
+from django.utils import timezone
 
 from mailer.models import Delivery
 from mailer.providers import OutgoingMail, PermanentMailError
@@ -291,3 +292,26 @@ def test_tls_asked_of_a_server_without_starttls_fails_at_once_with_a_settings_me
     assert result["status"] == "failed" and result["attempts"] == 1
     assert "mail settings do not match the mail server" in result["error"]
     assert smtp_server.messages == []
+
+
+def test_unreachable_smtp_is_retried_then_fails_with_a_readable_error(owner_client, mail_settings):
+    """Each try is what a worker runs when the retry is due; the last one fails with words for people."""
+    mail_settings.EMAIL_PORT = free_port()  # nothing listens here
+    mail_settings.IMOGEN_MAIL_MAX_ATTEMPTS = 3
+    mail_settings.IMOGEN_MAIL_RETRY_BACKOFF = 60  # the next try is due in a minute
+    delivery_id = email_it(owner_client, owner_client.creation, "friend@example.com").json()["id"]
+    for attempt in (1, 2):
+        send_delivery(delivery_id)
+        waiting = status_of(owner_client, delivery_id)
+        assert waiting["status"] == "queued" and waiting["attempts"] == attempt and waiting["next_attempt_at"]
+        assert "Trying again soon" in waiting["error"] and "connection refused" in waiting["error"]
+        send_delivery(delivery_id)  # a message before the retry is due changes nothing
+        assert status_of(owner_client, delivery_id)["attempts"] == attempt
+        Delivery.objects.filter(pk=delivery_id).update(next_attempt_at=timezone.now())  # the delay has passed
+    send_delivery(delivery_id)
+    result = status_of(owner_client, delivery_id)
+    assert result["status"] == "failed" and result["attempts"] == 3
+    assert "could not be sent after 3 tries" in result["error"] and "connection refused" in result["error"]
+    delivery = Delivery.objects.get(pk=delivery_id)
+    assert delivery.finished_at and delivery.started_at and delivery.next_attempt_at is not None
+

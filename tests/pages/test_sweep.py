@@ -16,7 +16,7 @@ from PIL import Image
 from gallery.models import Creation
 from styletransfer.models import StyleTransferJob
 from tests.conftest import screenshot
-from tests.gallery.factories import make_user
+from tests.factories import make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

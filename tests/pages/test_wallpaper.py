@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from styletransfer.models import StyleTransferJob
 from tests.conftest import ARTIFACTS, screenshot
-from tests.gallery.factories import make_user
+from tests.factories import make_user
 from tests.pages.test_sweep import PHONE, signed_in, wallpaper, watched
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from django.utils import formats, translation
 
-from tests.gallery.factories import make_creation, make_user
+from tests.factories import make_creation, make_user
 
 ROOT = Path(__file__).resolve().parents[2]
 

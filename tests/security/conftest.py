@@ -10,8 +10,8 @@ from tests.conftest import HttpClient
 
 
 @pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
+def _media(media_root):
+    return media_root
 
 
 def log_in(http, email, password):

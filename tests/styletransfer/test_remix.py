@@ -11,7 +11,7 @@ from PIL import Image
 from gallery.models import Creation
 from styletransfer.models import StyleTransferJob
 from styletransfer.tasks import paint
-from tests.gallery.factories import make_user
+from tests.factories import make_user
 from tests.styletransfer.test_api import URL, noisy_png, upload
 
 OPTIONS = {"preset": "preview", "width": "48", "height": "32", "style_strength": "1.7", "preserve_colors": "true",

@@ -5,6 +5,7 @@ import json
 import pytest
 from PIL import Image
 
+from core.pngmeta import read_metadata
 from gallery.models import Creation
 from text2image.models import TextToImageJob
 from text2image.providers.offline import render
@@ -91,8 +92,9 @@ def test_create_returns_202_with_the_job_then_the_worker_fills_it(api, no_broker
                                       "height": 1920, "seed": 42}
     png = Image.open(creation.image.open("rb"))
     assert png.format == "PNG"
-    assert png.text["imogen:prompt"] == "밤하늘 아래 산" and png.text["imogen:seed"] == "42"
-    assert png.text["imogen:provider"] == "offline" and png.text["imogen:negative_prompt"] == "구름"
+    meta = read_metadata(png)  # one JSON chunk (core.pngmeta), the same for every feature
+    assert meta["prompt"] == "밤하늘 아래 산" and meta["seed"] == 42
+    assert meta["provider"] == "offline" and meta["negative_prompt"] == "구름"
     assert "Negative prompt: 구름" in png.text["parameters"]
     assert "Seed: 42, Size: 1080x1920, Provider: offline" in png.text["parameters"]
     # Each result says what it was made with (seed, size, steps, provider), for the page and "Run again".
@@ -261,4 +263,33 @@ def test_run_again_and_use_this_prompt_fill_in_every_parameter(api, no_broker, s
     settings.IMOGEN_T2I_PROVIDER = "karlo"
     html = api.get("/text2image/", {"prompt": "sea " * 100}).content.decode()
     assert ("sea " * 100).strip() in html and 'data-max-chars="256"' in html
+
+
+@pytest.mark.django_db(transaction=True)
+def test_karlo_protocol_pictures_through_the_jobs_task(settings, fake_server):
+    """What a worker runs (run_text2image), in this process, against a local server speaking Karlo's protocol."""
+    fake_server.answer((200, lambda record: (200, {
+        "id": "r1", "model_version": "v2.1",
+        "images": [{"id": f"i{n}", "seed": seed, "image": png_b64((96, 54))} for n, seed in
+                   enumerate(record["body"]["seed"])]})))
+    settings.IMOGEN_T2I_KARLO_URL, settings.IMOGEN_T2I_KARLO_KEY = fake_server.url, "e2e-key"
+    settings.IMOGEN_TRANSLATE_PROVIDER, settings.IMOGEN_T2I_RETRIES, settings.IMOGEN_T2I_BACKOFF = "none", 1, 0.01
+
+    def run(**fields):
+        job = TextToImageJob.objects.create(**{"negative_prompt": "", "width": 1280, "height": 720, "samples": 2,
+                                               "provider": "karlo", **fields})
+        run_text2image(job.pk)
+        return TextToImageJob.objects.get(pk=job.pk)
+
+    done = run(prompt="a quiet harbour at dawn", seed=100)
+    assert done.status == "succeeded", done.error
+    sent = fake_server.requests[0]
+    assert sent["headers"]["Authorization"] == "KakaoAK e2e-key"
+    assert sent["body"]["prompt"] == "a quiet harbour at dawn" and sent["body"]["seed"] == [100, 101]
+    assert [i["seed"] for i in done.images] == [100, 101]
+    assert Creation.objects.get(pk=done.images[0]["creation_id"]).metadata["provider"] == "karlo"
+
+    fake_server.answer((401, {"code": -401, "msg": "invalid key"}))
+    failed = run(prompt="a quiet harbour", samples=1)
+    assert failed.status == "failed" and "refused the API key" in failed.error
 

@@ -4,6 +4,7 @@ import io
 import pytest
 from PIL import Image
 
+from core.pngmeta import read_metadata
 from tests.conftest import screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
@@ -37,7 +38,7 @@ def test_korean_prompt_to_downloaded_wallpaper(page, celery_worker):
     assert download.suggested_filename.startswith("imogen-text2image-") and download.suggested_filename.endswith(
         "1920x1080.png")
     image = Image.open(io.BytesIO(open(download.path(), "rb").read()))
-    assert image.size == (1920, 1080) and image.text["imogen:prompt"] == "밤하늘 아래 눈 덮인 산과 호수"
+    assert image.size == (1920, 1080) and read_metadata(image)["prompt"] == "밤하늘 아래 눈 덮인 산과 호수"
 
     page.get_by_role("link", name="Run again with these settings").click()
     assert page.locator("#t2i-prompt").input_value() == "밤하늘 아래 눈 덮인 산과 호수"
