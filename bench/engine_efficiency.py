@@ -46,6 +46,7 @@ def pass_flops(net, height: int, width: int) -> float:
 
 
 VARIANTS = {"float32": (torch.float32, False), "float32 channels-last": (torch.float32, True),
+            "bfloat16 channels-last": (torch.bfloat16, True),
             "bfloat16": (torch.bfloat16, False)}
 
 

@@ -95,6 +95,24 @@ def plot(curves: dict, path, key: str, label: str) -> None:
     image.save(path)
 
 
+def write(args, curves, rows):
+    stem = FIGURES / f"engine_time_to_quality_{args.preset}_{args.width}x{args.height}{args.name}"
+    FIGURES.mkdir(parents=True, exist_ok=True)
+    with open(stem.with_suffix(".csv"), "w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=["pair", "method", "step", "seconds", "work", "objective"])
+        writer.writeheader()
+        for methods in curves.values():
+            for curve in methods.values():
+                writer.writerows(curve["points"])
+    with open(f"{stem}_summary.csv", "w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    plot(curves, stem.with_suffix(".png"), "seconds", "time / the baseline's time")
+    plot(curves, f"{stem}_work.png", "work", "work (full-size evaluations) / the baseline's")
+    print(f"wrote {stem}.csv, _summary.csv, .png, _work.png", flush=True)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--width", type=int, default=512)
@@ -102,6 +120,7 @@ def main():
     parser.add_argument("--preset", default="standard")
     parser.add_argument("--pairs", nargs="+", default=list(PAIRS), choices=list(PAIRS))
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--name", default="", help="suffix of the output files (to run pairs in parallel)")
     args = parser.parse_args()
     PRESETS.update(issue3_presets())
     RESULTS.mkdir(parents=True, exist_ok=True)
@@ -127,6 +146,7 @@ def main():
                    reached_seconds=reached["seconds"] if reached else None,
                    reached_work=reached["work"] if reached else None)
         rows.append(row)
+        write(args, curves, rows)  # after every pair, so a run cut short keeps what it measured
         if reached:
             print(f"{pair:12} the new {args.preset} reaches issue 3's final objective after {reached['seconds']:.1f} s "
                   f"= {reached['seconds'] / base['total_seconds']:.2f} of its time (target <= 0.33, aim 0.2), "
@@ -135,21 +155,7 @@ def main():
             print(f"{pair:12} the new {args.preset} never reaches issue 3's final objective "
                   f"({new['final']:.4f} vs {base['final']:.4f}); its whole run took "
                   f"{new['total_seconds'] / base['total_seconds']:.2f} of the time")
-    stem = FIGURES / f"engine_time_to_quality_{args.preset}_{args.width}x{args.height}"
-    FIGURES.mkdir(parents=True, exist_ok=True)
-    with open(stem.with_suffix(".csv"), "w", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=["pair", "method", "step", "seconds", "work", "objective"])
-        writer.writeheader()
-        for methods in curves.values():
-            for curve in methods.values():
-                writer.writerows(curve["points"])
-    with open(f"{stem}_summary.csv", "w", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
-    plot(curves, stem.with_suffix(".png"), "seconds", "time / the baseline's time")
-    plot(curves, f"{stem}_work.png", "work", "work (full-size evaluations) / the baseline's")
-    print(f"load average after: {load_average()}; wrote {stem}.csv, _summary.csv, .png, _work.png")
+    print(f"load average after: {load_average()}")
 
 
 if __name__ == "__main__":

@@ -192,11 +192,11 @@ def optimised_size(width: int, height: int, preset: str) -> tuple[int, int]:
 # EVAL_FIXED + EVAL_PER_MP · megapixels (× BFLOAT16_FACTOR with bfloat16 convolutions); building a scale's
 # targets about TARGETS_FRACTION of one evaluation; the feed-forward pass FF_FIXED + FF_PER_MP · megapixels;
 # loading the networks LOAD_SECONDS once per process.
-EVAL_FIXED, EVAL_PER_MP = 0.012, 5.1
-BFLOAT16_FACTOR = 0.5
+EVAL_FIXED, EVAL_PER_MP = 0.02, 5.5
+BFLOAT16_FACTOR = 0.6
 TARGETS_FRACTION = 0.6
-FF_FIXED, FF_PER_MP = 0.05, 0.85
-LOAD_SECONDS = 1.5
+FF_FIXED, FF_PER_MP = 0.01, 0.3
+LOAD_SECONDS = 0.5
 
 
 @dataclass(frozen=True)
