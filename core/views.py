@@ -2,6 +2,7 @@ import hmac
 import mimetypes
 
 from django.conf import settings
+from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.storage import FileSystemStorage, default_storage
 from django.http import FileResponse, Http404, HttpResponseBadRequest, JsonResponse, StreamingHttpResponse
 from django.middleware.csrf import get_token
@@ -67,14 +68,16 @@ def media(request, path):
     """Serve stored media by its random name (no listing, no traversal outside MEDIA_ROOT)."""
     if ".." in path.split("/") or path.startswith("/"):
         raise Http404
-    try:
-        if isinstance(default_storage, FileSystemStorage):
-            full = safe_join(str(settings.MEDIA_ROOT), path)
-            handle = open(full, "rb")
-        else:
+    if isinstance(default_storage, FileSystemStorage):
+        try:
+            handle = open(safe_join(str(settings.MEDIA_ROOT), path), "rb")
+        except (OSError, ValueError, SuspiciousFileOperation):  # missing, a folder, or outside MEDIA_ROOT
+            raise Http404 from None
+    else:
+        try:
             handle = default_storage.open(path, "rb")
-    except (OSError, ValueError, Exception):
-        raise Http404 from None
+        except Exception:  # whatever the bucket's client raises for a missing or unreadable object
+            raise Http404 from None
     content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
     if content_type == "image/png":
         # Anyone with the link may fetch it: the prompt, settings and job id stay out (core.disclosure).

@@ -11,7 +11,7 @@ from core.models import JobStatus
 
 def this_machine():
     """The name this machine's measurements are stored under (IMOGEN_MACHINE_NAME, else the host name)."""
-    return (getattr(settings, "IMOGEN_MACHINE_NAME", "") or socket.gethostname())[:120]
+    return (settings.IMOGEN_MACHINE_NAME or socket.gethostname())[:120]
 
 
 class FairQueued(models.Model):
@@ -88,7 +88,7 @@ class FairQueued(models.Model):
         workers on any number of machines). A message is a ticket for one run, not for one job: every queued
         job has a message, so every job runs once. With nothing queued, the named job may still be an
         abandoned running one, which `Job.claim` takes over."""
-        limit = getattr(settings, "IMOGEN_JOB_MAX_ATTEMPTS", 0)
+        limit = settings.IMOGEN_JOB_MAX_ATTEMPTS
         fresh = Q(attempts__lt=limit) if limit else Q()
         cls.give_up_lost(status=JobStatus.QUEUED)  # lost too many workers: failed with words, not run again
         for _attempt in range(8):

@@ -4,11 +4,9 @@ The order is the one `FairQueued.claim` serves: (queue_round, created_at). Start
 the queue forward on the live workers of the job's Celery queue: each running job frees its worker after its
 remaining time, each waiting job then takes the first free worker for its predicted time.
 """
-import fnmatch
 import heapq
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.utils import timezone
 
 from core.models import JobStatus, WorkerBeat
@@ -27,12 +25,7 @@ NO_FACTS = Facts(None, None, None)
 
 
 def celery_queue(model):
-    if getattr(model, "queue", None):
-        return model.queue
-    for pattern, route in (getattr(settings, "CELERY_TASK_ROUTES", None) or {}).items():
-        if fnmatch.fnmatch(model.task_name, pattern):
-            return route.get("queue", "default")
-    return getattr(settings, "CELERY_TASK_DEFAULT_QUEUE", "default")
+    return model.queue  # every job model names its queue (core.models.Job.queue)
 
 
 def live_machines(model):

@@ -10,8 +10,6 @@ Links into the other features (documented in docs/gallery.md):
 from urllib.parse import urlencode
 
 from django.http import FileResponse, Http404, StreamingHttpResponse
-from django.template.exceptions import TemplateDoesNotExist
-from django.template.loader import get_template
 from django.urls import NoReverseMatch, reverse
 from django.utils import formats
 from django.utils.http import content_disposition_header
@@ -268,11 +266,3 @@ def download_response(request, creation):
     response["Cache-Control"] = "private, no-store"
     return response
 
-
-def mail_form_available():
-    """The mailer's email component, once that feature is installed."""
-    try:
-        get_template("mailer/email_form.html")
-    except TemplateDoesNotExist:
-        return False
-    return True

@@ -68,7 +68,7 @@ def mine(request):
     for item in page:
         item.edit_url = sharing.edit_url(item)
     return render(request, "gallery/mine.html", {
-        "page": page, "kind": kind, "kinds": CreationKind.choices, "mail_form": sharing.mail_form_available(),
+        "page": page, "kind": kind, "kinds": CreationKind.choices, "mail_form": True,
         "js_strings": js_strings(),
     })
 
@@ -91,7 +91,7 @@ def creation(request, pk):
         "try_style_url": sharing.try_style_url(item) if item.is_published or mine else "",
         "use_prompt_url": sharing.use_prompt_url(item, shared_only=not mine) if item.is_published or mine else "",
         "edit_url": sharing.edit_url(item) if mine else "",
-        "mail_form": mine and sharing.mail_form_available(),
+        "mail_form": mine,
         "liked": item.is_published and request.user.is_authenticated
         and Like.objects.filter(user=request.user, creation=item).exists(),
         "can_publish": mine and request.user.is_authenticated,

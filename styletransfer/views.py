@@ -1,9 +1,8 @@
 """Style transfer pages: create, one job (progress → result), my jobs; and the bundled sample images."""
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import render
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET
@@ -19,14 +18,6 @@ from .models import StyleTransferJob
 from .serializers import JobSerializer, presets, size_presets
 
 
-def has_template(name):
-    try:
-        get_template(name)
-        return True
-    except TemplateDoesNotExist:
-        return False
-
-
 def _shared_style(request):
     """'Try this style' from a board post: (bundled style sample, creation to use as the style image)."""
     sample = samples.get(request.GET.get("style_sample"), "style")
@@ -34,7 +25,7 @@ def _shared_style(request):
     if not sample and request.GET.get("style_creation"):
         try:
             creation = Creation.objects.filter(is_hidden=False).get(pk=request.GET["style_creation"])
-        except (Creation.DoesNotExist, ValueError, Exception):
+        except (Creation.DoesNotExist, ValueError, ValidationError):  # no such creation, or not an id
             creation = None
         if creation and not (creation.published_at or is_owner(request, creation)):
             creation = None
@@ -116,7 +107,6 @@ def job(request, pk):
         "is_owner": True,  # get_job_for answered 404 to anyone else
         "content": samples.get(item.content_sample, "content"),
         "style": samples.get(item.style_sample, "style"),
-        "has_email_form": has_template("mailer/email_form.html"),
         "queue_strings": queue_page_strings(),
         "strings": {
             "waiting": _("Waiting for a free painter…"),
