@@ -13,7 +13,7 @@ DEFAULT_CSP = (
 class ContentSecurityPolicyMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
-        self.policy = getattr(settings, "IMOGEN_CSP", DEFAULT_CSP)
+        self.policy = settings.IMOGEN_CSP or DEFAULT_CSP
 
     def __call__(self, request):
         response = self.get_response(request)

@@ -126,7 +126,7 @@ class Job(Owned):
     def give_up_lost(cls, now=None, **lookup):
         """Fail claimable jobs (matching `lookup`) that already lost IMOGEN_JOB_MAX_ATTEMPTS workers: a job that
         kills its worker (out of memory, for one) is not handed out forever. Returns how many were failed."""
-        limit = getattr(settings, "IMOGEN_JOB_MAX_ATTEMPTS", 0)
+        limit = settings.IMOGEN_JOB_MAX_ATTEMPTS
         if not limit:
             return 0
         now = now or timezone.now()
@@ -151,7 +151,7 @@ class Job(Owned):
         now = timezone.now()
         if cls.give_up_lost(now, pk=job_id):
             return None
-        limit = getattr(settings, "IMOGEN_JOB_MAX_ATTEMPTS", 0)
+        limit = settings.IMOGEN_JOB_MAX_ATTEMPTS
         fresh = Q(attempts__lt=limit) if limit else Q()
         claimed = (
             cls.objects.filter(cls.claimable(now), fresh, pk=job_id, cancel_requested=False)

@@ -38,7 +38,7 @@ def client_ip(request):
     """The visitor's IP address as a string ("" if unknown). Accepts a Django or a DRF request."""
     request = getattr(request, "_request", request)
     remote = request.META.get("REMOTE_ADDR") or ""
-    proxies = getattr(settings, "IMOGEN_TRUSTED_PROXIES", 0)
+    proxies = settings.IMOGEN_TRUSTED_PROXIES
     if proxies > 0:
         forwarded = [item.strip() for item in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
         forwarded = [item for item in forwarded if item]

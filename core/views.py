@@ -23,7 +23,7 @@ def may_see_health_details(request):
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated and user.is_staff:
         return True
-    token = getattr(settings, "IMOGEN_HEALTH_TOKEN", "")
+    token = settings.IMOGEN_HEALTH_TOKEN
     sent = request.META.get("HTTP_AUTHORIZATION", "")
     return bool(token) and sent.startswith("Bearer ") and hmac.compare_digest(sent[7:].strip().encode(),
                                                                                 token.encode())

@@ -50,7 +50,7 @@ class FilterValueField(serializers.FloatField):
 
 
 def max_pixels():
-    return getattr(settings, "IMOGEN_EDITOR_MAX_PIXELS", settings.IMOGEN_UPLOAD_MAX_PIXELS)
+    return settings.IMOGEN_EDITOR_MAX_PIXELS
 
 
 def too_large_words(width, height):

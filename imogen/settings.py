@@ -1,10 +1,15 @@
-"""Imogen settings. Everything that differs between machines comes from the environment
-(a `.env` file is read first; see `.env.example` for every variable and what it does)."""
+"""Imogen settings, grouped by concern: Django core, database, Celery and jobs, storage and uploads, security and
+abuse limits, mail, accounts and gallery, style transfer, text-to-image, editor, retention.
+
+Everything that differs between machines comes from the environment (a `.env` file is read first; `.env.example`
+documents every variable). A yes/no variable must say 1/0, true/false, yes/no or on/off: anything else stops the
+start with an error naming it."""
 import os
 from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from dotenv import load_dotenv
 
@@ -13,16 +18,25 @@ from core.resources import memory_budget_mb
 BASE_DIR = Path(__file__).resolve().parent.parent
 load_dotenv(BASE_DIR / ".env")
 
+TRUE_WORDS = {"1", "true", "yes", "on"}
+FALSE_WORDS = {"0", "false", "no", "off"}
+
 
 def env(name, default=""):
     return os.environ.get(name, default)
 
 
 def env_bool(name, default=False):
+    """A yes/no variable; unset or empty gives `default`, a word it does not know is an error naming it."""
     value = os.environ.get(name)
-    if value is None or value == "":
+    if value is None or value.strip() == "":
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    word = value.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ImproperlyConfigured(f"{name}={value!r} is not a yes/no value: use 1 or 0 (true/false, yes/no, on/off).")
 
 
 def env_int(name, default):
@@ -34,12 +48,9 @@ def env_list(name, default=""):
     return [item.strip() for item in env(name, default).split(",") if item.strip()]
 
 
-DEBUG = env_bool("DEBUG", True)
-
-
 def secret_key_from_file(path):
     """`make run` on one machine: a random key made once and kept in `path` (var/secret_key, mode 0600)."""
-    import secrets
+    import secrets  # only this path needs it
 
     path = Path(path)
     if not path.exists():
@@ -54,6 +65,8 @@ def secret_key_from_file(path):
     return path.read_text().strip()
 
 
+# === Django core =====================================================================================================
+DEBUG = env_bool("DEBUG", True)
 SECRET_KEY = env("SECRET_KEY") or (secret_key_from_file(env("IMOGEN_SECRET_KEY_FILE"))
                                    if env("IMOGEN_SECRET_KEY_FILE") else "")
 SECRET_KEY = SECRET_KEY or ("dev-insecure-key-change-me" if DEBUG else "")
@@ -123,7 +136,48 @@ TEMPLATES = [
     },
 ]
 
-# Database: SQLite file by default, anything dj-database-url understands (PostgreSQL) otherwise.
+# Internationalisation: English and Korean, chosen from the browser or the switcher.
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", _("English")), ("ko", _("Korean"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["imogen.formats"]  # Korean dates as 2026. 12. 1.
+TIME_ZONE = env("TIME_ZONE", "UTC")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = BASE_DIR / "staticfiles"
+
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "imogen_cache"}}
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["core.authentication.CsrfSessionAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "core.api.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Imogen API",
+    "DESCRIPTION": "Style transfer, text-to-image, editing and sharing of wallpapers.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+# === Database ========================================================================================================
+# SQLite file by default, anything dj-database-url understands (PostgreSQL) otherwise.
 DATABASES = {
     "default": dj_database_url.parse(
         env("DATABASE_URL", f"sqlite:///{VAR_DIR / 'imogen.sqlite3'}"), conn_max_age=60
@@ -142,25 +196,71 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-imogen.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-]
+# === Celery and background jobs ======================================================================================
+# Redis and Celery. `make run` sets CELERY_BROKER_URL to whatever broker it found or started.
+REDIS_URL = env("REDIS_URL", "redis://127.0.0.1:6379/0")
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", REDIS_URL)
+CELERY_TASK_IGNORE_RESULT = True  # the database row is the truth, not a result backend
+CELERY_TASK_ACKS_LATE = True  # every job task (core.jobs.job_task) is acked late and
+CELERY_TASK_REJECT_ON_WORKER_LOST = True  # handed out again when its worker dies
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_DEFAULT_QUEUE = "default"  # a job's queue is its model's `queue` (StyleTransferJob: "style")
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# Submitting a job must not hang when the broker is down: the job stays `queued` and the sweep re-sends it.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # A message taken by a worker that then died comes back after this long; running jobs keep a
+    # heartbeat, so a redelivery of a job that is still alive is simply skipped.
+    "visibility_timeout": env_int("IMOGEN_VISIBILITY_TIMEOUT", 600),
+    "socket_connect_timeout": 2,
+    "socket_timeout": 10,
+}
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    BROKER_DIR = VAR_DIR / "broker"
+    for sub in ("queue", "processed"):
+        (BROKER_DIR / sub).mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(BROKER_DIR / "queue"),
+        "data_folder_out": str(BROKER_DIR / "queue"),
+        "processed_folder": str(BROKER_DIR / "processed"),
+        "store_processed": False,
+    }
+CELERY_BEAT_SCHEDULE = {
+    # Re-send jobs nobody picked up, revive jobs whose worker stopped (core.jobs.sweep).
+    "sweep-stuck-jobs": {"task": "core.tasks.sweep_jobs",
+                         "schedule": timedelta(seconds=env_int("IMOGEN_SWEEP_SECONDS", 30))},
+    # Retention (below).
+    "purge-expired": {"task": "core.tasks.purge_expired", "schedule": timedelta(hours=1)},
+    # Expired sessions are deleted from the database once a day (what `manage.py clearsessions` does).
+    "clear-sessions": {"task": "core.tasks.clear_sessions", "schedule": timedelta(days=1)},
+    # "Email me when it's ready" mails that a worker stopped before handing over are sent by this catch-up.
+    "ready-mails": {"task": "fairqueue.tasks.send_missed_ready_mails", "schedule": timedelta(minutes=1)},
+}
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
-# Internationalisation: English and Korean, chosen from the browser or the switcher.
-LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English")), ("ko", _("Korean"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
-FORMAT_MODULE_PATH = ["imogen.formats"]  # Korean dates as 2026. 12. 1.
-TIME_ZONE = env("TIME_ZONE", "UTC")
-USE_I18N = True
-USE_TZ = True
+# Jobs: a running job whose worker has not written a heartbeat for this long is given to another worker.
+IMOGEN_JOB_STALE_SECONDS = env_int("IMOGEN_JOB_STALE_SECONDS", 60)
+IMOGEN_JOB_HEARTBEAT_SECONDS = env_int("IMOGEN_JOB_HEARTBEAT_SECONDS", 5)
+# A queued job not picked up for this long is sent to the broker again (e.g. it was down at submit time).
+IMOGEN_JOB_RESEND_SECONDS = env_int("IMOGEN_JOB_RESEND_SECONDS", 30)
+# A job whose worker was lost this many times (killed for memory, say) is failed with words saying so; 0: no cap.
+IMOGEN_JOB_MAX_ATTEMPTS = env_int("IMOGEN_JOB_MAX_ATTEMPTS", 3)
 
-STATIC_URL = "/static/"
-STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# The fair queue (fairqueue/). The most style jobs one owner may have waiting at once (0 = no cap): a browser
+# session, or an account.
+IMOGEN_STYLE_QUEUE_CAP_ANONYMOUS = env_int("IMOGEN_STYLE_QUEUE_CAP_ANONYMOUS", 3)
+IMOGEN_STYLE_QUEUE_CAP_ACCOUNT = env_int("IMOGEN_STYLE_QUEUE_CAP_ACCOUNT", 8)
+# Until a machine has finished a job of a kind: its seconds per unit of work (a second of the engine's cost model
+# on its reference CPU, so 1.0 = as fast as that machine) and the seconds before (reading, loading the models) and
+# after (saving) the painting. Learned values replace them.
+IMOGEN_QUEUE_DEFAULT_SECONDS_PER_UNIT = float(env("IMOGEN_QUEUE_DEFAULT_SECONDS_PER_UNIT", "1.0"))
+IMOGEN_QUEUE_DEFAULT_BEFORE_SECONDS = float(env("IMOGEN_QUEUE_DEFAULT_BEFORE_SECONDS", "4"))
+IMOGEN_QUEUE_DEFAULT_AFTER_SECONDS = float(env("IMOGEN_QUEUE_DEFAULT_AFTER_SECONDS", "1"))
+# The name this machine's measured speeds are stored under (default: the host name).
+IMOGEN_MACHINE_NAME = env("IMOGEN_MACHINE_NAME")
+
+# === Storage and uploads =============================================================================================
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
 STORAGES = {
@@ -189,113 +289,20 @@ IMOGEN_UPLOAD_MAX_PIXELS = env_int("IMOGEN_UPLOAD_MAX_PIXELS", 40_000_000)
 # Django refuses request bodies above this before reading them (multipart overhead on top of a file).
 DATA_UPLOAD_MAX_MEMORY_SIZE = IMOGEN_UPLOAD_MAX_BYTES * 2 + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
-
-# Compute device for style transfer: auto picks CUDA, then Apple MPS, then CPU.
-IMOGEN_DEVICE = env("IMOGEN_DEVICE", "auto")
-IMOGEN_TORCH_THREADS = env_int("IMOGEN_TORCH_THREADS", 0) or None
-
-# Redis and Celery. `make run` sets CELERY_BROKER_URL to whatever broker it found or started.
-REDIS_URL = env("REDIS_URL", "redis://127.0.0.1:6379/0")
-CELERY_BROKER_URL = env("CELERY_BROKER_URL", REDIS_URL)
-CELERY_TASK_IGNORE_RESULT = True  # the database row is the truth, not a result backend
-CELERY_TASK_ACKS_LATE = True
-CELERY_TASK_REJECT_ON_WORKER_LOST = True
-CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_DEFAULT_QUEUE = "default"  # a job's queue is its model's `queue` (StyleTransferJob: "style")
-CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_CONNECTION_TIMEOUT = 2
-# Submitting a job must not hang when the broker is down: the job stays `queued` and the sweep re-sends it.
-CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
-CELERY_BROKER_TRANSPORT_OPTIONS = {
-    # A message taken by a worker that then died comes back after this long; running jobs keep a
-    # heartbeat, so a redelivery of a job that is still alive is simply skipped.
-    "visibility_timeout": env_int("IMOGEN_VISIBILITY_TIMEOUT", 600),
-    "socket_connect_timeout": 2,
-    "socket_timeout": 10,
-}
-if CELERY_BROKER_URL.startswith("filesystem://"):
-    BROKER_DIR = VAR_DIR / "broker"
-    for sub in ("queue", "processed"):
-        (BROKER_DIR / sub).mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(BROKER_DIR / "queue"),
-        "data_folder_out": str(BROKER_DIR / "queue"),
-        "processed_folder": str(BROKER_DIR / "processed"),
-        "store_processed": False,
-    }
-CELERY_BEAT_SCHEDULE = {
-    "sweep-stuck-jobs": {
-        "task": "core.tasks.sweep_jobs",
-        "schedule": timedelta(seconds=env_int("IMOGEN_SWEEP_SECONDS", 30)),
-    },
-}
-CELERY_BEAT_SCHEDULE["purge-expired"] = {"task": "core.tasks.purge_expired", "schedule": timedelta(hours=1)}
-# Expired sessions are deleted from the database once a day (what `manage.py clearsessions` does).
-CELERY_BEAT_SCHEDULE["clear-sessions"] = {"task": "core.tasks.clear_sessions", "schedule": timedelta(days=1)}
-CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-
-# Jobs: a running job whose worker has not written a heartbeat for this long is given to another worker.
-IMOGEN_JOB_STALE_SECONDS = env_int("IMOGEN_JOB_STALE_SECONDS", 60)
-IMOGEN_JOB_HEARTBEAT_SECONDS = env_int("IMOGEN_JOB_HEARTBEAT_SECONDS", 5)
-# A queued job not picked up for this long is sent to the broker again (e.g. it was down at submit time).
-IMOGEN_JOB_RESEND_SECONDS = env_int("IMOGEN_JOB_RESEND_SECONDS", 30)
-# A job whose worker was lost this many times (killed for memory, say) is failed with words saying so; 0: no cap.
-IMOGEN_JOB_MAX_ATTEMPTS = env_int("IMOGEN_JOB_MAX_ATTEMPTS", 3)
-
-# Retention: anonymous jobs, uploads and creations older than this are deleted (published ones are kept).
-IMOGEN_RETENTION_DAYS = env_int("IMOGEN_RETENTION_DAYS", 7)
-# Also delete old unpublished creations and jobs of accounts (off by default: accounts keep their work).
-IMOGEN_RETENTION_INCLUDE_ACCOUNTS = env_bool("IMOGEN_RETENTION_INCLUDE_ACCOUNTS", False)
 # Requests with a larger body are refused (413) before the body is read.
 IMOGEN_MAX_REQUEST_BYTES = env_int("IMOGEN_MAX_REQUEST_BYTES", 0) or 2 * IMOGEN_UPLOAD_MAX_BYTES + 1024 * 1024
+# Storage per owner (MB of creations; 0 = no quota): an account, and a browser session without an account. New
+# renders and jobs are refused with a plain message once it is full.
+IMOGEN_STORAGE_QUOTA_MB = env_int("IMOGEN_STORAGE_QUOTA_MB", 2000)
+IMOGEN_STORAGE_QUOTA_ANONYMOUS_MB = env_int("IMOGEN_STORAGE_QUOTA_ANONYMOUS_MB", 300)
 
-# Mail. Without EMAIL_HOST, mail is written to files under var/mail and the UI says so.
-EMAIL_HOST = env("EMAIL_HOST")
-EMAIL_PORT = env_int("EMAIL_PORT", 587)
-EMAIL_HOST_USER = env("EMAIL_HOST_USER")
-EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
-EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
-EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 15)
-DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Imogen <imogen@localhost>")
-if EMAIL_HOST:
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-else:
-    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
-    EMAIL_FILE_PATH = str(VAR_DIR / "mail")
-
-REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["core.authentication.CsrfSessionAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "core.api.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {
-        "jobs": env("IMOGEN_THROTTLE_JOBS", "60/hour"),
-        "mail": env("IMOGEN_THROTTLE_MAIL", "30/day"),
-        "login": env("IMOGEN_THROTTLE_LOGIN", "20/hour"),
-    },
-}
-SPECTACULAR_SETTINGS = {
-    "TITLE": "Imogen API",
-    "DESCRIPTION": "Style transfer, text-to-image, editing and sharing of wallpapers.",
-    "VERSION": "1.0.0",
-    "SERVE_INCLUDE_SCHEMA": False,
-    "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
-}
-
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "imogen_cache"}}
-
+# === Security and abuse limits (docs/security.md lists every limit) ==================================================
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 30
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 # The language choice cookie: no script reads it; sent over HTTPS only when the HTTPS settings are on (below).
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
-LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "gallery:mine"
-LOGOUT_REDIRECT_URL = "core:home"
 
 if not DEBUG:
     # A site served over https gets the https redirect, secure-only cookies and HSTS; `make run` on one machine
@@ -312,17 +319,106 @@ if not DEBUG:
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Load balancers probe over plain http: the health URL is never redirected to https.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# The Content-Security-Policy header of every page; empty: core.middleware.DEFAULT_CSP (no inline code at all).
+IMOGEN_CSP = env("IMOGEN_CSP")
+# /healthz answers only {"status": ...} to the public; staff, or a monitor sending "Authorization: Bearer <token>",
+# also see which part failed, error texts and worker names. Empty: details for staff only.
+IMOGEN_HEALTH_TOKEN = env("IMOGEN_HEALTH_TOKEN")
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+# How many reverse proxies stand in front of the web processes and append to X-Forwarded-For (nginx in front:
+# 1; a load balancer, then nginx: 2). 0 (the default): the socket's address is the client's, forwarded headers
+# are ignored. Every rate limit counts by the address this gives (core.throttling.client_ip).
+IMOGEN_TRUSTED_PROXIES = env_int("IMOGEN_TRUSTED_PROXIES", 0)
+REST_FRAMEWORK["NUM_PROXIES"] = IMOGEN_TRUSTED_PROXIES
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
+    "jobs": env("IMOGEN_THROTTLE_JOBS", "60/hour"),
+    "mail": env("IMOGEN_THROTTLE_MAIL", "30/day"),
+    "login": env("IMOGEN_THROTTLE_LOGIN", "20/hour"),
+    # Server renders of the editor (POST /api/editor/renders/) and upload checks (POST /api/uploads/inspect/).
+    "renders": env("IMOGEN_THROTTLE_RENDERS", "30/hour"),
+    "inspect": env("IMOGEN_THROTTLE_INSPECT", "120/hour"),
 }
+# Rate counters: Redis (atomic INCR) where the broker is Redis, else the database cache. `auto`, a redis:// URL,
+# or empty for the database cache.
+IMOGEN_THROTTLE_REDIS_URL = env("IMOGEN_THROTTLE_REDIS_URL", "auto").strip()
+if IMOGEN_THROTTLE_REDIS_URL == "auto":
+    IMOGEN_THROTTLE_REDIS_URL = CELERY_BROKER_URL if CELERY_BROKER_URL.startswith(("redis://", "rediss://")) else ""
+CACHES["throttle"] = {
+    "BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": IMOGEN_THROTTLE_REDIS_URL,
+    "KEY_PREFIX": "imogen-rate", "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+} if IMOGEN_THROTTLE_REDIS_URL else dict(CACHES["default"])
 
-# --- Text2Imagen ---
+# === Mail ============================================================================================================
+# Which mail provider sends deliveries (mailer.providers): auto (SMTP when EMAIL_HOST is set, else files under
+# var/mail), smtp, folder, django (whatever EMAIL_BACKEND says, e.g. an API-based backend) or a dotted path to a
+# provider class. The pages say when mail goes to a folder (mailer.providers.mail_goes_to_folder).
+IMOGEN_MAIL_PROVIDER = env("IMOGEN_MAIL_PROVIDER", "auto")
+IMOGEN_MAIL_FOLDER = env("IMOGEN_MAIL_FOLDER", str(VAR_DIR / "mail"))
+EMAIL_HOST = env("EMAIL_HOST")
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 15)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Imogen <imogen@localhost>")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(VAR_DIR / "mail")
+# Images bigger than this are sent as a link only (the mail says so).
+IMOGEN_MAIL_ATTACHMENT_MAX_BYTES = env_int("IMOGEN_MAIL_ATTACHMENT_MAX_BYTES", 15 * 1024 * 1024)
+# Temporary SMTP failures (server unreachable, 4xx) are retried: this many tries in all, waiting
+# backoff × 2^(try-1) seconds between them (capped at the max).
+IMOGEN_MAIL_MAX_ATTEMPTS = env_int("IMOGEN_MAIL_MAX_ATTEMPTS", 5)
+IMOGEN_MAIL_RETRY_BACKOFF = float(env("IMOGEN_MAIL_RETRY_BACKOFF", "30"))
+IMOGEN_MAIL_RETRY_BACKOFF_MAX = float(env("IMOGEN_MAIL_RETRY_BACKOFF_MAX", "1800"))
+# Abuse limits (N/second|minute|hour|day): mails to one address, and mails from one client (session, account or IP,
+# the address from IMOGEN_TRUSTED_PROXIES).
+IMOGEN_MAIL_LIMIT_PER_RECIPIENT = env("IMOGEN_MAIL_LIMIT_PER_RECIPIENT", "5/hour")
+IMOGEN_MAIL_LIMIT_PER_CLIENT = env("IMOGEN_MAIL_LIMIT_PER_CLIENT", env("IMOGEN_THROTTLE_MAIL", "30/day"))
+# Account mails (confirmation links, "you already have an account") to one address, counted on the normalised
+# address (lowercase, no +tag); over it the page says the mail could not be sent now.
+IMOGEN_ACCOUNT_MAIL_LIMIT_PER_RECIPIENT = env("IMOGEN_ACCOUNT_MAIL_LIMIT_PER_RECIPIENT", "3/hour")
+
+# === Accounts and gallery ============================================================================================
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# Log in with an email address; the session's creations and jobs move to the account at login.
+AUTHENTICATION_BACKENDS = ["accounts.backends.EmailBackend"]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "gallery:mine"
+LOGOUT_REDIRECT_URL = "core:home"
+# Seconds a password-reset link stays valid (default 3 days).
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 60 * 60 * 24 * 3)
+# Pictures per page in "My creations", on the board and in the API.
+IMOGEN_GALLERY_PAGE_SIZE = env_int("IMOGEN_GALLERY_PAGE_SIZE", 24)
+
+# === Style transfer ==================================================================================================
+# Compute device: auto picks CUDA, then Apple MPS, then CPU.
+IMOGEN_DEVICE = env("IMOGEN_DEVICE", "auto")
+IMOGEN_TORCH_THREADS = env_int("IMOGEN_TORCH_THREADS", 0) or None
+# Largest output side and pixel count a user may ask for; smallest side (tiny sizes are for tests and drafts).
+IMOGEN_STYLE_MAX_SIDE = env_int("IMOGEN_STYLE_MAX_SIDE", 3840)
+IMOGEN_STYLE_MIN_SIDE = env_int("IMOGEN_STYLE_MIN_SIDE", 32)
+IMOGEN_STYLE_MAX_PIXELS = env_int("IMOGEN_STYLE_MAX_PIXELS", 3840 * 2160)
+# Long side of the result when the user keeps the content image's own aspect ratio.
+IMOGEN_STYLE_CONTENT_LONG_SIDE = env_int("IMOGEN_STYLE_CONTENT_LONG_SIDE", 1920)
+# Refuse requests the engine estimates need more memory than this (MB), at submit time and in the worker.
+# auto (default): 70% of this machine's memory (its container limit if lower); 0 = no limit.
+IMOGEN_STYLE_MEMORY_BUDGET_MB = memory_budget_mb(env("IMOGEN_STYLE_MEMORY_BUDGET_MB", "auto"))
+# How often a running job writes progress and a preview image to the database (seconds).
+IMOGEN_STYLE_PROGRESS_SECONDS = float(env("IMOGEN_STYLE_PROGRESS_SECONDS", "0.5"))
+IMOGEN_STYLE_PREVIEW_SECONDS = float(env("IMOGEN_STYLE_PREVIEW_SECONDS", "3"))
+
+# === Text-to-image and prompt translation (a provider is one line in text2image.providers.PROVIDERS) ===============
 # Which provider draws pictures: offline (built in, no key), karlo, openai, automatic1111 or comfyui.
 IMOGEN_T2I_PROVIDER = env("IMOGEN_T2I_PROVIDER", "offline").strip().lower()
 IMOGEN_T2I_KARLO_URL = env("IMOGEN_T2I_KARLO_URL", "https://api.kakaobrain.com").rstrip("/")
@@ -371,65 +467,8 @@ IMOGEN_TRANSLATE_PROJECT = env("IMOGEN_TRANSLATE_PROJECT", env("GOOGLE_CLOUD_PRO
 IMOGEN_TRANSLATE_ANONYMOUS = env_bool("IMOGEN_TRANSLATE_ANONYMOUS", False)  # no credentials (emulators only)
 IMOGEN_TRANSLATE_TIMEOUT = float(env("IMOGEN_TRANSLATE_TIMEOUT", "15"))
 
-# --- Mailer ---
-# Which mail provider sends deliveries: auto (SMTP when EMAIL_HOST is set, else files under var/mail), smtp,
-# folder, django (whatever EMAIL_BACKEND says, e.g. an API-based backend) or a dotted path to a provider class.
-IMOGEN_MAIL_PROVIDER = env("IMOGEN_MAIL_PROVIDER", "auto")
-IMOGEN_MAIL_FOLDER = env("IMOGEN_MAIL_FOLDER", str(VAR_DIR / "mail"))
-# Images bigger than this are sent as a link only (the mail says so).
-IMOGEN_MAIL_ATTACHMENT_MAX_BYTES = env_int("IMOGEN_MAIL_ATTACHMENT_MAX_BYTES", 15 * 1024 * 1024)
-# Temporary SMTP failures (server unreachable, 4xx) are retried: this many tries in all, waiting
-# backoff × 2^(try-1) seconds between them (capped at the max).
-IMOGEN_MAIL_MAX_ATTEMPTS = env_int("IMOGEN_MAIL_MAX_ATTEMPTS", 5)
-IMOGEN_MAIL_RETRY_BACKOFF = float(env("IMOGEN_MAIL_RETRY_BACKOFF", "30"))
-IMOGEN_MAIL_RETRY_BACKOFF_MAX = float(env("IMOGEN_MAIL_RETRY_BACKOFF_MAX", "1800"))
-# Abuse limits (N/second|minute|hour|day): mails to one address, and mails from one client (session, account or IP).
-IMOGEN_MAIL_LIMIT_PER_RECIPIENT = env("IMOGEN_MAIL_LIMIT_PER_RECIPIENT", "5/hour")
-IMOGEN_MAIL_LIMIT_PER_CLIENT = env("IMOGEN_MAIL_LIMIT_PER_CLIENT", env("IMOGEN_THROTTLE_MAIL", "30/day"))
-# The per-client limit counts the visitor's address from IMOGEN_TRUSTED_PROXIES (see "Abuse limits" below).
 
-# --- Accounts and gallery ---
-# Log in with an email address; the session's creations and jobs move to the account at login.
-AUTHENTICATION_BACKENDS = ["accounts.backends.EmailBackend"]
-# Seconds a password-reset link stays valid (default 3 days).
-PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 60 * 60 * 24 * 3)
-# Pictures per page in "My creations", on the board and in the API.
-IMOGEN_GALLERY_PAGE_SIZE = env_int("IMOGEN_GALLERY_PAGE_SIZE", 24)
-# Account mails (confirmation links, "you already have an account") to one address, counted on the normalised
-# address (lowercase, no +tag); over it the page says the mail could not be sent now.
-IMOGEN_ACCOUNT_MAIL_LIMIT_PER_RECIPIENT = env("IMOGEN_ACCOUNT_MAIL_LIMIT_PER_RECIPIENT", "3/hour")
-
-# --- Style transfer ---
-# Largest output side and pixel count a user may ask for; smallest side (tiny sizes are for tests and drafts).
-IMOGEN_STYLE_MAX_SIDE = env_int("IMOGEN_STYLE_MAX_SIDE", 3840)
-IMOGEN_STYLE_MIN_SIDE = env_int("IMOGEN_STYLE_MIN_SIDE", 32)
-IMOGEN_STYLE_MAX_PIXELS = env_int("IMOGEN_STYLE_MAX_PIXELS", 3840 * 2160)
-# Long side of the result when the user keeps the content image's own aspect ratio.
-IMOGEN_STYLE_CONTENT_LONG_SIDE = env_int("IMOGEN_STYLE_CONTENT_LONG_SIDE", 1920)
-# Refuse requests the engine estimates need more memory than this (MB), at submit time and in the worker.
-# auto (default): 70% of this machine's memory (its container limit if lower); 0 = no limit.
-IMOGEN_STYLE_MEMORY_BUDGET_MB = memory_budget_mb(env("IMOGEN_STYLE_MEMORY_BUDGET_MB", "auto"))
-# How often a running job writes progress and a preview image to the database (seconds).
-IMOGEN_STYLE_PROGRESS_SECONDS = float(env("IMOGEN_STYLE_PROGRESS_SECONDS", "0.5"))
-IMOGEN_STYLE_PREVIEW_SECONDS = float(env("IMOGEN_STYLE_PREVIEW_SECONDS", "3"))
-
-# --- Fair queue (fairqueue/) ---
-# The most style jobs one owner may have waiting at once (0 = no cap): a browser session, or an account.
-IMOGEN_STYLE_QUEUE_CAP_ANONYMOUS = env_int("IMOGEN_STYLE_QUEUE_CAP_ANONYMOUS", 3)
-IMOGEN_STYLE_QUEUE_CAP_ACCOUNT = env_int("IMOGEN_STYLE_QUEUE_CAP_ACCOUNT", 8)
-# Until a machine has finished a job of a kind: its seconds per unit of work (a second of the engine's cost model
-# on its reference CPU, so 1.0 = as fast as that machine) and the seconds before (reading, loading the models) and
-# after (saving) the painting. Learned values replace them.
-IMOGEN_QUEUE_DEFAULT_SECONDS_PER_UNIT = float(env("IMOGEN_QUEUE_DEFAULT_SECONDS_PER_UNIT", "1.0"))
-IMOGEN_QUEUE_DEFAULT_BEFORE_SECONDS = float(env("IMOGEN_QUEUE_DEFAULT_BEFORE_SECONDS", "4"))
-IMOGEN_QUEUE_DEFAULT_AFTER_SECONDS = float(env("IMOGEN_QUEUE_DEFAULT_AFTER_SECONDS", "1"))
-# The name this machine's measured speeds are stored under (default: the host name).
-IMOGEN_MACHINE_NAME = env("IMOGEN_MACHINE_NAME")
-# "Email me when it's ready" mails that a worker stopped before handing over are sent by this catch-up.
-CELERY_BEAT_SCHEDULE["ready-mails"] = {"task": "fairqueue.tasks.send_missed_ready_mails",
-                                       "schedule": timedelta(minutes=1)}
-
-# --- Editor ---
+# === Editor ==========================================================================================================
 # The server renders edits (Email/Share on the editor page, POST /api/editor/renders/) inside the request; images
 # above this many pixels are refused with a 400 (the page's Download still works in the browser).
 IMOGEN_EDITOR_MAX_PIXELS = env_int("IMOGEN_EDITOR_MAX_PIXELS", 16_000_000)
@@ -438,32 +477,9 @@ IMOGEN_EDITOR_MAX_PIXELS = env_int("IMOGEN_EDITOR_MAX_PIXELS", 16_000_000)
 IMOGEN_EDITOR_RENDERS_PER_PROCESS = env_int("IMOGEN_EDITOR_RENDERS_PER_PROCESS", 1)
 IMOGEN_EDITOR_RENDER_WAIT_SECONDS = float(env("IMOGEN_EDITOR_RENDER_WAIT_SECONDS", "5"))
 
-# --- Abuse limits (docs/security.md lists every limit) ---
-# How many reverse proxies stand in front of the web processes and append to X-Forwarded-For (nginx in front:
-# 1; a load balancer, then nginx: 2). 0 (the default): the socket's address is the client's, forwarded headers
-# are ignored. Every rate limit counts by the address this gives (core.throttling.client_ip).
-IMOGEN_TRUSTED_PROXIES = env_int("IMOGEN_TRUSTED_PROXIES", 0)
-REST_FRAMEWORK["NUM_PROXIES"] = IMOGEN_TRUSTED_PROXIES
-REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"].update({
-    # Server renders of the editor (POST /api/editor/renders/) and upload checks (POST /api/uploads/inspect/).
-    "renders": env("IMOGEN_THROTTLE_RENDERS", "30/hour"),
-    "inspect": env("IMOGEN_THROTTLE_INSPECT", "120/hour"),
-})
-# Rate counters: Redis (atomic INCR) where the broker is Redis, else the database cache. `auto`, a redis:// URL,
-# or empty for the database cache.
-IMOGEN_THROTTLE_REDIS_URL = env("IMOGEN_THROTTLE_REDIS_URL", "auto").strip()
-if IMOGEN_THROTTLE_REDIS_URL == "auto":
-    IMOGEN_THROTTLE_REDIS_URL = CELERY_BROKER_URL if CELERY_BROKER_URL.startswith(("redis://", "rediss://")) else ""
-CACHES["throttle"] = {
-    "BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": IMOGEN_THROTTLE_REDIS_URL,
-    "KEY_PREFIX": "imogen-rate", "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-} if IMOGEN_THROTTLE_REDIS_URL else dict(CACHES["default"])
-# /healthz answers only {"status": ...} to the public; staff, or a monitor sending "Authorization: Bearer <token>",
-# also see which part failed, error texts and worker names. Empty: details for staff only.
-IMOGEN_HEALTH_TOKEN = env("IMOGEN_HEALTH_TOKEN")
-# Load balancers probe over plain http: the health URL is never redirected to https.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
-# Storage per owner (MB of creations; 0 = no quota): an account, and a browser session without an account. New
-# renders and jobs are refused with a plain message once it is full.
-IMOGEN_STORAGE_QUOTA_MB = env_int("IMOGEN_STORAGE_QUOTA_MB", 2000)
-IMOGEN_STORAGE_QUOTA_ANONYMOUS_MB = env_int("IMOGEN_STORAGE_QUOTA_ANONYMOUS_MB", 300)
+# === Retention =======================================================================================================
+# Anonymous jobs, uploads and creations older than this are deleted (published ones are kept); every owned model
+# takes part (core.models.owned_models).
+IMOGEN_RETENTION_DAYS = env_int("IMOGEN_RETENTION_DAYS", 7)
+# Also delete old unpublished creations and jobs of accounts (off by default: accounts keep their work).
+IMOGEN_RETENTION_INCLUDE_ACCOUNTS = env_bool("IMOGEN_RETENTION_INCLUDE_ACCOUNTS", False)

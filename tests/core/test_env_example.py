@@ -3,7 +3,7 @@ import re
 
 from tests.conftest import ROOT
 
-APPS = ["imogen", "core", "styletransfer", "text2image", "editor", "mailer", "gallery", "accounts"]
+APPS = ["imogen", "core", "styletransfer", "fairqueue", "text2image", "editor", "mailer", "gallery", "accounts"]
 READ = re.compile(r'(?:env(?:_int|_bool|_float|_list)?\(|os\.environ(?:\.get)?[(\[]|getenv\()"([A-Z][A-Z0-9_]+)"')
 TEST_ONLY = {"IMOGEN_TEST_DB_NAME"}
 
