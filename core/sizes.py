@@ -4,7 +4,10 @@ and the classic 16:9 (1080×1920). Pages open on `PHONE` when the screen is phon
 page's JS). Remote text-to-image models keep the sizes they were trained for (see their providers)."""
 from dataclasses import dataclass
 
-from django.utils.translation import gettext_lazy as _
+
+def _(message):
+    """Marks a size's name for makemessages; it is translated when shown (WallpaperSize.label)."""
+    return message
 
 
 @dataclass(frozen=True)
@@ -12,8 +15,15 @@ class WallpaperSize:
     key: str
     width: int
     height: int
-    label: object  # lazily translated
+    name: str  # English; `label` is the translated name
     phone: bool = False
+
+    @property
+    def label(self):
+        # Imported here so that the engine, which reads only the numbers, runs without Django (its own CLI).
+        from django.utils.translation import gettext_lazy
+
+        return gettext_lazy(self.name)
 
     @property
     def dimensions(self):
