@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from core.disclosure import closing_stream, json_without, keep_software_only
 from core.ownership import is_owner
+from core.sizes import WALLPAPER_SIZES
 
 # Metadata keys never shown to other people, even when the owner shares the settings.
 PRIVATE_KEY_PARTS = ("path", "file", "upload", "session", "email", "job", "owner", "user", "ip", "key", "token")
@@ -68,7 +69,7 @@ def _style_rows(creation, meta):
     """A style transfer: the two inputs (thumbnails), strength, size, quality, colours, seed."""
     rows = []
     try:
-        from styletransfer import remix
+        from styletransfer import remix  # style transfer builds on the gallery: looked up only when shown
     except ImportError:  # the style app is not installed
         return rows
     job = remix.job_of(creation)
@@ -79,7 +80,6 @@ def _style_rows(creation, meta):
     if "style_strength" in meta:
         rows.append({"label": _("Style strength"), "value": _number(meta["style_strength"], 1)})
     size = _("%(width)d×%(height)d pixels") % {"width": creation.width, "height": creation.height}
-    from core.sizes import WALLPAPER_SIZES
 
     size_names = {size.key: size.label for size in WALLPAPER_SIZES} | {"content": _("Same shape as the photo")}
     if meta.get("size_preset") in size_names:
@@ -123,7 +123,7 @@ def _text2image_rows(creation, meta):
 def _edit_rows(creation, meta):
     rows = []
     try:
-        from editor.filters import FILTERS
+        from editor.filters import FILTERS  # the editor builds on the gallery: looked up only when shown
     except ImportError:
         return rows
     filters = meta.get("filters") if isinstance(meta.get("filters"), dict) else {}
@@ -159,7 +159,7 @@ def remix_url(creation):
     if creation.kind != "style":
         return ""
     try:
-        from styletransfer import remix
+        from styletransfer import remix  # style transfer builds on the gallery: looked up only when shown
     except ImportError:
         return ""
     return remix.remix_url(creation) if remix.job_of(creation) else ""

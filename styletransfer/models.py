@@ -1,9 +1,14 @@
 """Style transfer jobs: what the user asked for (content, style, options), live progress and the result."""
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from PIL import Image
 
 from core.models import Job
+from fairqueue.estimate import bucket
 from fairqueue.models import FairQueued
+
+from . import samples
 
 
 class StyleTransferJob(FairQueued, Job):
@@ -39,7 +44,6 @@ class StyleTransferJob(FairQueued, Job):
     # --- for the fair queue's estimates (fairqueue.estimate) ----------------------------------------
     def output_size(self, content_size=None):
         """(width, height) of the result; for the content's own aspect, `content_size` or else 16:9."""
-        from django.conf import settings
 
         opts = self.options or {}
         if opts.get("width") and opts.get("height"):
@@ -50,10 +54,6 @@ class StyleTransferJob(FairQueued, Job):
         return (long_side, short) if cw >= ch else (short, long_side)
 
     def _content_size(self):
-        from PIL import Image
-
-        from . import samples
-
         sample = samples.get(self.content_sample, "content") if self.content_sample else None
         try:
             if sample:
@@ -69,7 +69,7 @@ class StyleTransferJob(FairQueued, Job):
     def planned_work(self):
         """Seconds the engine's cost model gives the painting (no loading) on its reference CPU: the unit its
         progress fraction is proportional to. Each machine's learned rate says how much slower or faster it is."""
-        from . import engine
+        from . import engine  # the engine imports torch: only when asked, never at the web process's start
 
         opts = self.options or {}
         width, height = self.output_size(self._content_size())
@@ -77,7 +77,6 @@ class StyleTransferJob(FairQueued, Job):
         return sum(stage.seconds for stage in stages if stage.name != "loading")
 
     def work_key(self):
-        from fairqueue.estimate import bucket
 
         width, height = self.output_size()
         return f"{(self.options or {}).get('preset', 'standard')}/{bucket(width * height)}"

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from core.ownership import is_owner
 from core.uploads import random_name
+from gallery.models import Creation
 
 from . import samples
 from .models import StyleTransferJob
@@ -51,7 +52,6 @@ def remix_url(creation):
 
 def remixable(request, creation_id):
     """(creation, job) for a remix link or a `*_from` field the requester may use; (None, None) otherwise."""
-    from gallery.models import Creation
 
     try:
         creation = Creation.objects.filter(pk=uuid.UUID(str(creation_id))).first()

@@ -47,7 +47,7 @@ def model_path(name: str) -> Path:
 
 def any_size(model_bytes: bytes) -> bytes:
     """The transform graph with its image input's and output's height and width made symbolic."""
-    import onnx
+    import onnx  # only when the model is first loaded: the CLI and the Gatys presets' start stay light
 
     model = onnx.load_from_string(model_bytes)
     for value in (model.graph.input[0], model.graph.output[0]):
@@ -61,7 +61,7 @@ class FeedForward:
     """The two onnxruntime sessions (style predictor, transformer) for one thread count."""
 
     def __init__(self, threads: int = 1):
-        import onnxruntime as ort
+        import onnxruntime as ort  # likewise: loaded with the model, once per process
 
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads
