@@ -33,6 +33,9 @@ class Owned(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     session_key = models.CharField(max_length=40, blank=True, db_index=True)
+    # The client that asked (core.throttling.client_key: an IPv4 address or an IPv6 /64), kept beside the cookie so
+    # that limits, quotas and fairness hold per address: a new session from the same address is the same client.
+    client = models.CharField(max_length=64, blank=True, db_index=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:

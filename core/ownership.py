@@ -3,6 +3,8 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from .throttling import client_key
+
 
 def session_key(request, create=True):
     if not request.session.session_key and create:
@@ -11,10 +13,9 @@ def session_key(request, create=True):
 
 
 def owner_fields(request):
-    """Fields to stamp on a new job or creation made by this request."""
-    if request.user.is_authenticated:
-        return {"owner": request.user, "session_key": session_key(request)}
-    return {"owner": None, "session_key": session_key(request)}
+    """Fields to stamp on a new job or creation made by this request: who owns it and which client asked."""
+    owner = request.user if request.user.is_authenticated else None
+    return {"owner": owner, "session_key": session_key(request), "client": client_key(request)}
 
 
 def owned_q(request):

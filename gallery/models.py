@@ -34,11 +34,11 @@ class CreationQuerySet(models.QuerySet):
 
 
 class CreationManager(models.Manager.from_queryset(CreationQuerySet)):
-    def create_from_image(self, image, *, kind, owner=None, session_key="", title="", metadata=None,
+    def create_from_image(self, image, *, kind, owner=None, session_key="", client="", title="", metadata=None,
                           pnginfo=None, fmt="PNG"):
         """Store `image` (PIL) and its thumbnail under random names and record the creation."""
         creation = self.model(
-            kind=kind, owner=owner, session_key=session_key or "", width=image.width, height=image.height,
+            kind=kind, owner=owner, session_key=session_key or "", client=client or "", width=image.width, height=image.height,
             metadata=metadata or {}, file_title=title[:200],
         )
         extension = "jpg" if fmt == "JPEG" else "png"

@@ -183,7 +183,7 @@ def paint(job):
             "Seed": opts.get("seed", 0), "Size": f"{image.width}x{image.height}",
             "Style strength": opts.get("style_strength", 1.0), "Preserve colors": opts.get("preserve_colors", False)})
         creation = Creation.objects.create_from_image(
-            image, kind=CreationKind.STYLE, owner=job.owner, session_key=job.session_key,
+            image, kind=CreationKind.STYLE, owner=job.owner, session_key=job.session_key, client=job.client,
             title=title, metadata=metadata, pnginfo=info,
         )
         return {"result": creation, "paint_seconds": writer.paint_seconds}

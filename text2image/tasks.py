@@ -95,7 +95,7 @@ def _make_pictures(job):
             **picture.extra,
         }
         creation = Creation.objects.create_from_image(
-            image, kind=CreationKind.TEXT2IMAGE, owner=job.owner, session_key=job.session_key,
+            image, kind=CreationKind.TEXT2IMAGE, owner=job.owner, session_key=job.session_key, client=job.client,
             title=(job.translated_prompt or job.prompt)[:80], metadata=metadata,
             pnginfo=png_metadata(metadata),
         )
