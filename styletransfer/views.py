@@ -105,6 +105,7 @@ def job(request, pk):
         "job": item,
         "job_data": JobSerializer(item).data,
         "is_owner": True,  # get_job_for answered 404 to anyone else
+        "result_size": item.output_size(item._content_size()),  # the preview box's shape from the first frame
         "content": samples.get(item.content_sample, "content"),
         "style": samples.get(item.style_sample, "style"),
         "queue_strings": queue_page_strings(),

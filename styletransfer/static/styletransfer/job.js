@@ -20,6 +20,13 @@
   const finish = new Q.Deadline();
   const start = new Q.Deadline();
   const bar = new Q.Bar();
+  const MIN_BOX = 320;  // px: a tiny result's box still holds the "a preview appears here" words
+  const box = $(".st-preview-box");
+  const resultWidth = Number(box.dataset.width), resultHeight = Number(box.dataset.height);
+  if (resultWidth > 0 && resultHeight > 0) {  // the result's shape from the first frame (style.css)
+    box.style.setProperty("--ratio", String(resultWidth / resultHeight));
+    box.style.setProperty("--width", Math.max(resultWidth, MIN_BOX) + "px");
+  }
 
   function fill(template, values) {
     return template.replace(/%\((\w+)\)s/g, (m, key) => (key in values ? values[key] : m));
@@ -60,7 +67,8 @@
       else start.update(job.starts_in_seconds);
       if (job.eta_seconds === null || job.eta_seconds === undefined) finish.reset();
       else finish.update(job.eta_seconds);
-      $(".st-job-stage").textContent = job.stage || strings.waiting;
+      const stage = $(".st-job-stage");
+      stage.textContent = stage.title = job.stage || strings.waiting;
       tick();
       const preview = $(".st-preview");
       if (job.preview_url && preview.getAttribute("src") !== job.preview_url) {
