@@ -25,6 +25,10 @@ TRUST_FLOOR = 0.1
 AGREEMENT = 0.2  # log-ratio of pace to prediction at which the trust has fallen to 61 %
 TRUST_DEFAULT = 0.12
 LEARN_RATE = 0.3  # moving-average weight of the newest job (the first few jobs are plain averages)
+# The row a worker's start-up probe writes (styletransfer.calibration): seconds per unit measured on this machine,
+# seconds before painting, and seconds of saving per megapixel of the result (its `after_seconds`).
+CALIBRATION_KEY = "calibration"
+AFTER_FIXED_SECONDS = 0.1  # saving's part that does not grow with the picture (database rows, the thumbnail)
 
 
 def setting(name, default):
@@ -66,22 +70,30 @@ class Rates:
                     float(setting("IMOGEN_QUEUE_DEFAULT_AFTER_SECONDS", 1.0)), False)
 
     @staticmethod
-    def _nearest(rows, key):
-        """The row for `key`, else the same kind of work at the nearest size (scaled for per-step overhead)."""
+    def _nearest(rows, key, same_kind):
+        """This machine's row for `key`, else for the same kind (or, not `same_kind`, any kind) at the nearest
+        size (a unit is a reference second whatever the preset, so a rate carries over, only less exactly)."""
         if key in rows:
             return rows[key]
         kind, bucket = split_key(key)
-        sized = [(split_key(k), row) for k, row in rows.items() if split_key(k)[1] is not None]
-        if bucket is None or not sized:
-            return None
-        # The same preset at the nearest size; else any preset at the nearest size (a unit is a reference
-        # second whatever the preset, so a machine's rate carries over, only less exactly).
-        same = [(abs(b - bucket), row) for (k, b), row in sized if k == kind]
-        pool = same or [(abs(b - bucket), row) for (k, b), row in sized]
-        return min(pool, key=lambda pair: pair[0])[1]
+        pool = [(abs(b - bucket), row) for (k, b), row in ((split_key(k), row) for k, row in rows.items())
+                if b is not None and (k == kind or not same_kind)] if bucket is not None else []
+        return min(pool, key=lambda pair: pair[0])[1] if pool else None
+
+    @staticmethod
+    def _calibrated(row, key):
+        _kind, bucket = split_key(key)
+        pixels = 2 ** bucket / 1e6 if bucket is not None else 2.0
+        return Rate(row.seconds_per_unit, row.before_seconds, AFTER_FIXED_SECONDS + row.after_seconds * pixels, True)
 
     def for_machine(self, machine, key):
-        row = self._nearest(self.by_machine.get(machine, {}), key) if machine else None
+        """What `machine` itself measured for `key`: the same preset (nearest size), else its start-up probe,
+        else its other presets at the nearest size; None when it has measured nothing."""
+        rows = self.by_machine.get(machine, {}) if machine else {}
+        row = self._nearest(rows, key, same_kind=True)
+        if row is None and CALIBRATION_KEY in rows:
+            return self._calibrated(rows[CALIBRATION_KEY], key)
+        row = row or self._nearest(rows, key, same_kind=False)
         if row is not None:
             return Rate(row.seconds_per_unit, row.before_seconds, row.after_seconds, True)
         return None
@@ -139,6 +151,15 @@ def remaining(job, rates, now=None, machines=()):
     if left < 0.05 * paint_total:  # slower than both said: go by the job's own pace from here
         left = painted * (1 - f) / f if f > 0.01 else 0.05 * paint_total
     return left + rate.after
+
+
+def record_calibration(machine, seconds_per_unit, before, after_per_megapixel=None):
+    """Store a worker's start-up probe of `machine` (a new probe replaces the last: the machine may have changed)."""
+    after = after_per_megapixel if after_per_megapixel is not None else setting("IMOGEN_QUEUE_DEFAULT_AFTER_SECONDS", 1.0)
+    row, _created = WorkRate.objects.update_or_create(
+        machine=machine, key=CALIBRATION_KEY,
+        defaults={"seconds_per_unit": seconds_per_unit, "before_seconds": before, "after_seconds": after, "samples": 1})
+    return row
 
 
 def bucket(pixels):

@@ -417,6 +417,9 @@ IMOGEN_STYLE_MEMORY_BUDGET_MB = memory_budget_mb(env("IMOGEN_STYLE_MEMORY_BUDGET
 # How often a running job writes progress and a preview image to the database (seconds).
 IMOGEN_STYLE_PROGRESS_SECONDS = float(env("IMOGEN_STYLE_PROGRESS_SECONDS", "0.5"))
 IMOGEN_STYLE_PREVIEW_SECONDS = float(env("IMOGEN_STYLE_PREVIEW_SECONDS", "3"))
+# A style worker times a few VGG19 evaluations at this long side (16:9) when it starts, so the first estimate of
+# every kind of job is this machine's (styletransfer/calibration.py); 0 = no probe (estimates start from defaults).
+IMOGEN_STYLE_CALIBRATION_SIDE = env_int("IMOGEN_STYLE_CALIBRATION_SIDE", 256)
 
 # === Text-to-image and prompt translation (a provider is one line in text2image.providers.PROVIDERS) ===============
 # Which provider draws pictures: offline (built in, no key), karlo, openai, automatic1111 or comfyui.

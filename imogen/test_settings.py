@@ -20,6 +20,8 @@ os.environ.setdefault("IMOGEN_THROTTLE_REDIS_URL", "")
 # Likewise the per-owner cap on waiting style jobs (tests/fairqueue/test_queue.py sets its own).
 os.environ.setdefault("IMOGEN_STYLE_QUEUE_CAP_ANONYMOUS", "1000")
 os.environ.setdefault("IMOGEN_STYLE_QUEUE_CAP_ACCOUNT", "1000")
+# Every test worker would spend seconds on the start-up speed probe at its real size; a tiny one still runs it.
+os.environ.setdefault("IMOGEN_STYLE_CALIBRATION_SIDE", "64")
 
 from .settings import *  # noqa: E402,F403
 from .settings import DATABASES, VAR_DIR  # noqa: E402
