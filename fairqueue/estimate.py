@@ -16,13 +16,15 @@ from django.utils import timezone
 
 from .models import WorkRate
 
-# How fast the running job's own pace takes over from the prediction: weight = f / (f + trust). A rate this machine
-# has measured is trusted long while the pace roughly agrees with it (within a job the engine's fraction follows
-# time only roughly, while its totals times the learned rate hold: bench/queue_estimate.py), and less and less as
-# they part (the machine got busier or quieter: the pace knows). The configured default gives way quickly.
-TRUST_MEASURED = 2.0
-TRUST_FLOOR = 0.1
-AGREEMENT = 0.2  # log-ratio of pace to prediction at which the trust has fallen to 61 %
+# How fast the running job's own pace takes over from the prediction: weight = f / (f + trust), trust falling as
+# pace and prediction part (the machine got busier or quieter: the pace knows). Chosen by replaying the recorded
+# samples of bench/queue_estimate.py runs (issue 22): on shared cores a machine's speed moves by 2× within
+# minutes, so even a rate learned from this very preset is a weaker guide than a quarter of the job's own pace,
+# and the probe or another preset's rate weaker still. The configured default gives way quickly too.
+TRUST_MEASURED = 0.3  # a rate learned from finished jobs of this preset on this machine
+TRUST_PROBE = 0.1  # this machine's start-up probe, or its rate for another preset
+TRUST_FLOOR = 0.02
+AGREEMENT = 0.6  # log-ratio of pace to prediction at which the trust has fallen to 61 %
 TRUST_DEFAULT = 0.12
 LEARN_RATE = 0.3  # moving-average weight of the newest job (the first few jobs are plain averages)
 # The row a worker's start-up probe writes (styletransfer.calibration): seconds per unit measured on this machine,
@@ -41,6 +43,7 @@ class Rate:
     before: float
     after: float
     measured: bool  # False: the configured defaults, nothing learned yet
+    same_kind: bool = False  # learned from finished jobs of this preset (not the probe, not another preset)
 
 
 def split_key(key):
@@ -91,9 +94,11 @@ class Rates:
         else its other presets at the nearest size; None when it has measured nothing."""
         rows = self.by_machine.get(machine, {}) if machine else {}
         row = self._nearest(rows, key, same_kind=True)
-        if row is None and CALIBRATION_KEY in rows:
+        if row is not None:
+            return Rate(row.seconds_per_unit, row.before_seconds, row.after_seconds, True, same_kind=True)
+        if CALIBRATION_KEY in rows:
             return self._calibrated(rows[CALIBRATION_KEY], key)
-        row = row or self._nearest(rows, key, same_kind=False)
+        row = self._nearest(rows, key, same_kind=False)
         if row is not None:
             return Rate(row.seconds_per_unit, row.before_seconds, row.after_seconds, True)
         return None
@@ -106,7 +111,7 @@ class Rates:
         if not found:
             return self.default()
         return Rate(median(r.seconds_per_unit for r in found), median(r.before for r in found),
-                    median(r.after for r in found), True)
+                    median(r.after for r in found), True, all(r.same_kind for r in found))
 
 
 def predicted_total(job, rates, machines=()):
@@ -144,7 +149,8 @@ def remaining(job, rates, now=None, machines=()):
     trust = TRUST_DEFAULT
     if rate.measured and f > 0.002 and painted > 0 and prior > 0:
         apart = math.log((painted / f) / prior)
-        trust = TRUST_FLOOR + TRUST_MEASURED * math.exp(-apart * apart / (2 * AGREEMENT**2))
+        base = TRUST_MEASURED if rate.same_kind else TRUST_PROBE
+        trust = TRUST_FLOOR + base * math.exp(-apart * apart / (2 * AGREEMENT**2))
     weight = f / (f + trust) if f > 0.002 else 0.0
     paint_total = (1 - weight) * prior + (weight * painted / f if weight else 0.0)
     left = paint_total - painted

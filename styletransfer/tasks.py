@@ -104,9 +104,11 @@ class ProgressWriter:
             self.paint_seconds = now - self.painting_since
         # The engine's fraction is monotonic; keep ours so too, leaving the last few percent for saving.
         self.fraction = max(self.fraction, min(0.98, progress.fraction * 0.98))
-        # The feed-forward result is the first preview: shown at once, later ones every few seconds.
-        if progress.preview is not None and (progress.stage == "feedforward"
-                                             or now - self.last_preview >= settings.IMOGEN_STYLE_PREVIEW_SECONDS):
+        # The feed-forward result is the first preview: shown at once, later ones every few seconds. Not the
+        # finished picture: the result replaces the preview a moment later, and encoding it would only lengthen
+        # the saving, the part of the wait the page cannot watch.
+        if progress.preview is not None and progress.stage != "done" and (
+                progress.stage == "feedforward" or now - self.last_preview >= settings.IMOGEN_STYLE_PREVIEW_SECONDS):
             self.last_preview = now
             fields.update(self.save_preview(progress.preview))
         if not fields and now - self.last_write < settings.IMOGEN_STYLE_PROGRESS_SECONDS:
