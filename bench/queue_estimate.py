@@ -15,7 +15,6 @@ import argparse
 import json
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -31,6 +30,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from bench.engine_common import command_line, load_average  # noqa: E402
+from bench.load import free_port, wait_until  # noqa: E402
 
 # Small sizes so a replay takes minutes on 2 shared cores; `instant` at wallpaper sizes, two larger `standard`s.
 JOBS = [("instant", 1920, 1080), ("standard", 192, 108), ("preview", 256, 144), ("standard", 256, 144),
@@ -39,21 +39,6 @@ QUICK = JOBS[:4]
 CHECKPOINTS = (0.10, 0.25, 0.50)
 TARGETS = {"0.1": 0.20, "0.25": None, "0.5": 0.10}
 START_TARGET = 0.25
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_until(predicate, timeout, what):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if predicate():
-            return
-        time.sleep(0.1)
-    raise RuntimeError(f"{what} not ready in {timeout} s")
 
 
 def environment(var_dir, broker):
