@@ -3,7 +3,8 @@
 A job's time is `before` (reading the images, loading the model) + `work_units × seconds_per_unit` (the
 painting) + `after` (saving). The three numbers are learned per machine and per kind of work (`work_key`,
 e.g. "standard/21": the preset and log2 of the output's pixels) from every finished job, as moving averages
-in `WorkRate`. While a job paints, its own pace (seconds so far / fraction done) is blended in, more the
+in `WorkRate`; until a machine has finished a preset, its worker's start-up probe stands in (`CALIBRATION_KEY`),
+so even its first estimate is this machine's. While a job paints, its own pace (seconds so far / fraction done) is blended in, more the
 further it gets, so the estimate moves smoothly from the prediction to the measurement.
 """
 import math
