@@ -46,7 +46,8 @@ def environment(var_dir, broker):
     env.update({
         "DJANGO_SETTINGS_MODULE": "imogen.settings", "IMOGEN_VAR_DIR": var_dir,
         "MEDIA_ROOT": os.path.join(var_dir, "media"), "CELERY_BROKER_URL": broker, "IMOGEN_THROTTLE_REDIS_URL": "",
-        "IMOGEN_THROTTLE_JOBS": "100000/hour", "IMOGEN_STYLE_QUEUE_CAP_ANONYMOUS": "100",
+        "IMOGEN_THROTTLE_JOBS": "100000/hour", "IMOGEN_THROTTLE_JOB_WORK": "100000000/hour",
+        "IMOGEN_STYLE_QUEUE_CAP_ANONYMOUS": "100", "IMOGEN_STYLE_QUEUE_CAP_ADDRESS": "100",  # 4 visitors, 1 address
         "IMOGEN_MACHINE_NAME": "bench", "PYTHONUNBUFFERED": "1", "DEBUG": "1",
         "SECRET_KEY": "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz", "ALLOWED_HOSTS": "127.0.0.1",
     })

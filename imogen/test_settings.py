@@ -7,6 +7,8 @@ from pathlib import Path
 _root = Path(__file__).resolve().parent.parent
 os.environ.setdefault("IMOGEN_VAR_DIR", str(_root / "var" / "test"))
 os.environ.setdefault("MEDIA_ROOT", str(_root / "var" / "test" / "media"))
+# Every test worker would spend seconds on the start-up speed probe at its real size; a tiny one still runs it.
+os.environ.setdefault("IMOGEN_STYLE_CALIBRATION_SIDE", "64")
 os.environ.setdefault("DEBUG", "1")
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
 # The whole suite comes from 127.0.0.1 and the throttle counts live in the database cache, so production rates
@@ -20,8 +22,6 @@ os.environ.setdefault("IMOGEN_THROTTLE_REDIS_URL", "")
 # Likewise the per-owner cap on waiting style jobs (tests/fairqueue/test_queue.py sets its own).
 os.environ.setdefault("IMOGEN_STYLE_QUEUE_CAP_ANONYMOUS", "1000")
 os.environ.setdefault("IMOGEN_STYLE_QUEUE_CAP_ACCOUNT", "1000")
-# Every test worker would spend seconds on the start-up speed probe at its real size; a tiny one still runs it.
-os.environ.setdefault("IMOGEN_STYLE_CALIBRATION_SIDE", "64")
 
 from .settings import *  # noqa: E402,F403
 from .settings import DATABASES, VAR_DIR  # noqa: E402
