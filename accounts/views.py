@@ -19,6 +19,7 @@ from mailer.providers.base import MailError
 from .deletion import delete_account
 from .forms import DeleteAccountForm, EmailLoginForm, MailerPasswordResetForm, ProfileForm, SignupForm
 from .throttling import check_page_throttle
+from .tokens import tokens_context
 from .transfer import remember_anonymous_session
 from .verification import (
     CONFIRMED,
@@ -161,7 +162,8 @@ def account(request):
             return redirect("accounts:account")
     else:
         form = ProfileForm(instance=request.user)
-    return render(request, "accounts/account.html", {"form": form, "verified": is_verified(request.user)})
+    return render(request, "accounts/account.html",
+                  {"form": form, "verified": is_verified(request.user), **tokens_context(request)})
 
 
 @login_required

@@ -1,4 +1,8 @@
+from django.middleware.csrf import get_token
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import ensure_csrf_cookie
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.generics import GenericAPIView
@@ -10,6 +14,27 @@ from .ownership import get_job_for
 from .quota import check_storage_quota
 from .throttling import ScopedRateThrottle
 from .uploads import ImageUploadField
+
+
+class CsrfTokenSerializer(serializers.Serializer):
+    csrftoken = serializers.CharField(help_text="Send it back as the X-CSRFToken header (the cookie is set too).")
+
+
+class CsrfTokenView(APIView):
+    """The CSRF token for a script that uses a browser session instead of an API token.
+
+    Every unsafe request made with the session cookie needs the token in `X-CSRFToken` (and the `csrftoken` cookie
+    this answer sets). With `Authorization: Bearer <API token>` (made on the account page) no CSRF token is needed.
+    """
+
+    authentication_classes = []
+    permission_classes = []
+
+    @extend_schema(responses=CsrfTokenSerializer, tags=["auth"], auth=[])
+    @method_decorator(never_cache)
+    @method_decorator(ensure_csrf_cookie)
+    def get(self, request):
+        return Response({"csrftoken": get_token(request)})
 
 
 class InspectSerializer(serializers.Serializer):

@@ -5,12 +5,10 @@ from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.storage import FileSystemStorage, default_storage
 from django.http import FileResponse, Http404, HttpResponseBadRequest, JsonResponse, StreamingHttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.utils._os import safe_join
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET
 
 from .api import too_many_parts_message
@@ -53,14 +51,6 @@ def healthz(request):
     if not may_see_health_details(request):
         body = {"status": body["status"]}
     return JsonResponse(body, status=200 if healthy else 503)
-
-
-@never_cache
-@ensure_csrf_cookie
-@require_GET
-def csrf(request):
-    """For API clients: sets the csrftoken cookie and returns it (send it back as X-CSRFToken)."""
-    return JsonResponse({"csrftoken": get_token(request)})
 
 
 @require_GET

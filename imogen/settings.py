@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "core",
@@ -152,7 +153,9 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "imogen_cache"}}
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["core.authentication.CsrfSessionAuthentication"],
+    # A personal API token (`Authorization: Bearer …`, made on the account page) needs no CSRF token; without one,
+    # the browser session counts and every unsafe request needs the CSRF token.
+    "DEFAULT_AUTHENTICATION_CLASSES": ["knox.auth.TokenAuthentication", "core.authentication.CsrfSessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.exception_handler",
@@ -400,6 +403,12 @@ LOGOUT_REDIRECT_URL = "core:home"
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 60 * 60 * 24 * 3)
 # Pictures per page in "My creations", on the board and in the API.
 IMOGEN_GALLERY_PAGE_SIZE = env_int("IMOGEN_GALLERY_PAGE_SIZE", 24)
+# Personal API tokens (django-rest-knox): made on the account page, shown once, stored as a SHA-512 digest, valid until
+# revoked; at most this many per account.
+REST_KNOX = {
+    "AUTH_HEADER_PREFIX": "Bearer", "TOKEN_PREFIX": "imogen_", "TOKEN_TTL": None, "AUTO_REFRESH": False,
+    "TOKEN_LIMIT_PER_USER": env_int("IMOGEN_API_TOKENS_PER_ACCOUNT", 5),
+}
 
 # === Style transfer ==================================================================================================
 # Compute device: auto picks CUDA, then Apple MPS, then CPU.
