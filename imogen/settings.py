@@ -253,6 +253,8 @@ IMOGEN_JOB_HEARTBEAT_SECONDS = env_int("IMOGEN_JOB_HEARTBEAT_SECONDS", 5)
 IMOGEN_JOB_RESEND_SECONDS = env_int("IMOGEN_JOB_RESEND_SECONDS", 30)
 # A job whose worker was lost this many times (killed for memory, say) is failed with words saying so; 0: no cap.
 IMOGEN_JOB_MAX_ATTEMPTS = env_int("IMOGEN_JOB_MAX_ATTEMPTS", 3)
+# Set by `make run` (manage.py serve) for the processes it keeps running: /healthz reads which of them are down.
+IMOGEN_SERVE_STATUS_FILE = env("IMOGEN_SERVE_STATUS_FILE", "")
 
 # The fair queue (fairqueue/). The most style jobs one owner may have waiting at once (0 = no cap): a browser
 # session, or an account.

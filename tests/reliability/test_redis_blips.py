@@ -5,19 +5,11 @@ import time
 
 import pytest
 
-from tests.conftest import RedisServer, test_db_name, use_broker, wait_for
+from tests.conftest import test_db_name
 
-from .conftest import beat_worker
+from .conftest import beat_worker, echo_job, wait_status
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def redis_server():
-    server = RedisServer().start()  # our own, on a fixed port, so the test can stop it and start it there again
-    use_broker(server.url)
-    yield server
-    server.stop()
+pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.django_db(transaction=True)]  # ~15 s: make test-slow
 
 
 def serve_worker(broker_url, tmp_path):
@@ -29,30 +21,17 @@ def serve_worker(broker_url, tmp_path):
     return worker.start()
 
 
-def echo_job(delay):
-    from core.models import EchoJob
-
-    job = EchoJob.objects.create(message="through the blip", delay_seconds=delay)
-    job.enqueue()
-    return job
-
-
-def status_of(job):
-    job.refresh_from_db()
-    return job.status
-
-
 def test_the_worker_survives_redis_stopping_while_it_runs_a_job(redis_server, tmp_path):
     worker = serve_worker(redis_server.url, tmp_path)
     try:
         job = echo_job(delay=4)
-        wait_for(lambda: status_of(job) == "running", timeout=20, message="the job to start")
+        wait_status(job, "running", timeout=20)
         redis_server.stop()
         time.sleep(2)
         redis_server.start()
-        wait_for(lambda: status_of(job) == "succeeded", timeout=30, message="the job to finish")
+        wait_status(job, "succeeded")
         after = echo_job(delay=0)  # the worker is back on Redis and takes new work
-        wait_for(lambda: status_of(after) == "succeeded", timeout=30, message="a job sent after the outage")
+        wait_status(after, "succeeded", message="a job sent after the outage")
         assert worker.proc.poll() is None, worker.output()[-3000:]
         assert "Unrecoverable error" not in worker.output()
     finally:
