@@ -47,22 +47,24 @@ class Child:
     def running(self):
         return self.proc is not None and self.proc.poll() is None
 
-    def exited(self, now):
-        """Record the exit and when to start again; returns the wait."""
-        self.last_exit, self.proc, self.down_since = self.proc.returncode, None, now
+    def back_off(self, now):
+        """When to try starting it again: the first wait after a calm run, else twice the last one (capped)."""
         calm = now - self.started_at >= RESTART_CALM_SECONDS
         self.wait = RESTART_FIRST_WAIT if calm or not self.wait else min(RESTART_MAX_WAIT, self.wait * 2)
         self.due = now + self.wait
         return self.wait
 
+    def exited(self, now):
+        self.last_exit, self.proc, self.down_since = self.proc.returncode, None, now
+        return self.back_off(now)
+
     def state(self):
         return {"running": self.running, "pid": self.proc.pid if self.running else None, "worker": self.worker,
-                "restarts": self.restarts,
-                "down_since": self.down_since, "last_exit": self.last_exit}
+                "restarts": self.restarts, "down_since": self.down_since, "last_exit": self.last_exit}
 
 
 def write_status(path, children):
-    """What /healthz reads (core.health.processes_ok): each child's state, and when `serve` last wrote it."""
+    """What /healthz reads (core.health.processes_state): each child's state, and when `serve` last wrote it."""
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(json.dumps({"supervisor": os.getpid(), "updated": time.time(),
                                "children": {child.name: child.state() for child in children}}))
@@ -180,10 +182,19 @@ class Command(BaseCommand):
                     changed = True
                 elif child.proc is None and now >= child.due:
                     child.restarts += 1
-                    child.start()
-                    self.log(f"{child.name} started again (restart {child.restarts}, pid {child.proc.pid}).")
+                    try:
+                        child.start()
+                    except OSError as exc:  # out of processes or memory, say: try again after a longer wait
+                        child.started_at = now
+                        self.log(f"{child.name} could not be started ({exc}); trying again in "
+                                 f"{child.back_off(now):g} s.")
+                    else:
+                        self.log(f"{child.name} started again (restart {child.restarts}, pid {child.proc.pid}).")
                     changed = True
             if changed or now - written >= STATUS_EVERY:
-                write_status(status, children)
+                try:
+                    write_status(status, children)
+                except OSError as exc:  # /healthz then reports the status as old; the children keep running
+                    self.log(f"Could not write {status}: {exc}")
                 written = now
             time.sleep(0.5)
