@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 
 from .api import too_many_parts_message
 from .disclosure import closing_stream
-from .health import broker_name, broker_ok, database_ok
+from .health import broker_name, broker_ok, database_ok, processes_state
 from .models import WorkerBeat
 
 
@@ -38,16 +38,20 @@ def healthz(request):
     workers = []
     if db_ok:
         try:
-            workers = list(WorkerBeat.live().values("hostname", "queues", "last_seen"))
+            workers = list(WorkerBeat.live().values("hostname", "queues", "last_seen", "pid"))
         except Exception as exc:  # tables missing: migrations not applied yet
             db_ok, db_error = False, str(exc)
-    healthy = db_ok and mq_ok and len(workers) > 0
+    # Under `make run`: a process that died and is being started again, or a worker not ready again yet.
+    processes = processes_state({w["pid"] for w in workers})
+    healthy = db_ok and mq_ok and len(workers) > 0 and (processes is None or processes["ok"])
     body = {
         "status": "ok" if healthy else "degraded",
         "database": {"ok": db_ok, "error": db_error},
         "broker": {"ok": mq_ok, "kind": broker_name(), "error": mq_error},
         "workers": {"live": len(workers), "hosts": [w["hostname"] for w in workers]},
     }
+    if processes is not None:
+        body["processes"] = processes
     if not may_see_health_details(request):
         body = {"status": body["status"]}
     return JsonResponse(body, status=200 if healthy else 503)

@@ -210,6 +210,13 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "default"  # a job's queue is its model's `queue` (StyleTransferJob: "style")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# A worker that loses Redis waits for it however long it is away (Celery's default gives up after 100 tries), keeps
+# running its jobs meanwhile (the database row is the truth; a job killed at each blip would use up its attempts),
+# and survives the kombu 5.7.0 crash on closing the lost connection (core/redis_transport.py).
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT = "core.redis_transport:Transport"
 # Submitting a job must not hang when the broker is down: the job stays `queued` and the sweep re-sends it.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
 CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -249,6 +256,8 @@ IMOGEN_JOB_HEARTBEAT_SECONDS = env_int("IMOGEN_JOB_HEARTBEAT_SECONDS", 5)
 IMOGEN_JOB_RESEND_SECONDS = env_int("IMOGEN_JOB_RESEND_SECONDS", 30)
 # A job whose worker was lost this many times (killed for memory, say) is failed with words saying so; 0: no cap.
 IMOGEN_JOB_MAX_ATTEMPTS = env_int("IMOGEN_JOB_MAX_ATTEMPTS", 3)
+# Set by `make run` (manage.py serve) for the processes it keeps running: /healthz reads which of them are down.
+IMOGEN_SERVE_STATUS_FILE = env("IMOGEN_SERVE_STATUS_FILE", "")
 
 # The fair queue (fairqueue/). The most style jobs one owner may have waiting at once (0 = no cap): a browser
 # session, or an account.
