@@ -202,7 +202,15 @@
     return 1;
   }
 
-  /** A bitmap stored with EXIF orientation 2–8, drawn upright (the canvas transform of each orientation). */
+  /** The orientation (2–8) that this browser leaves unapplied when it decodes `file` (a WebP's), else 1. */
+  async function unappliedOrientation(file) {
+    const head = new Uint8Array(await file.slice(0, 12).arrayBuffer());
+    if (text(head, 0, 4) !== "RIFF" || text(head, 8, 12) !== "WEBP") return 1;
+    const orientation = webpOrientation(new Uint8Array(await file.arrayBuffer()));
+    return orientation > 1 && !(await browserOrientsWebP()) ? orientation : 1;
+  }
+
+  /** A canvas with a bitmap stored with EXIF orientation 2–8 drawn upright (the transform of each orientation). */
   function orient(bitmap, orientation) {
     const w = bitmap.width, h = bitmap.height;
     const transforms = { 2: [-1, 0, 0, 1, w, 0], 3: [-1, 0, 0, -1, w, h], 4: [1, 0, 0, -1, 0, h],
@@ -213,7 +221,7 @@
     const ctx = canvas.getContext("2d");
     ctx.setTransform.apply(ctx, transforms[orientation]);
     ctx.drawImage(bitmap, 0, 0);
-    return createImageBitmap(canvas);
+    return canvas;
   }
 
   /** A JPEG object URL of the upright bitmap, small enough to show; transparency on white, as the server has it. */
@@ -251,17 +259,27 @@
     } catch (e) {
       return serverPreview(file, inspectUrl);
     }
-    const head = new Uint8Array(await file.slice(0, 12).arrayBuffer());
-    if (text(head, 0, 4) === "RIFF" && text(head, 8, 12) === "WEBP") {
-      const orientation = webpOrientation(new Uint8Array(await file.arrayBuffer()));
-      if (orientation > 1 && !(await browserOrientsWebP())) {
-        const turned = await orient(bitmap, orientation);
-        bitmap.close();
-        bitmap = turned;
-      }
+    const orientation = await unappliedOrientation(file);
+    if (orientation > 1) {
+      const turned = await createImageBitmap(orient(bitmap, orientation));
+      bitmap.close();
+      bitmap = turned;
     }
     return { bitmap: bitmap, width: bitmap.width, height: bitmap.height, url: await displayUrl(bitmap) };
   }
 
-  window.imogenFraming = { create: create, upright: upright };
+  /** `file` itself, or where this browser would show it turned otherwise than the server reads it, an upright
+   * full-size PNG of it (the editor works on the whole picture in the page). */
+  async function uprightFile(file) {
+    const orientation = await unappliedOrientation(file).catch(() => 1);
+    if (orientation === 1) return file;
+    const bitmap = await createImageBitmap(file);
+    const canvas = orient(bitmap, orientation);
+    bitmap.close();
+    const blob = await new Promise((resolve) => canvas.toBlob(resolve, "image/png"));
+    return blob ? new File([blob], (file.name || "picture").replace(/\.[^.]*$/, "") + ".png", { type: "image/png" })
+      : file;
+  }
+
+  window.imogenFraming = { create: create, upright: upright, uprightFile: uprightFile };
 })();

@@ -6,12 +6,12 @@ The sweep walks the URL conf, so an endpoint added later is covered without touc
 import uuid
 
 import pytest
-import requests
 from django.urls import URLResolver, get_resolver
 from rest_framework.parsers import JSONParser
 from rest_framework.views import APIView
 
 from tests.conftest import image_bytes
+from tests.security.test_odd_requests import anyone
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -44,14 +44,6 @@ def accepts_json(view):
     return any(isinstance(parser, JSONParser) for parser in view().get_parsers())
 
 
-def client(live_server, with_token):
-    session = requests.Session()
-    token = session.get(live_server.url + "/api/csrf/").json()["csrftoken"]
-    if with_token:
-        session.headers.update({"X-CSRFToken": token, "Referer": live_server.url + "/"})
-    return session
-
-
 def test_the_sweep_finds_the_endpoints_named_in_the_issue():
     paths = {path for path, _method, _view in ENDPOINTS}
     assert {"/api/accounts/login/", "/api/text2image/jobs/", "/api/style-transfer/jobs/"} <= paths
@@ -61,7 +53,7 @@ def test_the_sweep_finds_the_endpoints_named_in_the_issue():
 @pytest.mark.parametrize("with_token", [False, True])
 @pytest.mark.parametrize("body", [DEEP, DEEP_OBJECT], ids=["list", "object"])
 def test_deep_json_is_a_400_with_words_on_every_api_endpoint(live_server, with_token, body):
-    session = client(live_server, with_token)
+    session = anyone(live_server, with_token)
     failures = []
     for path, method, view in ENDPOINTS:
         response = session.request(method, live_server.url + path, data=body,
@@ -76,7 +68,7 @@ def test_deep_json_is_a_400_with_words_on_every_api_endpoint(live_server, with_t
 
 
 def test_deep_json_error_is_in_korean(live_server):
-    session = client(live_server, with_token=True)
+    session = anyone(live_server, with_token=True)
     response = session.post(live_server.url + "/api/accounts/login/", data=DEEP,
                             headers={"Content-Type": "application/json", "Accept-Language": "ko"}, timeout=30)
     assert response.status_code == 400
@@ -87,7 +79,7 @@ def test_deep_json_error_is_in_korean(live_server):
 @pytest.mark.parametrize("path", ["/api/style-transfer/jobs/", "/api/editor/renders/"])
 @pytest.mark.parametrize("crop", [DEEP, DEEP_OBJECT, "[" * 40 + "]" * 40], ids=["list", "object", "40-deep"])
 def test_a_deep_crop_field_in_multipart_is_a_400_with_words(live_server, path, crop):
-    session = client(live_server, with_token=True)
+    session = anyone(live_server, with_token=True)
     response = session.post(live_server.url + path, timeout=30,
                             files={"content_image": ("a.png", image_bytes(size=(64, 64)), "image/png"),
                                    "image": ("a.png", image_bytes(size=(64, 64)), "image/png")},

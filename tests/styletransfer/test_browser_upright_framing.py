@@ -10,10 +10,11 @@ import io
 import pytest
 from PIL import Image, ImageOps
 
-from styletransfer.models import StyleTransferJob
+from gallery.models import Creation
 from tests.conftest import screenshot, wait_in_page
 
-from .test_framing import QUADRANTS, nearest_quadrant, run_in_process
+from .test_browser_phone_photos import frame_for_64x32, paint_the_bottom_quarter, thumb_colour
+from .test_framing import QUADRANTS, nearest_quadrant
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -49,11 +50,6 @@ FILES = {
 }
 
 
-def thumb_colour(page):
-    return page.evaluate("""() => { const c = document.querySelector('.framing-thumb');
-        return Array.from(c.getContext('2d').getImageData(c.width / 2, c.height / 2, 1, 1).data.slice(0, 3)); }""")
-
-
 @pytest.mark.parametrize("kind", list(FILES))
 def test_the_chooser_frames_the_photo_upright_and_the_result_shows_the_chosen_part(page, broker, kind):
     name, mime, make = FILES[kind]
@@ -63,14 +59,7 @@ def test_the_chooser_frames_the_photo_upright_and_the_result_shows_the_chosen_pa
     picker = page.locator(".st-picker[data-side=content]")
     picker.get_by_role("tab", name="Upload").click()
     picker.locator("input[type=file]").set_input_files({"name": name, "mimeType": mime, "buffer": make()})
-    page.select_option("#st-size", "custom")
-    page.fill("#st-width", "64")
-    page.fill("#st-height", "32")
-    page.locator("#st-height").dispatch_event("change")
-    page.select_option("#st-preset", "instant")
-    page.check("#st-colors")
-    frame = page.locator(".framing-box")
-    frame.wait_for(state="visible")
+    frame = frame_for_64x32(page)
     wait_in_page(page, "() => document.querySelector('.framing-image').naturalWidth > 0")
     # Upright: the stage is twice as tall as wide, red above blue, and the frame (2:1) is centred on the middle.
     shown = page.evaluate("""() => { const i = document.querySelector('.framing-image');
@@ -94,14 +83,7 @@ def test_the_chooser_frames_the_photo_upright_and_the_result_shows_the_chosen_pa
     red, _green, blue = thumb_colour(page)
     assert blue > 150 and red < 100, (red, blue)
     screenshot(page, f"style-framing-upright-{kind}")
-    page.get_by_role("button", name="Paint my wallpaper").click()
-    page.wait_for_url("**/style/jobs/*/", timeout=30000)
-    job = StyleTransferJob.objects.get()
-    assert job.options["crop"] == [0, 300, 200, 100]
-    creation = run_in_process(job.pk)
-    with creation.image.open("rb") as handle:
-        result = Image.open(io.BytesIO(handle.read()))
-    assert result.size == (64, 32) and nearest_quadrant(result) == "top-right"  # blue: the part chosen
+    paint_the_bottom_quarter(page, "Paint my wallpaper")
 
 
 def corners(image):
@@ -135,3 +117,35 @@ def test_every_webp_orientation_is_turned_upright_as_the_server_turns_it(page, o
     assert tuple(got["size"]) == expected.size
     for have, want in zip(got["corners"], corners(expected)):
         assert max(abs(a - b) for a, b in zip(have, want)) < 8, (got["corners"], corners(expected))
+
+
+def test_the_editor_opens_a_sideways_webp_upright_and_download_and_share_show_the_chosen_part(page):
+    """The editor shares the chooser: its preview, download and server render all use the upright picture."""
+    upright = Image.new("RGB", (256, 128), QUADRANTS["top-left"])
+    upright.paste(QUADRANTS["top-right"], (128, 0, 256, 128))  # right half blue
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    buffer = io.BytesIO()
+    upright.transpose(Image.Transpose.ROTATE_90).save(buffer, "WEBP", lossless=True, exif=exif.tobytes())
+    page.goto("/editor/")
+    page.locator("#editor-file").set_input_files({"name": "sideways.webp", "mimeType": "image/webp",
+                                                  "buffer": buffer.getvalue()})
+    wait_in_page(page, "!document.getElementById('editor-download').disabled")
+    assert page.evaluate("() => document.querySelector('#editor-preview').naturalWidth") == 256
+    page.select_option("#editor-size", "square")
+    frame = page.locator("#editor-framing .framing-box")
+    frame.wait_for(state="visible")
+    frame.scroll_into_view_if_needed()
+    stage, box = page.locator("#editor-framing .framing-stage").bounding_box(), frame.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] / 2 + stage["width"], box["y"] + box["height"] / 2, steps=8)
+    page.mouse.up()
+    with page.expect_download() as info:
+        page.locator("#editor-download").click()
+    image = Image.open(io.BytesIO(open(info.value.path(), "rb").read())).convert("RGB")
+    assert nearest_quadrant(image) == "top-right"  # blue: the right half of the upright picture
+    page.locator("#editor-share").click()
+    page.wait_for_url("**/gallery/c/*/", timeout=30000)
+    with Creation.objects.get(kind="edit").image.open("rb") as handle:
+        assert nearest_quadrant(Image.open(io.BytesIO(handle.read())).convert("RGB")) == "top-right"
