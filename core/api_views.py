@@ -1,3 +1,5 @@
+import base64
+
 from django.middleware.csrf import get_token
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
@@ -13,7 +15,9 @@ from rest_framework.views import APIView
 from .ownership import get_job_for
 from .quota import check_storage_quota
 from .throttling import ScopedRateThrottle
-from .uploads import ImageUploadField
+from .uploads import ImageUploadField, encode_image
+
+PREVIEW_LONG_SIDE = 1024
 
 
 class CsrfTokenSerializer(serializers.Serializer):
@@ -39,6 +43,8 @@ class CsrfTokenView(APIView):
 
 class InspectSerializer(serializers.Serializer):
     image = ImageUploadField(help_text=_("An image: PNG, JPEG, WebP, HEIC/HEIF or AVIF."))
+    preview = serializers.BooleanField(required=False, default=False, help_text=_(
+        "Also answer a small upright JPEG of it (for a page whose browser cannot show the file, such as HEIC)."))
 
 
 class InspectResultSerializer(serializers.Serializer):
@@ -47,6 +53,16 @@ class InspectResultSerializer(serializers.Serializer):
     format = serializers.CharField()
     frames = serializers.IntegerField(help_text="Frames in the file; only the first one is used.")
     notes = serializers.ListField(child=serializers.CharField(), help_text="What was changed on the way in.")
+    preview = serializers.CharField(required=False, help_text=(
+        f"Only with preview=true: the picture upright, long side at most {PREVIEW_LONG_SIDE} px, as a data: URL "
+        "(JPEG, no metadata); width and height stay the full picture's."))
+
+
+def preview_data_url(image):
+    """The picture as the server reads it (EXIF orientation applied), small, as a JPEG data: URL."""
+    small = image.copy()
+    small.thumbnail((PREVIEW_LONG_SIDE, PREVIEW_LONG_SIDE))
+    return "data:image/jpeg;base64," + base64.b64encode(encode_image(small, "JPEG")).decode("ascii")
 
 
 class UploadInspectView(APIView):
@@ -61,8 +77,11 @@ class UploadInspectView(APIView):
         serializer = InspectSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         clean = serializer.validated_data["image"]
-        return Response({"width": clean.image.width, "height": clean.image.height, "format": clean.format,
-                         "frames": clean.frames, "notes": [str(note) for note in clean.notes]})
+        answer = {"width": clean.image.width, "height": clean.image.height, "format": clean.format,
+                  "frames": clean.frames, "notes": [str(note) for note in clean.notes]}
+        if serializer.validated_data["preview"]:
+            answer["preview"] = preview_data_url(clean.image)
+        return Response(answer)
 
 
 # --- the job kit: every background feature's create, detail and cancel endpoints ---------------------------------

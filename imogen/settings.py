@@ -157,6 +157,9 @@ REST_FRAMEWORK = {
     # the browser session counts and every unsafe request needs the CSRF token.
     "DEFAULT_AUTHENTICATION_CLASSES": ["knox.auth.TokenAuthentication", "core.authentication.CsrfSessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    # core's JSON parser refuses bodies nested more than 32 deep (a 400, not a RecursionError's 500).
+    "DEFAULT_PARSER_CLASSES": ["core.parsers.JSONParser", "rest_framework.parsers.FormParser",
+                               "rest_framework.parsers.MultiPartParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.exception_handler",
 }
