@@ -311,8 +311,8 @@ def charge_work(request, scope, cost):
 
 
 def lock_client(client, using="default"):
-    """Serialise, until the surrounding transaction ends, whatever counts-then-writes for one client (queue caps,
-    turns). PostgreSQL: a transaction-scoped advisory lock on the client's name. SQLite needs none: its immediate
+    """Serialise, until the surrounding transaction ends, whatever counts-then-writes for one client or one name
+    (queue caps and turns, a recipient's mail budget). PostgreSQL: a transaction-scoped advisory lock on the client's name. SQLite needs none: its immediate
     transactions already let one writer in at a time."""
     connection = connections[using]
     if connection.vendor == "postgresql":

@@ -129,6 +129,8 @@ def test_the_job_rate_is_weighed_by_the_work_a_job_asks_for(live_server, caps, r
     refused = bot.post(URL, data=HIGH_1080P)
     assert refused.status_code == 429, refused.text
     assert "smaller size or a faster quality" in refused.json()["detail"] and int(refused.headers["Retry-After"]) > 0
+    ko = bot.post(URL, data=HIGH_1080P, headers={"Accept-Language": "ko"})
+    assert ko.status_code == 429 and "더 작은 크기" in ko.json()["detail"], ko.json()
     assert bot.post(URL, data=INSTANT_64).status_code == 202  # a small job still fits
     assert StyleTransferJob.objects.filter(client="127.0.0.8").count() == 3
     other = LoopbackClient(live_server.url, "127.0.0.9")
