@@ -137,3 +137,13 @@ def test_the_job_rate_is_weighed_by_the_work_a_job_asks_for(live_server, caps, r
     assert other.post(URL, data=HIGH_1080P).status_code == 202  # another address has its own budget
     bot.close()
     other.close()
+
+
+def test_an_ipv6_slash_64_is_one_address(caps, broker):
+    from django.test import Client
+
+    answers = [Client(REMOTE_ADDR=f"2001:db8:1:2::{n + 1:x}").post(URL, INSTANT_64).status_code for n in range(8)]
+    assert answers == [202] * 6 + [429] * 2  # eight addresses of one /64 (one household, one server): one cap
+    assert Client(REMOTE_ADDR="2001:db8:1:3::1").post(URL, INSTANT_64).status_code == 202
+    assert set(StyleTransferJob.objects.values_list("queue_client", flat=True)) == {
+        "ip:2001:db8:1:2::/64", "ip:2001:db8:1:3::/64"}
