@@ -7,7 +7,12 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
+        from core.throttling import count_accounts_alone_when
+
         from . import transfer  # noqa: F401  (moves a visitor's work to the account at login)
+        from .verification import is_verified  # models: only once the app registry is ready
+
+        count_accounts_alone_when(is_verified)  # a confirmed account is a client of its own, not its address
 
 
 # Labels of the account links in the shared navigation (templates/base.html), translated in this app's catalog.

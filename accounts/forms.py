@@ -9,7 +9,7 @@ from django.template import loader
 from django.utils.translation import gettext_lazy as _
 
 from core.throttling import hit
-from mailer.addresses import normalise_address
+from mailer.addresses import clean_address, normalise_address, spellings_pattern
 from mailer.providers import OutgoingMail, TemporaryMailError, get_provider
 
 DISPLAY_NAME_MAX = 40
@@ -20,6 +20,12 @@ def display_name(user):
     if user is None:
         return _("Anonymous")
     return user.first_name or _("Imogen artist")
+
+
+def account_of_mailbox(email):
+    """The account (the oldest, if several were made before this rule) whose address is the same mailbox as
+    `email`, however either is written (mailer.addresses: case, +tag, Gmail's dots), else None."""
+    return get_user_model().objects.filter(email__iregex=spellings_pattern(email)).order_by("pk").first()
 
 
 def make_username(email):
@@ -39,8 +45,8 @@ class EmailLoginForm(AuthenticationForm):
 
 
 class SignupForm(forms.Form):
-    email = forms.EmailField(label=_("Email"), max_length=254,
-                             widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}))
+    email = forms.CharField(label=_("Email"), max_length=254,  # checked by clean_email: the mail form's rule
+                            widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}))
     display_name = forms.CharField(
         label=_("Display name"), max_length=DISPLAY_NAME_MAX, required=False,
         help_text=_("Shown with the pictures you share on the board. Your email is never shown."),
@@ -52,8 +58,9 @@ class SignupForm(forms.Form):
                                 widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
 
     def clean_email(self):
-        # A known address is not an error here: the sign-up view answers as for a new one and mails its owner.
-        return get_user_model().objects.normalize_email(self.cleaned_data["email"]).lower()
+        # The addresses the mail form accepts, no others (no quoted "name"@domain). A known mailbox is not an error
+        # here: the sign-up view answers as for a new one and mails its owner (account_of_mailbox).
+        return get_user_model().objects.normalize_email(clean_address(self.cleaned_data["email"])).lower()
 
     def clean(self):
         data = super().clean()

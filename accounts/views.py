@@ -24,6 +24,7 @@ from .forms import (
     OverRecipientLimit,
     ProfileForm,
     SignupForm,
+    account_of_mailbox,
 )
 from .throttling import check_page_throttle
 from .tokens import tokens_context
@@ -95,7 +96,7 @@ def signup(request):
             return _too_many(request, template, {"form": form}, wait)
         if form.is_valid():
             email = form.cleaned_data["email"]
-            known = get_user_model().objects.filter(email__iexact=email).order_by("pk").first()
+            known = account_of_mailbox(email)  # v.i.c.t.i.m@gmail.com is victim@gmail.com's mailbox
             if known is not None:
                 get_user_model()().set_password(form.cleaned_data["password1"])  # the same work as a sign-up
                 sent = send_known_address_notice(known)

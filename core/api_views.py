@@ -7,6 +7,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import ensure_csrf_cookie
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
+from rest_framework.exceptions import Throttled
 from rest_framework.generics import GenericAPIView
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
@@ -14,7 +15,7 @@ from rest_framework.views import APIView
 
 from .ownership import get_job_for
 from .quota import check_storage_quota
-from .throttling import ScopedRateThrottle
+from .throttling import ClientRateThrottle, ScopedRateThrottle, charge_work
 from .uploads import ImageUploadField, encode_image
 
 PREVIEW_LONG_SIDE = 1024
@@ -86,12 +87,25 @@ class UploadInspectView(APIView):
 
 # --- the job kit: every background feature's create, detail and cancel endpoints ---------------------------------
 class JobCreateView(APIView):
-    """Base of a feature's create endpoint: POSTs count against the `jobs` throttle (reading lists does not)."""
+    """Base of a feature's create endpoint: POSTs count against the `jobs` throttle (reading lists does not), per
+    client, account and session at once (core.throttling.ClientRateThrottle).
+
+    A feature whose jobs differ in size calls `charge_work(request, job)` once the job is built: its
+    `planned_cost()` counts against the `job_work` rate, so a `high` 4K job uses more of it than an `instant` one."""
 
     throttle_scope = "jobs"
+    work_scope = "job_work"
 
     def get_throttles(self):
-        return [ScopedRateThrottle()] if self.request.method == "POST" else []
+        return [ClientRateThrottle()] if self.request.method == "POST" else []
+
+    def charge_work(self, request, job):
+        """Raise Throttled (429, Retry-After) when this job's work does not fit this client's work rate."""
+        wait = charge_work(request, self.work_scope, job.planned_cost())
+        if wait is not None:
+            raise Throttled(wait=wait, detail=str(_(  # Throttled joins its words to str: not a lazy string
+                "You have asked for a lot of painting in a short time. Choose a smaller size or a faster quality, "
+                "or try again later.")))
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)

@@ -113,6 +113,10 @@ class Job(Owned):
         return str(self.status_labels.get(self.status) or self.get_status_display())
 
     # --- submitting ------------------------------------------------------------------------------
+    def planned_cost(self):
+        """How much of the `job_work` rate this job uses (whole units; core.api_views.JobCreateView.charge_work)."""
+        return 1
+
     def enqueue(self):
         """Send the job id to the broker once the surrounding transaction commits.
 

@@ -1,12 +1,14 @@
 """What a fairly scheduled job stores, and the per-machine speed table its estimates are built on."""
+import math
 import socket
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from core.models import JobStatus
+from core.throttling import client_of, lock_client
 
 
 def this_machine():
@@ -17,14 +19,18 @@ def this_machine():
 class FairQueued(models.Model):
     """Mixin for a `core.models.Job` subclass whose workers pick the fairest waiting job, not the one named.
 
-    Put it first: `class PaintJob(FairQueued, Job)`. `queue_round` is the owner's turn: an owner's first
+    Put it first: `class PaintJob(FairQueued, Job)`. `queue_round` is the client's turn: a client's first
     waiting job gets the round being served now, each further one the next round, so the order
-    (queue_round, created_at) serves every owner in turn, in order of submission. The subclass says how
-    much work a job is (`planned_work`) and which measurements apply (`work_key`).
+    (queue_round, created_at) serves every client in turn, in order of submission. The client
+    (`queue_client`, core.throttling.client_of) is a confirmed account, or else the address that asked: new
+    cookies or unconfirmed accounts from one address share its turns. The subclass says how much work a job
+    is (`planned_work`) and which measurements apply (`work_key`).
     """
 
     queue_round = models.PositiveIntegerField(null=True, blank=True, db_index=True,
-                                              help_text="The owner's turn in the fair queue.")
+                                              help_text="The client's turn in the fair queue.")
+    queue_client = models.CharField(max_length=80, blank=True, db_index=True,
+                                    help_text="Whose turn: user:<id> (a confirmed account) or ip:<address>.")
     work_units = models.FloatField(null=True, blank=True, help_text="Planned work (engine units).")
     machine = models.CharField(max_length=120, blank=True, help_text="The machine that ran it.")
     painting_started_at = models.DateTimeField(null=True, blank=True)
@@ -37,15 +43,29 @@ class FairQueued(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs):
-        if self._state.adding:
+        if not self._state.adding:
+            return super().save(*args, **kwargs)
+        self.planned_units()
+        if not self.queue_client:
+            self.queue_client = client_of(self.owner if self.owner_id else None, self.client, self.session_key)
+        with transaction.atomic():
+            lock_client(self.queue_client)  # two submissions of one client never take the same turn
             if self.queue_round is None:
                 self.queue_round = self.next_round()
-            if self.work_units is None:
-                try:
-                    self.work_units = self.planned_work()
-                except Exception:  # an estimate must never stop a submission
-                    self.work_units = None
-        super().save(*args, **kwargs)
+            super().save(*args, **kwargs)
+
+    def planned_units(self):
+        """`work_units`, worked out once (None when the estimate fails: it must never stop a submission)."""
+        if self.work_units is None:
+            try:
+                self.work_units = self.planned_work()
+            except Exception:
+                self.work_units = None
+        return self.work_units
+
+    def planned_cost(self):
+        """The job rate counts its planned work (core.api_views.JobCreateView.charge_work), at least 1."""
+        return max(1, math.ceil(self.planned_units() or 0))
 
     # --- what the subclass tells the queue -----------------------------------------------------------
     def planned_work(self):
@@ -56,19 +76,11 @@ class FairQueued(models.Model):
         """Which stored measurements fit this job, e.g. "standard/21" (preset / log2 of its pixels)."""
         return ""
 
-    # --- ownership and turns -------------------------------------------------------------------------
-    def owner_key(self):
-        return f"u:{self.owner_id}" if self.owner_id else f"s:{self.session_key}"
-
-    def same_owner_q(self):
-        if self.owner_id:
-            return Q(owner_id=self.owner_id)
-        return Q(owner__isnull=True, session_key=self.session_key)
-
+    # --- clients and turns ---------------------------------------------------------------------------
     def next_round(self):
         model = type(self)
         served = model.objects.filter(started_at__isnull=False).aggregate(r=models.Max("queue_round"))["r"] or 0
-        taken = (model.objects.filter(self.same_owner_q(), queue_round__gte=served)
+        taken = (model.objects.filter(queue_client=self.queue_client, queue_round__gte=served)
                  .filter(Q(status__in=[JobStatus.QUEUED, JobStatus.RUNNING]) | Q(started_at__isnull=False))
                  .aggregate(r=models.Max("queue_round"))["r"])
         return served if taken is None else max(served, taken + 1)

@@ -26,7 +26,7 @@ def send_ready_mail(job):
         fresh = model.objects.get(pk=job.pk)
         delivery = Delivery.objects.create(
             creation_id=fresh.result_id, recipient=fresh.notify_email, language=(fresh.language or "en")[:8],
-            owner=fresh.owner, session_key=fresh.session_key)
+            owner=fresh.owner, session_key=fresh.session_key, client=fresh.client)
         delivery.enqueue()
     log.info("%s %s: ready mail handed over as delivery %s", model.__name__, job.pk, delivery.pk)
     return delivery

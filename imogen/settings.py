@@ -266,6 +266,9 @@ IMOGEN_SERVE_STATUS_FILE = env("IMOGEN_SERVE_STATUS_FILE", "")
 # session, or an account.
 IMOGEN_STYLE_QUEUE_CAP_ANONYMOUS = env_int("IMOGEN_STYLE_QUEUE_CAP_ANONYMOUS", 3)
 IMOGEN_STYLE_QUEUE_CAP_ACCOUNT = env_int("IMOGEN_STYLE_QUEUE_CAP_ACCOUNT", 8)
+# ... and one address (IPv4, or IPv6 /64), all its sessions and unconfirmed accounts together (confirmed accounts
+# are clients of their own and have the cap above).
+IMOGEN_STYLE_QUEUE_CAP_ADDRESS = env_int("IMOGEN_STYLE_QUEUE_CAP_ADDRESS", 6)
 # Until a machine has finished a job of a kind: its seconds per unit of work (a second of the engine's cost model
 # on its reference CPU, so 1.0 = as fast as that machine) and the seconds before (reading, loading the models) and
 # after (saving) the painting. Learned values replace them.
@@ -349,6 +352,9 @@ IMOGEN_TRUSTED_PROXIES = env_int("IMOGEN_TRUSTED_PROXIES", 0)
 REST_FRAMEWORK["NUM_PROXIES"] = IMOGEN_TRUSTED_PROXIES
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
     "jobs": env("IMOGEN_THROTTLE_JOBS", "60/hour"),
+    # The work those jobs ask for, in units of the style engine's cost model (a second of painting on its
+    # reference CPU: `high` 1920×1080 is 156, `instant` 64×64 is 1; other jobs 1), per client, account and session.
+    "job_work": env("IMOGEN_THROTTLE_JOB_WORK", "1800/hour"),
     "mail": env("IMOGEN_THROTTLE_MAIL", "30/day"),
     "login": env("IMOGEN_THROTTLE_LOGIN", "20/hour"),
     # Server renders of the editor (POST /api/editor/renders/) and upload checks (POST /api/uploads/inspect/).

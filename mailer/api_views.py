@@ -13,7 +13,7 @@ from core.ownership import is_owner, owner_fields
 from gallery.models import Creation
 
 from .models import Delivery
-from .service import check_limits, check_recipient, client_ip
+from .service import check_recipient, client_ip, reserve
 
 
 class EmailRequestSerializer(serializers.Serializer):
@@ -71,7 +71,7 @@ class CreationEmailView(APIView):
         serializer.is_valid(raise_exception=True)
         to = serializer.validated_data["to"]
         with transaction.atomic():
-            refusal = check_limits(request, to)
+            refusal = reserve(request, to)
             if refusal:
                 return Response({"detail": refusal.message}, status=status.HTTP_429_TOO_MANY_REQUESTS,
                                 headers={"Retry-After": str(refusal.retry_after)})

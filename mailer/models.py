@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.jobs import publish
-from core.models import Job, JobStatus
+from core.models import Job, JobStatus, Owned
 
 from .addresses import normalise_address
 
@@ -79,3 +79,17 @@ class Delivery(Job):
 
         transaction.on_commit(send_later)
         return True
+
+
+class MailRequest(Owned):
+    """One mail asked for (of a creation, or "email me when it's ready" on a job that has not finished yet), counted
+    by the mail limits from the moment it is asked for (mailer.service.reserve), whether or when it is sent."""
+
+    recipient_key = models.CharField(max_length=254, db_index=True,
+                                     help_text="The address as the limits count it (mailer.addresses.normalise_address).")
+
+    class Meta:
+        indexes = [models.Index(fields=["recipient_key", "created_at"], name="mailrequest_recipient_time")]
+
+    def __str__(self):
+        return f"mail to {self.recipient_key} asked for at {self.created_at:%Y-%m-%d %H:%M}"

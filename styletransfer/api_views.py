@@ -22,6 +22,13 @@ from .models import StyleTransferJob
 from .serializers import JobCreateSerializer, JobSerializer, SampleSerializer
 
 
+def discard_inputs(job):
+    """Delete the input files stored for a job that was refused after all (nothing else points at them)."""
+    for field in (job.content_image, job.style_image):
+        if field and field.name:
+            field.storage.delete(field.name)
+
+
 class SampleListView(APIView):
     """The bundled samples, optionally of one kind."""
 
@@ -55,7 +62,7 @@ class JobListCreateView(JobCreateView):
                     _("Send only one content image.") if side == "content" else _("Send only one style image.")]})
         serializer = JobCreateSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        refusal = refuse_if_over_cap(request, StyleTransferJob)
+        refusal = refuse_if_over_cap(request, StyleTransferJob)  # early, before any file is stored
         if refusal:
             return refusal
         data = serializer.validated_data
@@ -70,9 +77,19 @@ class JobListCreateView(JobCreateView):
         for side in ("content", "style"):  # Remix / Run again: the same uploaded bytes as before
             if data.get(f"{side}_source_job") is not None:
                 getattr(job, f"{side}_image").name = remix.copy_input(data[f"{side}_source_job"], side)
-        with transaction.atomic():
-            job.save()
-            job.enqueue()
+        try:
+            self.charge_work(request, job)  # a `high` 4K job uses more of the work rate than an `instant` one
+            with transaction.atomic():
+                refusal = refuse_if_over_cap(request, StyleTransferJob)  # again, locked: parallel requests
+                if refusal is None:
+                    job.save()
+                    job.enqueue()
+        except Exception:
+            discard_inputs(job)
+            raise
+        if refusal:
+            discard_inputs(job)
+            return refusal
         # What changed on the way in (e.g. an animation reduced to its first frame), said once, in the answer.
         job.upload_notes = [str(note) for side in ("content", "style") if data.get(f"{side}_image") is not None
                             for note in data[f"{side}_image"].notes]
