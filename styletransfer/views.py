@@ -11,7 +11,7 @@ from core import sizes, uploads
 from core.ownership import get_job_for, is_owner, owned_q
 from fairqueue.words import page_strings as queue_page_strings
 from gallery.models import Creation
-from gallery.sharing import download_response
+from gallery.sharing import download_name, download_response
 
 from . import remix, samples
 from .models import StyleTransferJob
@@ -59,6 +59,9 @@ def create(request):
     context = {
         "style_default": style_sample or samples.by_kind("style")[0],
         "style_creation": style_creation,
+        # Another's post keeps the words of its prompt out of the file name unless its settings are shown.
+        "style_creation_name": download_name(style_creation, is_owner(request, style_creation))
+        if style_creation else "",
         "content_default": content_default,
         "remix_of": remix_of,
         "remix_inputs": remix_inputs,
