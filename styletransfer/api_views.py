@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 
 from core.api_views import JobCreateView
 from core.ownership import owned_q, owner_fields
-from core.uploads import save_image
+from core.uploads import save_upload
 from fairqueue.limits import refuse_if_over_cap
 
 from . import remix, samples
@@ -62,13 +62,11 @@ class JobListCreateView(JobCreateView):
             options=serializer.options(), language=get_language() or "", **owner_fields(request),
             content_sample=data.get("content_sample", ""), style_sample=data.get("style_sample", ""),
         )
-        if data.get("content_image") is not None:
-            job.content_image.name = save_image(data["content_image"].image, "style/uploads")
-        if data.get("style_image") is not None:
-            job.style_image.name = save_image(data["style_image"].image, "style/uploads")
-        for side in ("content", "style"):  # Remix / Run again: the same uploaded bytes as before
-            if data.get(f"{side}_source_job") is not None:
-                getattr(job, f"{side}_image").name = remix.copy_input(data[f"{side}_source_job"], side)
+        for side in ("content", "style"):
+            if data.get(f"{side}_image") is not None:
+                remix.keep_input(job, side, save_upload(data[f"{side}_image"], "style"))
+            elif data.get(f"{side}_source_job") is not None:  # Remix / Run again: the same kept bytes as before
+                remix.keep_input(job, side, remix.copy_input(data[f"{side}_source_job"], side))
         with transaction.atomic():
             job.save()
             job.enqueue()

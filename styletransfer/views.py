@@ -1,6 +1,7 @@
 """Style transfer pages: create, one job (progress → result), my jobs; and the bundled sample images."""
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -51,7 +52,7 @@ def create(request):
         if source is not None:
             remix_of = creation
             initial = remix.initial_options(source)
-            remix_inputs = {side: remix.input_of(source, side) for side in remix.SIDES}
+            remix_inputs = {side: remix.input_of(source, side, creation) for side in remix.SIDES}
             chosen = remix_inputs.get("content") or {}
             content_default = chosen.get("sample") or content_default
             chosen = remix_inputs.get("style") or {}
@@ -167,3 +168,23 @@ def download(request, pk):
     if not item.result:
         raise Http404
     return download_response(request, item.result)
+
+
+@require_GET
+def creation_input(request, pk, side):
+    """The thumbnail of an uploaded input of the style transfer that made creation `pk`, for whoever sees its
+    settings (remix.settings_visible). The stored original itself is never served to anyone but its owner's jobs."""
+    creation = Creation.objects.filter(pk=pk).first()
+    job = remix.job_of(creation) if creation is not None and remix.settings_visible(request, creation) else None
+    if job is None or side not in remix.SIDES:
+        raise Http404
+    try:
+        name = remix.thumbnail_of(job, side)
+        handle = default_storage.open(name, "rb") if name else None
+    except (OSError, ValueError, uploads.UploadRejected):
+        handle = None
+    if handle is None:
+        raise Http404
+    response = FileResponse(handle, content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
