@@ -275,7 +275,7 @@ def save_bytes(data, folder, extension):
     return default_storage.save(random_name(folder, extension), ContentFile(data))
 
 
-INPUT_THUMBNAIL_SIZE = (256, 256)
+INPUT_THUMBNAIL_SIZE = (240, 240)  # the queue tiles show them at this size (fairqueue.views.THUMB)
 UPLOADS_FOLDER = "uploads"  # a path with this folder in it is a user's original: never served by /media/
 
 
