@@ -106,6 +106,15 @@ class DeleteAccountForm(forms.Form):
         return password
 
 
+class OverRecipientLimit(TemporaryMailError):
+    """Too many account mails to this address lately (IMOGEN_ACCOUNT_MAIL_LIMIT_PER_RECIPIENT): the visitor is
+    over a limit (429 with Retry-After), the mail service is not down (503)."""
+
+    def __init__(self, wait):
+        super().__init__("over IMOGEN_ACCOUNT_MAIL_LIMIT_PER_RECIPIENT")
+        self.wait = wait
+
+
 class MailerPasswordResetForm(PasswordResetForm):
     """Password reset through the mail providers; raises MailError when the mail cannot go now, for known and
     unknown addresses alike (an unknown one checks the mail server instead), so the page can say so honestly
@@ -113,8 +122,9 @@ class MailerPasswordResetForm(PasswordResetForm):
 
     def save(self, **kwargs):
         email = self.cleaned_data["email"]
-        if hit(f"account-mail:{normalise_address(email)}", settings.IMOGEN_ACCOUNT_MAIL_LIMIT_PER_RECIPIENT):
-            raise TemporaryMailError("over IMOGEN_ACCOUNT_MAIL_LIMIT_PER_RECIPIENT")
+        wait = hit(f"account-mail:{normalise_address(email)}", settings.IMOGEN_ACCOUNT_MAIL_LIMIT_PER_RECIPIENT)
+        if wait:
+            raise OverRecipientLimit(wait)
         if not any(True for _user in self.get_users(email)):
             get_provider().check()
         return super().save(**kwargs)

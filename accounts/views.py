@@ -17,8 +17,16 @@ from django.views.decorators.http import require_POST
 from mailer.providers.base import MailError
 
 from .deletion import delete_account
-from .forms import DeleteAccountForm, EmailLoginForm, MailerPasswordResetForm, ProfileForm, SignupForm
+from .forms import (
+    DeleteAccountForm,
+    EmailLoginForm,
+    MailerPasswordResetForm,
+    OverRecipientLimit,
+    ProfileForm,
+    SignupForm,
+)
 from .throttling import check_page_throttle
+from .tokens import tokens_context
 from .transfer import remember_anonymous_session
 from .verification import (
     CONFIRMED,
@@ -37,10 +45,10 @@ SIGNUP_EMAIL_KEY = "imogen_signup_email"
 SIGNUP_SENT_KEY = "imogen_signup_sent"
 
 
-def _too_many(request, template, context, wait):
+def _too_many(request, template, context, wait, words=None):
     minutes = max(1, round(wait / 60))
-    context["throttled"] = _("Too many attempts from your network. Please try again in %(minutes)d minutes.") % {
-        "minutes": minutes}
+    words = words or _("Too many attempts from your network. Please try again in %(minutes)d minutes.")
+    context["throttled"] = words % {"minutes": minutes}
     response = render(request, template, context, status=429)
     response["Retry-After"] = str(wait)
     return response
@@ -161,7 +169,8 @@ def account(request):
             return redirect("accounts:account")
     else:
         form = ProfileForm(instance=request.user)
-    return render(request, "accounts/account.html", {"form": form, "verified": is_verified(request.user)})
+    return render(request, "accounts/account.html",
+                  {"form": form, "verified": is_verified(request.user), **tokens_context(request)})
 
 
 @login_required
@@ -195,6 +204,9 @@ class PasswordResetView(auth_views.PasswordResetView):
     def form_valid(self, form):
         try:
             return super().form_valid(form)
+        except OverRecipientLimit as exc:
+            return _too_many(self.request, self.template_name, self.get_context_data(form=form), exc.wait, _(
+                "Too many emails were sent to this address lately. Please try again in %(minutes)d minutes."))
         except MailError as exc:
             log.warning("Password reset mail not sent: %s", exc)
             form.add_error(None, _("The email could not be sent right now. Please try again in a few minutes."))

@@ -1,4 +1,10 @@
+import base64
+
+from django.middleware.csrf import get_token
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import ensure_csrf_cookie
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.generics import GenericAPIView
@@ -9,11 +15,36 @@ from rest_framework.views import APIView
 from .ownership import get_job_for
 from .quota import check_storage_quota
 from .throttling import ScopedRateThrottle
-from .uploads import ImageUploadField
+from .uploads import ImageUploadField, encode_image
+
+PREVIEW_LONG_SIDE = 1024
+
+
+class CsrfTokenSerializer(serializers.Serializer):
+    csrftoken = serializers.CharField(help_text="Send it back as the X-CSRFToken header (the cookie is set too).")
+
+
+class CsrfTokenView(APIView):
+    """The CSRF token for a script that uses a browser session instead of an API token.
+
+    Every unsafe request made with the session cookie needs the token in `X-CSRFToken` (and the `csrftoken` cookie
+    this answer sets). With `Authorization: Bearer <API token>` (made on the account page) no CSRF token is needed.
+    """
+
+    authentication_classes = []
+    permission_classes = []
+
+    @extend_schema(responses=CsrfTokenSerializer, tags=["auth"], auth=[])
+    @method_decorator(never_cache)
+    @method_decorator(ensure_csrf_cookie)
+    def get(self, request):
+        return Response({"csrftoken": get_token(request)})
 
 
 class InspectSerializer(serializers.Serializer):
     image = ImageUploadField(help_text=_("An image: PNG, JPEG, WebP, HEIC/HEIF or AVIF."))
+    preview = serializers.BooleanField(required=False, default=False, help_text=_(
+        "Also answer a small upright JPEG of it (for a page whose browser cannot show the file, such as HEIC)."))
 
 
 class InspectResultSerializer(serializers.Serializer):
@@ -22,6 +53,16 @@ class InspectResultSerializer(serializers.Serializer):
     format = serializers.CharField()
     frames = serializers.IntegerField(help_text="Frames in the file; only the first one is used.")
     notes = serializers.ListField(child=serializers.CharField(), help_text="What was changed on the way in.")
+    preview = serializers.CharField(required=False, help_text=(
+        f"Only with preview=true: the picture upright, long side at most {PREVIEW_LONG_SIDE} px, as a data: URL "
+        "(JPEG, no metadata); width and height stay the full picture's."))
+
+
+def preview_data_url(image):
+    """The picture as the server reads it (EXIF orientation applied), small, as a JPEG data: URL."""
+    small = image.copy()
+    small.thumbnail((PREVIEW_LONG_SIDE, PREVIEW_LONG_SIDE))
+    return "data:image/jpeg;base64," + base64.b64encode(encode_image(small, "JPEG")).decode("ascii")
 
 
 class UploadInspectView(APIView):
@@ -36,8 +77,11 @@ class UploadInspectView(APIView):
         serializer = InspectSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         clean = serializer.validated_data["image"]
-        return Response({"width": clean.image.width, "height": clean.image.height, "format": clean.format,
-                         "frames": clean.frames, "notes": [str(note) for note in clean.notes]})
+        answer = {"width": clean.image.width, "height": clean.image.height, "format": clean.format,
+                  "frames": clean.frames, "notes": [str(note) for note in clean.notes]}
+        if serializer.validated_data["preview"]:
+            answer["preview"] = preview_data_url(clean.image)
+        return Response(answer)
 
 
 # --- the job kit: every background feature's create, detail and cancel endpoints ---------------------------------

@@ -86,6 +86,8 @@ class Job(Owned):
     stage = models.CharField(max_length=120, blank=True)
     error = models.TextField(blank=True, help_text="Shown to the user as it is.")
     cancel_requested = models.BooleanField(default=False)
+    # Starts by a worker: the kit's count of lost workers (IMOGEN_JOB_MAX_ATTEMPTS caps it). A feature that hands a
+    # job back on purpose to try again later (`hand_back`) keeps its own count of tries (mail: Delivery.tries).
     attempts = models.PositiveIntegerField(default=0)
     enqueued_at = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
@@ -171,6 +173,18 @@ class Job(Owned):
                 job_finished.send(sender=cls, job=cls.objects.get(pk=job_id))
             return None
         return cls.objects.get(pk=job_id)
+
+    def hand_back(self, **fields):
+        """From `running` back to `queued` on purpose, to be tried again later (a feature's own retry, as mail's):
+        the start this ends lost no worker, so it does not count towards IMOGEN_JOB_MAX_ATTEMPTS. False if the job
+        is no longer running."""
+        moved = type(self).objects.filter(pk=self.pk, status=JobStatus.RUNNING).update(
+            status=JobStatus.QUEUED, attempts=F("attempts") - 1, **fields)
+        if moved:
+            self.status, self.attempts = JobStatus.QUEUED, self.attempts - 1
+            for name, value in fields.items():
+                setattr(self, name, value)
+        return bool(moved)
 
     def update_progress(self, progress=None, stage=None, **fields):
         """Record progress while running; returns False if the job was canceled meanwhile."""

@@ -8,7 +8,6 @@ that cannot be done (core.compact, `save_upload`). Every rejection is an
 `UploadRejected` with a message a person understands (translated to Korean where the request asks).
 """
 import io
-import json
 import math
 import struct
 import uuid
@@ -27,6 +26,7 @@ from drf_spectacular.utils import extend_schema_field
 from PIL import Image, ImageOps
 from rest_framework import serializers
 
+from . import parsers
 from .compact import compact
 from .framing import box_error
 
@@ -345,7 +345,7 @@ class CropField(serializers.Field):
             if not data.strip():
                 return None
             try:
-                data = json.loads(data)
+                data = parsers.loads(data)  # a ValueError, not a RecursionError, when nested too deep
             except ValueError:
                 self.fail_invalid()
         if not isinstance(data, dict) or set(data) != {"x", "y", "width", "height"}:

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "core",
@@ -152,8 +153,13 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "imogen_cache"}}
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["core.authentication.CsrfSessionAuthentication"],
+    # A personal API token (`Authorization: Bearer …`, made on the account page) needs no CSRF token; without one,
+    # the browser session counts and every unsafe request needs the CSRF token.
+    "DEFAULT_AUTHENTICATION_CLASSES": ["knox.auth.TokenAuthentication", "core.authentication.CsrfSessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    # core's JSON parser refuses bodies nested more than 32 deep (a 400, not a RecursionError's 500).
+    "DEFAULT_PARSER_CLASSES": ["core.parsers.JSONParser", "rest_framework.parsers.FormParser",
+                               "rest_framework.parsers.MultiPartParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.exception_handler",
 }
@@ -207,6 +213,13 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "default"  # a job's queue is its model's `queue` (StyleTransferJob: "style")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# A worker that loses Redis waits for it however long it is away (Celery's default gives up after 100 tries), keeps
+# running its jobs meanwhile (the database row is the truth; a job killed at each blip would use up its attempts),
+# and survives the kombu 5.7.0 crash on closing the lost connection (core/redis_transport.py).
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT = "core.redis_transport:Transport"
 # Submitting a job must not hang when the broker is down: the job stays `queued` and the sweep re-sends it.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
 CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -246,6 +259,8 @@ IMOGEN_JOB_HEARTBEAT_SECONDS = env_int("IMOGEN_JOB_HEARTBEAT_SECONDS", 5)
 IMOGEN_JOB_RESEND_SECONDS = env_int("IMOGEN_JOB_RESEND_SECONDS", 30)
 # A job whose worker was lost this many times (killed for memory, say) is failed with words saying so; 0: no cap.
 IMOGEN_JOB_MAX_ATTEMPTS = env_int("IMOGEN_JOB_MAX_ATTEMPTS", 3)
+# Set by `make run` (manage.py serve) for the processes it keeps running: /healthz reads which of them are down.
+IMOGEN_SERVE_STATUS_FILE = env("IMOGEN_SERVE_STATUS_FILE", "")
 
 # The fair queue (fairqueue/). The most style jobs one owner may have waiting at once (0 = no cap): a browser
 # session, or an account.
@@ -400,6 +415,12 @@ LOGOUT_REDIRECT_URL = "core:home"
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 60 * 60 * 24 * 3)
 # Pictures per page in "My creations", on the board and in the API.
 IMOGEN_GALLERY_PAGE_SIZE = env_int("IMOGEN_GALLERY_PAGE_SIZE", 24)
+# Personal API tokens (django-rest-knox): made on the account page, shown once, stored as a SHA-512 digest, valid until
+# revoked; at most this many per account.
+REST_KNOX = {
+    "AUTH_HEADER_PREFIX": "Bearer", "TOKEN_PREFIX": "imogen_", "TOKEN_TTL": None, "AUTO_REFRESH": False,
+    "TOKEN_LIMIT_PER_USER": env_int("IMOGEN_API_TOKENS_PER_ACCOUNT", 5),
+}
 
 # === Style transfer ==================================================================================================
 # Compute device: auto picks CUDA, then Apple MPS, then CPU.

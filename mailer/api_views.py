@@ -30,6 +30,8 @@ class DeliverySerializer(serializers.ModelSerializer):
     creation = serializers.UUIDField(source="creation_id", read_only=True)
     error = serializers.SerializerMethodField(help_text="Why it failed (or why it is being retried), for people.")
     url = serializers.SerializerMethodField(help_text="This delivery in the API (poll it for the outcome).")
+    attempts = serializers.IntegerField(source="tries", read_only=True,
+                                        help_text="Tries at handing the mail to the mail server so far.")
 
     class Meta:
         model = Delivery

@@ -1,6 +1,6 @@
 """Deliveries: one email of one creation to one address, sent in the background (the job pattern)."""
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -13,8 +13,9 @@ from .addresses import normalise_address
 class Delivery(Job):
     """Status `succeeded` is shown as `sent` in the API; `error` holds the reason in the sender's language.
 
-    `attempts` counts tries at handing the mail to the provider: temporary failures put the delivery back to
-    `queued` with `next_attempt_at` in the future, until IMOGEN_MAIL_MAX_ATTEMPTS is reached.
+    `tries` counts tries at handing the mail to the provider: temporary failures put the delivery back to
+    `queued` with `next_attempt_at` in the future, until IMOGEN_MAIL_MAX_ATTEMPTS is reached. (`attempts` is the
+    job kit's count of lost workers, capped by IMOGEN_JOB_MAX_ATTEMPTS; a retry is no lost worker.)
     """
 
     task_name = "mailer.tasks.send_delivery"
@@ -28,6 +29,7 @@ class Delivery(Job):
     language = models.CharField(max_length=8, default="en", help_text="The sender's language (mail body).")
     client_ip = models.GenericIPAddressField(null=True, blank=True)
     next_attempt_at = models.DateTimeField(null=True, blank=True, help_text="When a temporary failure is retried.")
+    tries = models.PositiveIntegerField(default=0, help_text="Tries at handing the mail to the provider.")
     transport = models.CharField(max_length=16, blank=True, help_text="smtp, or folder when no server is set up.")
     attached = models.BooleanField(null=True, help_text="Whether the image was attached (no: link only).")
     message_id = models.CharField(max_length=250, blank=True)
@@ -41,6 +43,10 @@ class Delivery(Job):
         now = now or timezone.now()
         due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now + timezone.timedelta(seconds=1))
         return super().claimable(now) & due
+
+    def count_try(self):
+        type(self).objects.filter(pk=self.pk).update(tries=F("tries") + 1)
+        self.tries += 1
 
     def save(self, *args, **kwargs):
         self.recipient_key = normalise_address(self.recipient)
@@ -61,13 +67,9 @@ class Delivery(Job):
         if the delayed message is lost)."""
         now = timezone.now()
         due = now + timezone.timedelta(seconds=delay_seconds)
-        moved = type(self).objects.filter(pk=self.pk, status=JobStatus.RUNNING).update(
-            status=JobStatus.QUEUED, error=str(reason), stage=_("Waiting to try again"), next_attempt_at=due,
-            enqueued_at=due, heartbeat_at=now,
-        )
-        if not moved:
+        if not self.hand_back(error=str(reason), stage=_("Waiting to try again"), next_attempt_at=due,
+                              enqueued_at=due, heartbeat_at=now):
             return False
-        self.status, self.error, self.next_attempt_at = JobStatus.QUEUED, str(reason), due
 
         def send_later():
             try:

@@ -4,10 +4,12 @@ from dataclasses import replace
 from pathlib import PurePath
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core.framing import long_side_size
 from core.serializers import BaseJobSerializer
 from core.sizes import WALLPAPER_SIZES
 from core.uploads import CropField, ImageUploadField, crop_message, image_size
@@ -182,9 +184,17 @@ class JobCreateSerializer(serializers.Serializer):
         attrs["size_preset"] = preset
 
     def content_size(self, attrs):
-        """The content's (width, height) after EXIF orientation: the upload's, or the sample file's."""
+        """The content's (width, height) after EXIF orientation: the upload's, the sample file's, or the remixed
+        job's stored photo (read from its header)."""
         if attrs.get("content_image") is not None:
             return attrs["content_image"].size
+        source = attrs.get("content_source_job")
+        if source is not None:
+            try:
+                with default_storage.open(source.content_image.name, "rb") as handle:
+                    return image_size(handle)
+            except (OSError, ValueError):  # gone or unreadable: copying it fails with words in the view
+                return None
         sample = samples.get(attrs.get("content_sample"), "content")
         return image_size(sample.path) if sample else None
 
@@ -203,6 +213,27 @@ class JobCreateSerializer(serializers.Serializer):
         if message:
             errors["crop"] = [message]
 
+    def _own_shape(self, attrs, errors):
+        """With the content's own shape (`size_preset=content`), a photo or crop box narrower than about 60:1 would
+        make a wallpaper with a side under the minimum: refused here with words, not by the engine in the job."""
+        if attrs.get("width") is not None or not attrs.get("size"):
+            return
+        shape = tuple(attrs["crop"][2:]) if attrs.get("crop") else self.content_size(attrs)
+        if shape is None:
+            return
+        width, height = long_side_size(shape, attrs["size"])
+        low = settings.IMOGEN_STYLE_MIN_SIDE
+        if min(width, height) >= low:
+            return
+        values = {"width": shape[0], "height": shape[1], "out_width": width, "out_height": height, "low": low}
+        errors["size_preset"] = [
+            _("The crop box is %(width)d×%(height)d pixels: kept in that shape, the wallpaper would be "
+              "%(out_width)d×%(out_height)d, and each side must be at least %(low)d pixels. Choose a wallpaper "
+              "size, or a less narrow crop box.") % values if attrs.get("crop") else
+            _("The photo is %(width)d×%(height)d pixels: kept in that shape, the wallpaper would be "
+              "%(out_width)d×%(out_height)d, and each side must be at least %(low)d pixels. Choose a wallpaper "
+              "size instead of the photo's own shape.") % values]
+
     def validate(self, attrs):
         errors = {}
         self._side(attrs, "content", errors)
@@ -210,13 +241,13 @@ class JobCreateSerializer(serializers.Serializer):
         self._size(attrs, errors)
         if not errors:
             self._crop(attrs, errors)
+        if not errors:
+            self._own_shape(attrs, errors)
         if errors:
             raise serializers.ValidationError(errors)
         if settings.IMOGEN_STYLE_MEMORY_BUDGET_MB:
-            content = attrs.get("content_image")
-            size = content.size if content and not attrs.get("content_sample") else (16, 9)
-            if attrs.get("crop"):
-                size = tuple(attrs["crop"][2:])
+            # The box was checked against the photo above, so the estimate is of what the job will paint.
+            size = tuple(attrs["crop"][2:]) if attrs.get("crop") else self.content_size(attrs) or (16, 9)
             refusal = memory_refusal(attrs, size, settings.IMOGEN_STYLE_MEMORY_BUDGET_MB * 2**20)
             if refusal:
                 raise serializers.ValidationError({"size_preset": [refusal]})

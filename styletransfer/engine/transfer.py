@@ -148,10 +148,9 @@ def output_size(opts: TransferOptions, content_size: tuple[int, int]) -> tuple[i
         return check_side(max(1, round(height * cw / ch)), "width (from the content's aspect ratio)"), height
     if opts.size is None:
         raise InputError("Give either a size (long side) or a width and height.")
-    long_side = check_side(opts.size, "size")
-    scale = long_side / max(cw, ch)
-    short = check_side(max(1, round(min(cw, ch) * scale)), "short side (from the content's aspect ratio)")
-    return (long_side, short) if cw >= ch else (short, long_side)
+    width, height = framing.long_side_size(content_size, check_side(opts.size, "size"))
+    check_side(min(width, height), "short side (from the content's aspect ratio)")
+    return width, height
 
 
 def plan_scales(width: int, height: int, preset: str) -> list[tuple[int, int, int]]:

@@ -86,12 +86,6 @@
     update();
   }
 
-  function decode(file) {
-    // createImageBitmap turns the picture upright (EXIF orientation), as the server does.
-    if (!window.createImageBitmap) return Promise.reject(new Error("no createImageBitmap"));
-    return createImageBitmap(file, { imageOrientation: "from-image" });
-  }
-
   function toBlob(canvas, quality) {
     return new Promise((resolve) => canvas.toBlob(resolve, "image/jpeg", quality));
   }
@@ -128,13 +122,21 @@
       return;
     }
     showNote(side, strings.preparing);
-    let bitmap = null;
+    // Upright as the server reads it, whatever the format (static/js/framing.js): the crop box is in its pixels.
+    let picture = null;
     try {
-      bitmap = await decode(file);
+      picture = await imogenFraming.upright(file, form.dataset.inspect);
     } catch (e) {
-      bitmap = null;  // e.g. HEIC in a browser that cannot show it: the server still reads it
+      const res = e.response;
+      if (res && res.status === 400) {  // the server read it and refuses it: say why now, not at submit
+        clearChoice(side);
+        showError(side, imogen.errorText(res.body, strings.wrong_type));
+        return;
+      }
+      picture = null;  // neither could show it (offline, say): it is sent as it is and checked on submit
     }
-    let chosen = { file: file, width: bitmap ? bitmap.width : 0, height: bitmap ? bitmap.height : 0 };
+    const bitmap = picture && picture.bitmap;
+    let chosen = { file: file, width: picture ? picture.width : 0, height: picture ? picture.height : 0 };
     let note = "";
     const tooBig = bitmap && ((maxBytes && file.size > maxBytes) || (maxPixels && bitmap.width * bitmap.height > maxPixels)
       || Math.max(bitmap.width, bitmap.height) > 2 * maxSide);
@@ -154,13 +156,13 @@
       showError(side, fill(strings.too_large, { size: megabytes(file.size) }));
       return;
     }
-    if (!bitmap) note = strings.no_preview;
+    if (!picture) note = strings.no_preview;
     deselectSamples(side);
     if (objectUrls[side]) URL.revokeObjectURL(objectUrls[side]);
-    objectUrls[side] = URL.createObjectURL(chosen.file);
+    objectUrls[side] = picture ? picture.url : "";
     chosen.url = objectUrls[side];
     state[side] = chosen;
-    setChosen(side, bitmap ? chosen.url : "", file.name);
+    setChosen(side, chosen.url, file.name);
     p.querySelector(".st-drop").classList.add("has-file");
     showNote(side, note);
     update();
