@@ -42,6 +42,9 @@ def main(argv=None):
                       SECRET_KEY="bench-only-" + "x" * 40)
     from django_bench import footer, setup_django
 
+    sys.argv[0] = os.path.abspath(sys.argv[0])  # the reproduce line, after the change of folder
+    os.chdir(work)  # the filesystem broker writes its control folder into the current one
+
     setup_django()
     from django.core.management import call_command
     from django.test import Client
