@@ -111,6 +111,8 @@ def strip_png(data, orientation=1):
         end = pos + 12 + length
         if end > len(data):
             return None
+        if kind == b"acTL":
+            return None  # an APNG, even of one frame: which image Pillow shows first depends on chunks dropped here
         if kind in PNG_KEPT:
             out.append(data[pos:end])
         if kind == b"IHDR" and orientation != 1:
