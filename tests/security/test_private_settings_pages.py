@@ -20,7 +20,8 @@ def stranger_pages(creation):
     """Every URL a stranger can open for `creation` (the board's only once it is published)."""
     pk = creation.pk
     urls = [f"/gallery/c/{pk}/", f"/editor/?creation={pk}", f"/style/?remix={pk}", f"/style/?style_creation={pk}",
-            f"/gallery/c/{pk}/download/", f"/text2image/download/{pk}/", f"/api/board/{pk}/"]
+            f"/gallery/c/{pk}/download/", f"/text2image/download/{pk}/", f"/api/board/{pk}/", f"/mail/send/{pk}/",
+            f"/style/c/{pk}/input/content.jpg", f"/api/creations/{pk}/"]
     if creation.published_at:
         urls += ["/gallery/", "/gallery/?kind=" + creation.kind, "/api/board/"]
     return urls
