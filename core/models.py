@@ -20,7 +20,9 @@ from .status import FINAL_STATUSES, JobStatus
 __all__ = ["FINAL_STATUSES", "EchoJob", "Job", "JobStatus", "Owned", "WorkerBeat", "job_finished", "owned_models"]
 
 
-# Sent once a job reached its final status (`job`): features that learn from finished work listen (fairqueue).
+# Sent once a job reached its final status (`job`), however it got there (a worker's finish, a cancel before it
+# started, a job given up): features that learn from finished work listen (fairqueue), core.cleanup drops the files
+# of a canceled or failed one.
 job_finished = Signal()
 
 
@@ -149,8 +151,11 @@ class Job(Owned):
                     "This job was started %(n)d times and each time the server stopped before it was done (it may "
                     "need more memory than the server has), so it was not tried again. Try a smaller size or a "
                     "faster setting.", job.attempts) % {"n": job.attempts}
-            failed += cls.objects.filter(cls.claimable(now), pk=job.pk, attempts__gte=limit).update(
-                status=JobStatus.FAILED, error=message, stage="", finished_at=now, heartbeat_at=now)
+            if cls.objects.filter(cls.claimable(now), pk=job.pk, attempts__gte=limit).update(
+                    status=JobStatus.FAILED, error=message, stage="", finished_at=now, heartbeat_at=now):
+                failed += 1
+                job.refresh_from_db()
+                job_finished.send(sender=cls, job=job)
         return failed
 
     @classmethod
@@ -167,9 +172,9 @@ class Job(Owned):
             .update(status=JobStatus.RUNNING, started_at=now, heartbeat_at=now, attempts=F("attempts") + 1)
         )
         if not claimed:
-            cls.objects.filter(pk=job_id, status=JobStatus.QUEUED, cancel_requested=True).update(
-                status=JobStatus.CANCELED, finished_at=now
-            )
+            if cls.objects.filter(pk=job_id, status=JobStatus.QUEUED, cancel_requested=True).update(
+                    status=JobStatus.CANCELED, finished_at=now):
+                job_finished.send(sender=cls, job=cls.objects.get(pk=job_id))
             return None
         return cls.objects.get(pk=job_id)
 
@@ -215,11 +220,13 @@ class Job(Owned):
         """Cancel now if not started; ask the worker to stop if running. Returns the new status."""
         now = timezone.now()
         model = type(self)
-        model.objects.filter(pk=self.pk, status=JobStatus.QUEUED).update(
+        canceled = model.objects.filter(pk=self.pk, status=JobStatus.QUEUED).update(
             status=JobStatus.CANCELED, cancel_requested=True, finished_at=now
         )
         model.objects.filter(pk=self.pk, status=JobStatus.RUNNING).update(cancel_requested=True)
         self.refresh_from_db()
+        if canceled:
+            job_finished.send(sender=model, job=self)
         return self.status
 
 

@@ -15,6 +15,7 @@ from .api import too_many_parts_message
 from .disclosure import closing_stream
 from .health import broker_name, broker_ok, database_ok, processes_state
 from .models import WorkerBeat
+from .uploads import is_private_media
 
 
 def may_see_health_details(request):
@@ -60,8 +61,8 @@ def healthz(request):
 @require_GET
 def media(request, path):
     """Serve stored media by its random name (no listing, no traversal outside MEDIA_ROOT)."""
-    if ".." in path.split("/") or path.startswith("/"):
-        raise Http404
+    if ".." in path.split("/") or path.startswith("/") or is_private_media(path):
+        raise Http404  # an upload is a user's original: only their own jobs read it (issue 21, item 8)
     if isinstance(default_storage, FileSystemStorage):
         try:
             handle = open(safe_join(str(settings.MEDIA_ROOT), path), "rb")

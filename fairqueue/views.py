@@ -15,16 +15,22 @@ def thumbnail_response(model, request, pk, side):
     field = getattr(job, f"{side}_image", None) if side in ("content", "style") else None
     if not field:
         raise Http404
+    kept = getattr(job, f"{side}_thumbnail", None)
     try:
-        with field.open("rb") as handle, Image.open(handle) as image:
-            image.draft("RGB", (THUMB, THUMB))
-            picture = image.convert("RGB")
+        if kept:  # made on arrival (core.uploads.save_upload): no decoding of the original for each tile
+            with kept.open("rb") as handle:
+                data = handle.read()
+        else:
+            with field.open("rb") as handle, Image.open(handle) as image:
+                image.draft("RGB", (THUMB, THUMB))
+                picture = image.convert("RGB")
+            picture.thumbnail((THUMB, THUMB))
+            buffer = io.BytesIO()
+            picture.save(buffer, "JPEG", quality=80)
+            data = buffer.getvalue()
     except (OSError, ValueError, Image.DecompressionBombError):
         raise Http404 from None
-    picture.thumbnail((THUMB, THUMB))
-    buffer = io.BytesIO()
-    picture.save(buffer, "JPEG", quality=80)
-    response = HttpResponse(buffer.getvalue(), content_type="image/jpeg")
+    response = HttpResponse(data, content_type="image/jpeg")
     response["Cache-Control"] = "private, max-age=86400"
     return response
 

@@ -74,7 +74,7 @@ def _style_rows(creation, meta):
         return rows
     job = remix.job_of(creation)
     for side, label in (("content", _("Photo")), ("style", _("Style"))):
-        chosen = remix.input_of(job, side) if job else None
+        chosen = remix.input_of(job, side, creation) if job else None
         if chosen:
             rows.append({"label": label, "value": chosen["title"], "image": chosen["thumbnail_url"]})
     if "style_strength" in meta:

@@ -86,6 +86,8 @@ def creation(request, pk):
         "author": display_name(item.owner),
         "share_url": request.build_absolute_uri(item.get_absolute_url()),
         "download_name": sharing.download_name(item, mine),
+        # The words a saved file is titled with: the prompt or the inputs' names only for the owner, or when shown.
+        "save_title": item.title or sharing.file_title_for(item, mine),
         "settings_shown": sharing.described_settings(item) if (item.show_settings or mine) else [],
         "remix_url": sharing.remix_url(item) if (mine or (item.show_settings and item.is_published)) else "",
         "try_style_url": sharing.try_style_url(item) if item.is_published or mine else "",

@@ -309,8 +309,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = IMOGEN_UPLOAD_MAX_BYTES * 2 + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # Requests with a larger body are refused (413) before the body is read.
 IMOGEN_MAX_REQUEST_BYTES = env_int("IMOGEN_MAX_REQUEST_BYTES", 0) or 2 * IMOGEN_UPLOAD_MAX_BYTES + 1024 * 1024
-# Storage per owner (MB of creations; 0 = no quota): an account, and a browser session without an account. New
-# renders and jobs are refused with a plain message once it is full.
+# Storage per owner (MB of uploads, previews, results and renders; 0 = no quota): an account, and an address for
+# visitors without one (core.quota). New renders and jobs are refused with a plain message once it is full.
 IMOGEN_STORAGE_QUOTA_MB = env_int("IMOGEN_STORAGE_QUOTA_MB", 2000)
 IMOGEN_STORAGE_QUOTA_ANONYMOUS_MB = env_int("IMOGEN_STORAGE_QUOTA_ANONYMOUS_MB", 300)
 

@@ -12,9 +12,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api_views import JobCreateView
+from core.cleanup import delete_file_fields
 from core.ownership import owned_q, owner_fields
 from core.parsers import JSONParser
-from core.uploads import save_image
+from core.uploads import save_upload
 from fairqueue.limits import refuse_if_over_cap
 
 from . import remix, samples
@@ -23,10 +24,9 @@ from .serializers import JobCreateSerializer, JobSerializer, SampleSerializer
 
 
 def discard_inputs(job):
-    """Delete the input files stored for a job that was refused after all (nothing else points at them)."""
-    for field in (job.content_image, job.style_image):
-        if field and field.name:
-            field.storage.delete(field.name)
+    """Delete the input files (and their thumbnails) stored for a job that was refused after all: nothing else
+    points at them."""
+    delete_file_fields(job)
 
 
 class SampleListView(APIView):
@@ -70,13 +70,11 @@ class JobListCreateView(JobCreateView):
             options=serializer.options(), language=get_language() or "", **owner_fields(request),
             content_sample=data.get("content_sample", ""), style_sample=data.get("style_sample", ""),
         )
-        if data.get("content_image") is not None:
-            job.content_image.name = save_image(data["content_image"].image, "style/uploads")
-        if data.get("style_image") is not None:
-            job.style_image.name = save_image(data["style_image"].image, "style/uploads")
-        for side in ("content", "style"):  # Remix / Run again: the same uploaded bytes as before
-            if data.get(f"{side}_source_job") is not None:
-                getattr(job, f"{side}_image").name = remix.copy_input(data[f"{side}_source_job"], side)
+        for side in ("content", "style"):
+            if data.get(f"{side}_image") is not None:
+                remix.keep_input(job, side, save_upload(data[f"{side}_image"], "style"))
+            elif data.get(f"{side}_source_job") is not None:  # Remix / Run again: the same kept bytes as before
+                remix.keep_input(job, side, remix.copy_input(data[f"{side}_source_job"], side))
         try:
             self.charge_work(request, job)  # a `high` 4K job uses more of the work rate than an `instant` one
             with transaction.atomic():

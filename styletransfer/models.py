@@ -28,7 +28,12 @@ class StyleTransferJob(FairQueued, Job):
     style_sample = models.CharField(max_length=40, blank=True)
     options = models.JSONField(default=dict, blank=True)
     language = models.CharField(max_length=10, blank=True, help_text="Language for stage and error messages.")
+    # Small JPEGs made from the uploads: what a post or a remix shows (the originals are never served to others).
+    content_thumbnail = models.FileField(max_length=300, blank=True)
+    style_thumbnail = models.FileField(max_length=300, blank=True)
     preview = models.FileField(max_length=300, blank=True)
+    # Bytes of the job's own files (uploads, their thumbnails, the preview): counted by the storage quota.
+    byte_size = models.PositiveBigIntegerField(default=0)
     preview_at = models.DateTimeField(null=True, blank=True)
     result = models.ForeignKey(
         "gallery.Creation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

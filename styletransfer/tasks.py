@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from core.jobs import JobCanceled, JobFailed, job_task
 from core.pngmeta import png_info
-from core.uploads import UploadRejected, read_image, save_image
+from core.uploads import UploadRejected, encode_image, read_image, save_bytes
 from gallery.models import Creation, CreationKind
 
 from . import samples
@@ -119,11 +119,17 @@ class ProgressWriter:
         old = self.job.preview.name if self.job.preview else ""
         preview = image.convert("RGB")
         preview.thumbnail((1024, 1024))
-        name = save_image(preview, "style/previews", fmt="JPEG")
+        data = encode_image(preview, "JPEG")
+        name = save_bytes(data, "style/previews", "jpg")
+        byte_size = self.job.byte_size + len(data)  # the quota counts the preview with the uploads
         if old:
+            try:
+                byte_size -= default_storage.size(old)
+            except OSError:  # already gone: nothing of it was counted twice
+                pass
             default_storage.delete(old)
         self.job.preview.name = name
-        return {"preview": name, "preview_at": timezone.now()}
+        return {"preview": name, "preview_at": timezone.now(), "byte_size": max(0, byte_size)}
 
     def should_cancel(self):
         if not self.canceled and time.monotonic() - self.last_write >= settings.IMOGEN_STYLE_PROGRESS_SECONDS:

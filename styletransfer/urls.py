@@ -12,6 +12,7 @@ urlpatterns = [
     path("jobs/<uuid:pk>/preview.jpg", views.preview, name="preview"),
     path("jobs/<uuid:pk>/download/", views.download, name="download"),
     path("jobs/<uuid:pk>/input/<str:side>.jpg", style_input_thumbnail, name="input-thumbnail"),
+    path("c/<uuid:pk>/input/<str:side>.jpg", views.creation_input, name="creation-input"),
     path("samples/<str:sample_id>.jpg", views.sample_image, name="sample-image"),
     path("samples/<str:sample_id>/thumbnail.jpg", views.sample_image, {"thumbnail": True}, name="sample-thumbnail"),
 ]

@@ -1,6 +1,7 @@
 """Style transfer pages: create, one job (progress → result), my jobs; and the bundled sample images."""
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -11,7 +12,7 @@ from core import sizes, uploads
 from core.ownership import get_job_for, is_owner, owned_q
 from fairqueue.words import page_strings as queue_page_strings
 from gallery.models import Creation
-from gallery.sharing import download_response
+from gallery.sharing import download_name, download_response
 
 from . import remix, samples
 from .models import StyleTransferJob
@@ -51,7 +52,7 @@ def create(request):
         if source is not None:
             remix_of = creation
             initial = remix.initial_options(source)
-            remix_inputs = {side: remix.input_of(source, side) for side in remix.SIDES}
+            remix_inputs = {side: remix.input_of(source, side, creation) for side in remix.SIDES}
             chosen = remix_inputs.get("content") or {}
             content_default = chosen.get("sample") or content_default
             chosen = remix_inputs.get("style") or {}
@@ -59,6 +60,9 @@ def create(request):
     context = {
         "style_default": style_sample or samples.by_kind("style")[0],
         "style_creation": style_creation,
+        # Another's post keeps the words of its prompt out of the file name unless its settings are shown.
+        "style_creation_name": download_name(style_creation, is_owner(request, style_creation))
+        if style_creation else "",
         "content_default": content_default,
         "remix_of": remix_of,
         "remix_inputs": remix_inputs,
@@ -164,3 +168,23 @@ def download(request, pk):
     if not item.result:
         raise Http404
     return download_response(request, item.result)
+
+
+@require_GET
+def creation_input(request, pk, side):
+    """The thumbnail of an uploaded input of the style transfer that made creation `pk`, for whoever sees its
+    settings (remix.settings_visible). The stored original itself is never served to anyone but its owner's jobs."""
+    creation = Creation.objects.filter(pk=pk).first()
+    job = remix.job_of(creation) if creation is not None and remix.settings_visible(request, creation) else None
+    if job is None or side not in remix.SIDES:
+        raise Http404
+    try:
+        name = remix.thumbnail_of(job, side)
+        handle = default_storage.open(name, "rb") if name else None
+    except (OSError, ValueError, uploads.UploadRejected):
+        handle = None
+    if handle is None:
+        raise Http404
+    response = FileResponse(handle, content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
