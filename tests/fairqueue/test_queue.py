@@ -93,7 +93,8 @@ def test_start_times_follow_the_queue_and_are_null_without_a_worker(visitors):
     assert running["starts_in_seconds"] == 0 and 0 < running["eta_seconds"] < total
     second, third = b.get(b.jobs[0]), a.get(a.jobs[1])
     assert (second["queue_position"], third["queue_position"]) == (0, 1)
-    assert second["starts_in_seconds"] == running["eta_seconds"]
+    # the next job starts when the running one ends (two requests apart: a busy machine may round a second apart)
+    assert second["starts_in_seconds"] == pytest.approx(running["eta_seconds"], abs=1.5)
     assert third["starts_in_seconds"] == pytest.approx(second["starts_in_seconds"] + total, abs=1.5)
     assert third["eta_seconds"] == pytest.approx(third["starts_in_seconds"] + total, abs=1.5)
 
