@@ -246,6 +246,14 @@ IMOGEN_JOB_HEARTBEAT_SECONDS = env_int("IMOGEN_JOB_HEARTBEAT_SECONDS", 5)
 IMOGEN_JOB_RESEND_SECONDS = env_int("IMOGEN_JOB_RESEND_SECONDS", 30)
 # A job whose worker was lost this many times (killed for memory, say) is failed with words saying so; 0: no cap.
 IMOGEN_JOB_MAX_ATTEMPTS = env_int("IMOGEN_JOB_MAX_ATTEMPTS", 3)
+# Every job has a time limit from its model (Job.time_limit_seconds: its planned work or its provider's timeouts,
+# times IMOGEN_JOB_TIME_ROOM; IMOGEN_JOB_TIME_LIMIT_SECONDS where a model plans nothing). Past it, or when its work
+# has reported nothing for IMOGEN_JOB_STALL_SECONDS, the job fails with words and frees its worker; a worker that
+# does not stop is killed by Celery IMOGEN_JOB_KILL_GRACE_SECONDS later.
+IMOGEN_JOB_TIME_LIMIT_SECONDS = env_int("IMOGEN_JOB_TIME_LIMIT_SECONDS", 3600)
+IMOGEN_JOB_TIME_ROOM = float(env("IMOGEN_JOB_TIME_ROOM", "3"))
+IMOGEN_JOB_STALL_SECONDS = env_int("IMOGEN_JOB_STALL_SECONDS", 300)
+IMOGEN_JOB_KILL_GRACE_SECONDS = env_int("IMOGEN_JOB_KILL_GRACE_SECONDS", 60)
 
 # The fair queue (fairqueue/). The most style jobs one owner may have waiting at once (0 = no cap): a browser
 # session, or an account.
@@ -457,6 +465,8 @@ IMOGEN_T2I_KARLO_IMAGE_HOSTS = env_list("IMOGEN_T2I_KARLO_IMAGE_HOSTS", "*.kakao
 IMOGEN_T2I_OPENAI_IMAGE_HOSTS = env_list("IMOGEN_T2I_OPENAI_IMAGE_HOSTS", "*.blob.core.windows.net")
 IMOGEN_T2I_FETCH_MAX_BYTES = env_int("IMOGEN_T2I_FETCH_MAX_BYTES", 40 * 1024 * 1024)
 IMOGEN_T2I_FETCH_TIMEOUT = float(env("IMOGEN_T2I_FETCH_TIMEOUT", "60"))
+# The largest answer a provider's API may send (JSON with the pictures in base64); longer ones are cut off.
+IMOGEN_T2I_ANSWER_MAX_BYTES = env_int("IMOGEN_T2I_ANSWER_MAX_BYTES", 96 * 1024 * 1024)
 # Prompt translation to English: google (Cloud Translation, credentials from GOOGLE_APPLICATION_CREDENTIALS) or none.
 IMOGEN_TRANSLATE_PROVIDER = env(
     "IMOGEN_TRANSLATE_PROVIDER", "google" if env("GOOGLE_APPLICATION_CREDENTIALS") else "none"

@@ -74,7 +74,7 @@ class OpenAIImagesProvider(Provider):
             progress(0.05 + 0.9 * number / len(batches), _("The image service is drawing"))
             body = call_json(
                 self.label, "POST", settings.IMOGEN_T2I_OPENAI_URL + "/v1/images/generations",
-                classify=self.classify, headers=headers,
+                classify=self.classify, origin=settings.IMOGEN_T2I_OPENAI_URL, headers=headers,
                 json={"model": settings.IMOGEN_T2I_OPENAI_MODEL, "prompt": prompt[: self.max_prompt_chars * 4],
                       "n": n, "size": f"{request.width}x{request.height}", "response_format": "b64_json"},
             )
