@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode, urljoin, urlsplit
 
 import certifi
+import requests
 import urllib3
 from urllib3.connection import HTTPConnection, HTTPSConnection
 
@@ -314,3 +315,30 @@ def fetch(url, *, trusted_origin, allowed_hosts=(), max_bytes=32 * 1024 * 1024, 
             raise FetchError(f"{host} answered HTTP {answer.status}", status=answer.status)
         return answer.body
     raise FetchError(f"more than {max_redirects} redirects")
+
+
+class FetchAdapter(requests.adapters.BaseAdapter):
+    """A `requests` transport that sends through `request()` under its rules, for client libraries built on
+    requests (mount it on their session for http:// and https://)."""
+
+    def __init__(self, origin, *, max_bytes, timeout):
+        super().__init__()
+        self.origin, self.max_bytes, self.timeout = origin, max_bytes, timeout
+
+    def send(self, prepared, stream=False, timeout=None, verify=True, cert=None, proxies=None):
+        body = prepared.body.encode() if isinstance(prepared.body, str) else prepared.body
+        try:
+            answer = request(prepared.method, prepared.url, origin=self.origin, body=body,
+                             headers=dict(prepared.headers), max_bytes=self.max_bytes, timeout=self.timeout)
+        except FetchError as exc:
+            kind = requests.Timeout if exc.reason == "timeout" else requests.ConnectionError
+            raise kind(str(exc), request=prepared) from None
+        response = requests.Response()
+        response.status_code, response.reason, response.url = answer.status, "", prepared.url
+        response.headers = requests.structures.CaseInsensitiveDict(answer.headers)
+        response.encoding = requests.utils.get_encoding_from_headers(response.headers)
+        response._content, response.request = answer.body, prepared
+        return response
+
+    def close(self):
+        pass

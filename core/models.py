@@ -89,6 +89,9 @@ class Job(Owned):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # When the work itself last reported (update_progress), as opposed to the heartbeat thread: a job whose work has
+    # not moved for IMOGEN_JOB_STALL_SECONDS is stuck (a hung engine or provider call) and is failed.
+    progress_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         abstract = True
@@ -109,6 +112,13 @@ class Job(Owned):
     @property
     def status_label(self):
         return str(self.status_labels.get(self.status) or self.get_status_display())
+
+    # --- how long it may take ----------------------------------------------------------------------
+    def time_limit_seconds(self):
+        """The most seconds one run of this job may take; past it the job fails with words and frees its worker.
+        Models say it from their planned work, with room (IMOGEN_JOB_TIME_ROOM); this is for those that plan
+        nothing."""
+        return settings.IMOGEN_JOB_TIME_LIMIT_SECONDS
 
     # --- submitting ------------------------------------------------------------------------------
     def enqueue(self):
@@ -168,17 +178,23 @@ class Job(Owned):
         return cls.objects.get(pk=job_id)
 
     def update_progress(self, progress=None, stage=None, **fields):
-        """Record progress while running; returns False if the job was canceled meanwhile."""
+        """Record progress while running; returns False if the job was canceled meanwhile (or must stop)."""
         now = timezone.now()
         if progress is not None:
             fields["progress"] = max(0.0, min(1.0, float(progress)))
         if stage is not None:
             fields["stage"] = stage[:120]
-        fields["heartbeat_at"] = now
+        fields["heartbeat_at"] = fields["progress_at"] = now
         type(self).objects.filter(pk=self.pk, status=JobStatus.RUNNING).update(**fields)
         for name, value in fields.items():
             setattr(self, name, value)
+        if self.should_stop():  # past its time limit, stalled or no longer running (core.jobs' watch)
+            return False
         return not type(self).objects.filter(pk=self.pk, cancel_requested=True).exists()
+
+    def should_stop(self):
+        """True once the job must end for a reason other than a cancel (the worker's watch replaces this)."""
+        return False
 
     def finish(self, status, error="", **fields):
         """Final transition; only from `running`, so a second delivery can never overwrite an outcome."""
@@ -212,6 +228,9 @@ class EchoJob(Job):
     message = models.CharField(max_length=200, default="ping")
     reply = models.CharField(max_length=200, blank=True)
     delay_seconds = models.FloatField(default=0)
+
+    def time_limit_seconds(self):
+        return 5 + self.delay_seconds * settings.IMOGEN_JOB_TIME_ROOM  # the echo itself takes milliseconds
 
 
 class WorkerBeat(models.Model):

@@ -6,117 +6,22 @@ Each provider is a local HTTP server speaking its protocol, turned hostile; anot
 service (Redis, an admin page) the attacker wants to reach and records every request it gets."""
 import base64
 import io
-import json
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from PIL import Image
 
+from tests.text2image.servers import Hostile
 from text2image.providers import GenerationRequest, ProviderError, get_provider
 from text2image.providers import comfyui as comfy_module
+from text2image.translation import TranslationError, get_translator
 
 PNG = io.BytesIO()
 Image.new("RGB", (32, 32), (10, 200, 30)).save(PNG, "PNG")
 PNG = PNG.getvalue()
-ENDLESS_LIMIT = 40 * 1024 * 1024  # the hostile server gives up after this much, so a run without the cap ends
-# What the server managed to write into one answer before Imogen hung up: the cap plus what the loopback socket
-# buffers hold (several MiB), far below the whole answer.
+# What the server managed to write into one endless answer before Imogen hung up: the cap plus what the loopback
+# socket buffers hold (several MiB), far below the whole answer (Hostile.ENDLESS_LIMIT).
 CUT_SOON = 16 * 1024 * 1024
-
-
-class Hostile:
-    """A local server: `routes[(method, path prefix)]` is what it does there (`ok(body)`, `redirect(url, code)`,
-    `endless()`, `trickle()`); it records every request and the bytes it wrote into each endless answer."""
-
-    def __init__(self):
-        self.routes, self.hits, self.sent, self.answers = {}, [], 0, [0]
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args):
-                pass
-
-            def handle_one(self):
-                length = int(self.headers.get("Content-Length") or 0)
-                self.rfile.read(length) if length else b""
-                server.hits.append((self.command, self.path))
-                for (method, prefix), action in server.routes.items():
-                    if method == self.command and self.path.startswith(prefix):
-                        return action(self)
-                return self.reply(200, b"internal secret", "text/plain")
-
-            do_GET = do_POST = handle_one
-
-            def reply(self, status, body, kind="application/json", headers=()):
-                try:
-                    self.send_response(status)
-                    self.send_header("Content-Type", kind)
-                    self.send_header("Content-Length", str(len(body)))
-                    for name, value in headers:
-                        self.send_header(name, value)
-                    self.end_headers()
-                    self.wfile.write(body)
-                except OSError:
-                    pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    def stop(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-    # --- what a route does ---
-    @staticmethod
-    def ok(body):
-        data = json.dumps(body).encode() if isinstance(body, dict) else body
-        return lambda handler: handler.reply(200, data)
-
-    @staticmethod
-    def redirect(url, code=302):
-        return lambda handler: handler.reply(code, b"", headers=[("Location", url)])
-
-    def endless(self, head=b'{"images": ["'):
-        """A 200 without a length whose body does not end (until ENDLESS_LIMIT)."""
-        def action(handler):
-            handler.send_response(200)
-            handler.send_header("Content-Type", "application/json")
-            handler.send_header("Connection", "close")
-            handler.end_headers()
-            index = len(self.answers)
-            self.answers.append(0)
-            try:
-                handler.wfile.write(head)
-                while self.answers[index] < ENDLESS_LIMIT:
-                    handler.wfile.write(b"A" * 65536)
-                    self.answers[index] += 65536
-            except OSError:
-                pass
-            handler.close_connection = True
-        return action
-
-    def trickle(self, every=0.2, total=60):
-        """Headers at once, then one byte every `every` seconds (`total` bytes): no read ever times out."""
-        def action(handler):
-            handler.send_response(200)
-            handler.send_header("Content-Type", "application/json")
-            handler.send_header("Content-Length", str(total))
-            handler.end_headers()
-            try:
-                for _ in range(total):
-                    handler.wfile.write(b" ")
-                    handler.wfile.flush()
-                    self.sent += 1
-                    time.sleep(every)
-            except OSError:
-                pass
-        return action
 
 
 @pytest.fixture
@@ -276,3 +181,21 @@ def comfy_ws(settings):
     settings.IMOGEN_T2I_COMFYUI_CHECKPOINT = "sd_xl_base_1.0.safetensors"
     yield server
     server.stop()
+
+
+def test_google_translation_is_under_the_same_rules(hostile, settings):
+    """The client library's calls go through core.fetch too: a 307 does not re-post the prompt elsewhere, an endless
+    answer is cut."""
+    provider, internal = hostile
+    settings.IMOGEN_TRANSLATE_PROVIDER, settings.IMOGEN_TRANSLATE_API = "google", "v2"
+    settings.IMOGEN_TRANSLATE_ENDPOINT, settings.IMOGEN_TRANSLATE_ANONYMOUS = provider.url, True
+    settings.IMOGEN_TRANSLATE_TIMEOUT = 5
+    provider.routes[("POST", "/language/translate/v2/detect")] = Hostile.redirect(f"{internal.url}/", 307)
+    with pytest.raises(TranslationError):
+        get_translator().detect(["노을 지는 바다"])
+    assert internal.hits == []
+
+    provider.routes[("POST", "/language/translate/v2/detect")] = provider.endless(head=b'{"data": "')
+    with pytest.raises(TranslationError):
+        get_translator().detect(["노을 지는 바다"])
+    assert max(provider.answers) < CUT_SOON, provider.answers

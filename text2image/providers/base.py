@@ -16,7 +16,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.fetch import REDIRECTS, FetchError, fetch, request
+from core.fetch import FetchError, fetch, request
 from core.uploads import UploadRejected, read_image
 
 log = logging.getLogger(__name__)
@@ -123,6 +123,18 @@ class Provider:
     def is_configured(self):
         return True
 
+    def calls(self, samples):
+        """How many drawing calls `samples` pictures take (each may be retried)."""
+        return 1
+
+    def time_budget(self, samples):
+        """The most seconds `samples` pictures can take when every call and download runs to its timeout and
+        every retry is spent: what the job's time limit is made of."""
+        retries = max(0, settings.IMOGEN_T2I_RETRIES)
+        pauses = sum(max(settings.IMOGEN_T2I_BACKOFF * 2 ** attempt, 30.0) for attempt in range(retries))
+        call = (retries + 1) * settings.IMOGEN_T2I_TIMEOUT + pauses
+        return self.calls(samples) * call + samples * (retries + 1) * settings.IMOGEN_T2I_FETCH_TIMEOUT
+
     def generate(self, request, progress):
         """`progress(fraction, stage=None, remote=None, preview=None)`: `remote` (a dict) is kept on the job
         (merged), `preview` (JPEG/PNG bytes) is shown on the job page; both optional."""
@@ -190,9 +202,6 @@ def call_json(label, method, url, *, classify, origin, json=None, headers=None, 
                             label, response.status, response.text[:200])
                 raise ProviderError(unreadable(label))
             return body
-        if response.status in REDIRECTS:  # a GET's redirect on the same origin is followed; the rest lands here
-            log.warning("%s answered %s %s with a redirect; not followed", label, method, url[:200])
-            raise ProviderError(unreadable(label))
         outcome = classify(response)
         log.warning("%s answered %d (attempt %d): %s", label, response.status, attempt + 1, response.text[:300])
         if outcome != RETRY:

@@ -110,6 +110,10 @@ class ComfyUIProvider(Provider):
     def default_steps(self):
         return settings.IMOGEN_T2I_COMFYUI_STEPS
 
+    def time_budget(self, samples):
+        """The prompt's call, the longest wait for ComfyUI (queue included), then the pictures."""
+        return super().time_budget(samples) + settings.IMOGEN_T2I_COMFYUI_MAX_WAIT
+
     # --- the workflow ---------------------------------------------------------------------------
     def load_workflow(self):
         path = Path(settings.IMOGEN_T2I_COMFYUI_WORKFLOW or DEFAULT_WORKFLOW)
