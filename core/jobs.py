@@ -258,6 +258,7 @@ def sweep(now=None):
         given_up = model.give_up_lost(now)  # lost too many workers already: failed, not queued again
         if given_up:
             log.warning("%d %s(s) lost IMOGEN_JOB_MAX_ATTEMPTS workers; failed", given_up, model.__name__)
+        overdue = fail_overdue(model, model.objects.filter(status=JobStatus.RUNNING, heartbeat_at__lt=stale_before))
         abandoned = model.objects.filter(status=JobStatus.RUNNING, heartbeat_at__lt=stale_before)
         revived = list(abandoned.values_list("pk", flat=True))
         if revived:
@@ -272,7 +273,8 @@ def sweep(now=None):
         sent = 0
         for pk in stuck.values_list("pk", flat=True):
             sent += send_job(model, pk)
-        counts[model.__name__] = {"revived": len(revived), "resent": sent, "given_up": given_up, "stalled": stalled}
+        counts[model.__name__] = {"revived": len(revived), "resent": sent, "given_up": given_up, "stalled": stalled,
+                                   "overdue": overdue}
     return counts
 
 
@@ -291,5 +293,18 @@ def fail_stalled(model, now, stale_before):
         if job.finish(JobStatus.FAILED, error=words, stage=""):
             log.warning("%s %s made no progress for %d s; failed", model.__name__, job.pk,
                         settings.IMOGEN_JOB_STALL_SECONDS)
+            failed += 1
+    return failed
+
+
+def fail_overdue(model, abandoned):
+    """Fail (with words) abandoned jobs whose worker was lost after their time limit (Celery's hard limit killed it,
+    say): running them again would only end the same way. Returns how many."""
+    failed = 0
+    for job in abandoned.exclude(started_at__isnull=True):
+        limit = job.time_limit_seconds()
+        if (job.heartbeat_at - job.started_at).total_seconds() > limit and job.finish(
+                JobStatus.FAILED, error=stopping_words("time", limit, getattr(job, "language", "")), stage=""):
+            log.warning("%s %s was lost past its time limit (%d s); failed", model.__name__, job.pk, limit)
             failed += 1
     return failed

@@ -120,6 +120,18 @@ class Job(Owned):
         nothing."""
         return settings.IMOGEN_JOB_TIME_LIMIT_SECONDS
 
+    # Whether a message runs the job it names (False: the worker takes the fairest waiting one, fairqueue).
+    claims_named_job = True
+
+    @classmethod
+    def hard_time_limit(cls, job_id):
+        """Seconds for Celery's hard limit on the message that names `job_id`: the job's own limit and the watch's
+        graces, twice over (None: no limit, where the message may run another job)."""
+        job = cls.objects.filter(pk=job_id).first() if cls.claims_named_job else None
+        if job is None:
+            return None
+        return round(job.time_limit_seconds() + 2 * (settings.IMOGEN_JOB_KILL_GRACE_SECONDS + 10))
+
     # --- submitting ------------------------------------------------------------------------------
     def enqueue(self):
         """Send the job id to the broker once the surrounding transaction commits.

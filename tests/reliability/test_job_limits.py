@@ -2,6 +2,7 @@
 has a time limit from its model, a job whose work reports nothing for IMOGEN_JOB_STALL_SECONDS fails with words,
 and a cancel frees the worker within 10 s even while a provider call hangs (a provider trickling one byte every
 2 s, as in the attack). "Frees its worker" is shown with a real worker on real Redis: the next job runs on it."""
+import json
 import time
 
 import pytest
@@ -120,3 +121,38 @@ def test_the_sweep_fails_running_jobs_whose_work_stopped_moving(settings):
     moving.refresh_from_db()
     assert stuck.status == JobStatus.FAILED and "1분" in stuck.error  # in the job's language (Korean)
     assert moving.status == JobStatus.RUNNING
+
+
+def test_a_job_lost_past_its_time_limit_is_failed_not_run_again(settings):
+    """Celery's hard limit killed the process (the watch could not run): the sweep fails the job with words rather
+    than handing it to the next worker to end the same way; a job lost early is still revived."""
+    now = timezone.now()
+    started = now - timezone.timedelta(hours=2)
+    overdue = EchoJob.objects.create(message="overdue", status=JobStatus.RUNNING, started_at=started,
+                                     heartbeat_at=started + timezone.timedelta(seconds=400), progress_at=started)
+    early = EchoJob.objects.create(message="early", delay_seconds=1000, status=JobStatus.RUNNING, started_at=started,
+                                   heartbeat_at=started + timezone.timedelta(seconds=400), progress_at=started)
+    counts = sweep(now)["EchoJob"]
+    assert counts["overdue"] == 1 and counts["revived"] == 1
+    overdue.refresh_from_db()
+    early.refresh_from_db()
+    assert overdue.status == JobStatus.FAILED and "longer than its time limit" in overdue.error
+    assert early.status == JobStatus.QUEUED
+
+
+def test_messages_carry_the_jobs_hard_time_limit(broker):
+    """Every message of a job that runs what it names carries a hard limit past the job's own (Celery's
+    `timelimit` header); a fair-queue message, which may run another job, carries none."""
+    import redis
+
+    from core.broker import publish
+
+    client = redis.Redis.from_url(broker)
+    client.delete("default", "style")
+    job = TextToImageJob.objects.create(prompt="x", width=1024, height=1024, provider="karlo")
+    publish(TextToImageJob, job.pk)
+    publish(StyleTransferJob, StyleTransferJob.objects.create(work_units=10).pk)
+    (sent,), (fair,) = client.lrange("default", 0, -1), client.lrange("style", 0, -1)
+    hard, _soft = json.loads(sent)["headers"]["timelimit"]
+    assert hard > job.time_limit_seconds()
+    assert json.loads(fair)["headers"]["timelimit"] == [None, None]
