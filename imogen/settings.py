@@ -252,7 +252,8 @@ IMOGEN_JOB_MAX_ATTEMPTS = env_int("IMOGEN_JOB_MAX_ATTEMPTS", 3)
 # does not stop is killed by Celery IMOGEN_JOB_KILL_GRACE_SECONDS later.
 IMOGEN_JOB_TIME_LIMIT_SECONDS = env_int("IMOGEN_JOB_TIME_LIMIT_SECONDS", 3600)
 IMOGEN_JOB_TIME_ROOM = float(env("IMOGEN_JOB_TIME_ROOM", "3"))
-IMOGEN_JOB_STALL_SECONDS = env_int("IMOGEN_JOB_STALL_SECONDS", 300)
+# 600 s: longer than a provider call (IMOGEN_T2I_TIMEOUT) and its retries, which report nothing while they run.
+IMOGEN_JOB_STALL_SECONDS = env_int("IMOGEN_JOB_STALL_SECONDS", 600)
 IMOGEN_JOB_KILL_GRACE_SECONDS = env_int("IMOGEN_JOB_KILL_GRACE_SECONDS", 60)
 
 # The fair queue (fairqueue/). The most style jobs one owner may have waiting at once (0 = no cap): a browser
