@@ -85,7 +85,8 @@ class _Watch(threading.Thread):
     end — canceled, past its time limit, or stalled (its work reported nothing for IMOGEN_JOB_STALL_SECONDS).
 
     First the work is asked (`check()`, which core.fetch calls while a provider call waits, and update_progress
-    returns False); if it has not stopped INTERRUPT_AFTER seconds later, JobInterrupted is raised in its thread;
+    returns False); if it has not stopped INTERRUPT_AFTER seconds later, JobInterrupted is raised in its thread
+    (when that is the main thread: solo and prefork workers, and in-process runs);
     in a pool's child process that still has not stopped IMOGEN_JOB_KILL_GRACE_SECONDS later, the job is failed
     and the child exits, so that Celery starts a fresh one: a hung call never holds a worker for ever."""
 
@@ -201,12 +202,10 @@ def run_job(model, job_id, work):
                 fields = work(job) or {}
         finally:
             watch.working = False
-    except (JobCanceled, JobInterrupted) as exc:
+    except (JobCanceled, JobInterrupted):
         if watch.reason in STOPPING_WORDS:
             log.warning("%s %s stopped: %s", model.__name__, job_id, watch.reason)
             job.finish(JobStatus.FAILED, error=watch.words())
-        elif isinstance(exc, JobInterrupted) and watch.reason is None:  # not ours: someone sent the signal
-            raise
         else:
             job.finish(JobStatus.CANCELED, error="")
     except JobFailed as exc:
@@ -258,8 +257,8 @@ def sweep(now=None):
         given_up = model.give_up_lost(now)  # lost too many workers already: failed, not queued again
         if given_up:
             log.warning("%d %s(s) lost IMOGEN_JOB_MAX_ATTEMPTS workers; failed", given_up, model.__name__)
-        overdue = fail_overdue(model, model.objects.filter(status=JobStatus.RUNNING, heartbeat_at__lt=stale_before))
         abandoned = model.objects.filter(status=JobStatus.RUNNING, heartbeat_at__lt=stale_before)
+        overdue = fail_overdue(model, abandoned)  # the rest (a lazy query, read again below) is revived
         revived = list(abandoned.values_list("pk", flat=True))
         if revived:
             log.warning("%d %s(s) lost their worker; queueing them again", len(revived), model.__name__)
