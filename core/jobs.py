@@ -76,7 +76,7 @@ def stopping_words(reason, seconds, language):
 
 
 WATCH_EVERY = 1.0  # seconds between the watch's looks at the job's row (a cancel is seen within this)
-INTERRUPT_AFTER = 3.0  # seconds the work has to stop by itself (at its next check) before it is interrupted
+INTERRUPT_AFTER = 2.0  # seconds the work has to stop by itself (at its next check) before it is interrupted
 INTERRUPT_SIGNAL = signal.SIGUSR2  # free in Celery's workers (billiard's soft limit is SIGUSR1, pytest's SIGALRM)
 
 

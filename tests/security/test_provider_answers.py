@@ -40,7 +40,7 @@ def hostile(settings):
     settings.IMOGEN_T2I_COMFYUI_SIZES = ["1024x1024"]
     settings.IMOGEN_T2I_COMFYUI_WORKFLOW = ""
     settings.IMOGEN_T2I_COMFYUI_NODES = []
-    settings.IMOGEN_T2I_COMFYUI_MAX_WAIT = 4
+    settings.IMOGEN_T2I_COMFYUI_MAX_WAIT = 2
     yield provider, internal
     provider.stop()
     internal.stop()
