@@ -93,6 +93,9 @@ class Job(Owned):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # When the work itself last reported (update_progress), as opposed to the heartbeat thread: a job whose work has
+    # not moved for IMOGEN_JOB_STALL_SECONDS is stuck (a hung engine or provider call) and is failed.
+    progress_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         abstract = True
@@ -113,6 +116,25 @@ class Job(Owned):
     @property
     def status_label(self):
         return str(self.status_labels.get(self.status) or self.get_status_display())
+
+    # --- how long it may take ----------------------------------------------------------------------
+    def time_limit_seconds(self):
+        """The most seconds one run of this job may take; past it the job fails with words and frees its worker.
+        Models say it from their planned work, with room (IMOGEN_JOB_TIME_ROOM); this is for those that plan
+        nothing."""
+        return settings.IMOGEN_JOB_TIME_LIMIT_SECONDS
+
+    # Whether a message runs the job it names (False: the worker takes the fairest waiting one, fairqueue).
+    claims_named_job = True
+
+    @classmethod
+    def hard_time_limit(cls, job_id):
+        """Seconds for Celery's hard limit on the message that names `job_id`: the job's own limit and the watch's
+        graces, twice over (None: no limit, where the message may run another job)."""
+        job = cls.objects.filter(pk=job_id).first() if cls.claims_named_job else None
+        if job is None:
+            return None
+        return round(job.time_limit_seconds() + 2 * (settings.IMOGEN_JOB_KILL_GRACE_SECONDS + 10))
 
     # --- submitting ------------------------------------------------------------------------------
     def planned_cost(self):
@@ -191,17 +213,23 @@ class Job(Owned):
         return bool(moved)
 
     def update_progress(self, progress=None, stage=None, **fields):
-        """Record progress while running; returns False if the job was canceled meanwhile."""
+        """Record progress while running; returns False if the job was canceled meanwhile (or must stop)."""
         now = timezone.now()
         if progress is not None:
             fields["progress"] = max(0.0, min(1.0, float(progress)))
         if stage is not None:
             fields["stage"] = stage[:120]
-        fields["heartbeat_at"] = now
+        fields["heartbeat_at"] = fields["progress_at"] = now
         type(self).objects.filter(pk=self.pk, status=JobStatus.RUNNING).update(**fields)
         for name, value in fields.items():
             setattr(self, name, value)
+        if self.should_stop():  # past its time limit, stalled or no longer running (core.jobs' watch)
+            return False
         return not type(self).objects.filter(pk=self.pk, cancel_requested=True).exists()
+
+    def should_stop(self):
+        """True once the job must end for a reason other than a cancel (the worker's watch replaces this)."""
+        return False
 
     def finish(self, status, error="", **fields):
         """Final transition; only from `running`, so a second delivery can never overwrite an outcome."""
@@ -237,6 +265,9 @@ class EchoJob(Job):
     message = models.CharField(max_length=200, default="ping")
     reply = models.CharField(max_length=200, blank=True)
     delay_seconds = models.FloatField(default=0)
+
+    def time_limit_seconds(self):
+        return 5 + self.delay_seconds * settings.IMOGEN_JOB_TIME_ROOM  # the echo itself takes milliseconds
 
 
 class WorkerBeat(models.Model):

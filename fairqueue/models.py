@@ -39,6 +39,8 @@ class FairQueued(models.Model):
     notify_email = models.EmailField(max_length=254, blank=True, help_text="Mail the result here, once.")
     notified_at = models.DateTimeField(null=True, blank=True)
 
+    claims_named_job = False  # so no message carries one job's time limit (core.models.Job.hard_time_limit)
+
     class Meta:
         abstract = True
 

@@ -262,6 +262,16 @@ IMOGEN_JOB_MAX_ATTEMPTS = env_int("IMOGEN_JOB_MAX_ATTEMPTS", 3)
 # Set by `make run` (manage.py serve) for the processes it keeps running: /healthz reads which of them are down.
 IMOGEN_SERVE_STATUS_FILE = env("IMOGEN_SERVE_STATUS_FILE", "")
 
+# Every job has a time limit from its model (Job.time_limit_seconds: its planned work or its provider's timeouts,
+# times IMOGEN_JOB_TIME_ROOM; IMOGEN_JOB_TIME_LIMIT_SECONDS where a model plans nothing). Past it, or when its work
+# has reported nothing for IMOGEN_JOB_STALL_SECONDS, the job fails with words and frees its worker; a worker that
+# does not stop is killed by Celery IMOGEN_JOB_KILL_GRACE_SECONDS later.
+IMOGEN_JOB_TIME_LIMIT_SECONDS = env_int("IMOGEN_JOB_TIME_LIMIT_SECONDS", 3600)
+IMOGEN_JOB_TIME_ROOM = float(env("IMOGEN_JOB_TIME_ROOM", "3"))
+# 600 s: longer than a provider call (IMOGEN_T2I_TIMEOUT) and its retries, which report nothing while they run.
+IMOGEN_JOB_STALL_SECONDS = env_int("IMOGEN_JOB_STALL_SECONDS", 600)
+IMOGEN_JOB_KILL_GRACE_SECONDS = env_int("IMOGEN_JOB_KILL_GRACE_SECONDS", 60)
+
 # The fair queue (fairqueue/). The most style jobs one owner may have waiting at once (0 = no cap): a browser
 # session, or an account.
 IMOGEN_STYLE_QUEUE_CAP_ANONYMOUS = env_int("IMOGEN_STYLE_QUEUE_CAP_ANONYMOUS", 3)
@@ -484,6 +494,8 @@ IMOGEN_T2I_KARLO_IMAGE_HOSTS = env_list("IMOGEN_T2I_KARLO_IMAGE_HOSTS", "*.kakao
 IMOGEN_T2I_OPENAI_IMAGE_HOSTS = env_list("IMOGEN_T2I_OPENAI_IMAGE_HOSTS", "*.blob.core.windows.net")
 IMOGEN_T2I_FETCH_MAX_BYTES = env_int("IMOGEN_T2I_FETCH_MAX_BYTES", 40 * 1024 * 1024)
 IMOGEN_T2I_FETCH_TIMEOUT = float(env("IMOGEN_T2I_FETCH_TIMEOUT", "60"))
+# The largest answer a provider's API may send (JSON with the pictures in base64); longer ones are cut off.
+IMOGEN_T2I_ANSWER_MAX_BYTES = env_int("IMOGEN_T2I_ANSWER_MAX_BYTES", 96 * 1024 * 1024)
 # Prompt translation to English: google (Cloud Translation, credentials from GOOGLE_APPLICATION_CREDENTIALS) or none.
 IMOGEN_TRANSLATE_PROVIDER = env(
     "IMOGEN_TRANSLATE_PROVIDER", "google" if env("GOOGLE_APPLICATION_CREDENTIALS") else "none"

@@ -1,4 +1,5 @@
 """Deliveries: one email of one creation to one address, sent in the background (the job pattern)."""
+from django.conf import settings
 from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -36,6 +37,10 @@ class Delivery(Job):
 
     class Meta(Job.Meta):
         verbose_name_plural = "deliveries"
+
+    def time_limit_seconds(self):
+        """Connecting, TLS, log-in and the message: each may take EMAIL_TIMEOUT."""
+        return 60 + 4 * settings.EMAIL_TIMEOUT
 
     @classmethod
     def claimable(cls, now=None):

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from PIL import Image
 
 from core.models import Job
-from fairqueue.estimate import bucket
+from fairqueue.estimate import Rates, bucket, predicted_total
 from fairqueue.models import FairQueued
 
 from . import samples
@@ -80,6 +80,14 @@ class StyleTransferJob(FairQueued, Job):
         width, height = self.output_size(self._content_size())
         stages = engine.plan_stages(width, height, opts.get("preset", "standard"), opts.get("init", "feedforward"))
         return sum(stage.seconds for stage in stages if stage.name != "loading")
+
+    def time_limit_seconds(self):
+        """The fair queue's prediction from the cost model (this machine's learned speed, else the configured
+        default) times IMOGEN_JOB_TIME_ROOM, and two minutes for loading the engine."""
+        predicted = predicted_total(self, Rates.load(), [self.machine] if self.machine else ())
+        if predicted is None:
+            return super().time_limit_seconds()
+        return 120 + predicted * settings.IMOGEN_JOB_TIME_ROOM
 
     def work_key(self):
 

@@ -570,6 +570,9 @@ class OfflineProvider(Provider):
     # because this engine renders in the web worker's time.
     size_presets = presets(*[(s.width, s.height, s.label) for s in fitting(2560, 2560 * 2560)])
 
+    def time_budget(self, samples):
+        return 60.0 * samples  # a picture takes seconds on one core: a minute each is room enough
+
     def generate(self, request, progress):
         results = []
         for index, seed in enumerate(request.seeds):
