@@ -190,7 +190,12 @@ def run_job(model, job_id, work):
     if job is None:
         log.info("%s %s is not claimable (already running, finished or canceled); skipping", model.__name__, job_id)
         return None
-    log.info("%s %s started (attempt %d)", model.__name__, job_id, job.attempts)
+    # From here on the log names the job that runs: a fair queue may hand this message's worker another, fairer job.
+    if str(job.pk) == str(job_id):
+        log.info("%s %s started (attempt %d)", model.__name__, job.pk, job.attempts)
+    else:
+        log.info("%s %s started (attempt %d; its turn came with the message for %s)", model.__name__, job.pk,
+                 job.attempts, job_id)
     watch = _Watch(model, job)
     job.should_stop = lambda: watch.reason is not None  # update_progress answers False once the job must stop
     previous = signal.signal(INTERRUPT_SIGNAL, watch._interrupt) if watch.main is not None else None
@@ -204,15 +209,15 @@ def run_job(model, job_id, work):
             watch.working = False
     except (JobCanceled, JobInterrupted):
         if watch.reason in STOPPING_WORDS:
-            log.warning("%s %s stopped: %s", model.__name__, job_id, watch.reason)
+            log.warning("%s %s stopped: %s", model.__name__, job.pk, watch.reason)
             job.finish(JobStatus.FAILED, error=watch.words())
         else:
             job.finish(JobStatus.CANCELED, error="")
     except JobFailed as exc:
-        log.warning("%s %s failed: %s", model.__name__, job_id, exc)
+        log.warning("%s %s failed: %s", model.__name__, job.pk, exc)
         job.finish(JobStatus.FAILED, error=str(exc))
     except Exception:
-        log.exception("%s %s crashed", model.__name__, job_id)
+        log.exception("%s %s crashed", model.__name__, job.pk)
         job.finish(
             JobStatus.FAILED,
             error=_("Something went wrong on our side while making this. Please try again; "
@@ -228,7 +233,7 @@ def run_job(model, job_id, work):
         watch.join(timeout=2)
         if watch.main is not None:
             signal.signal(INTERRUPT_SIGNAL, previous)
-    log.info("%s %s ended as %s", model.__name__, job_id, job.status)
+    log.info("%s %s ended as %s", model.__name__, job.pk, job.status)
     return job
 
 
