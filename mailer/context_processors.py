@@ -1,6 +1,6 @@
-from .providers import mail_goes_to_folder
+from core.mail import mail_goes_to_folder
 
 
 def mail(request):
-    """MAIL_TO_FOLDER: pages say that mail is written to files instead of sent (mailer.providers decides)."""
+    """MAIL_TO_FOLDER: pages say that mail is written to files instead of sent (core.mail decides)."""
     return {"MAIL_TO_FOLDER": mail_goes_to_folder()}
