@@ -131,7 +131,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.site",
-                "mailer.context_processors.mail",
+                "core.context_processors.mail",
             ],
         },
     },

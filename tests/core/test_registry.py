@@ -1,10 +1,10 @@
 """One provider registry for mail, text-to-image and translation: names, aliases, dotted paths, plain errors."""
 import pytest
 
+from core.context_processors import mail
 from core.mail import PROVIDERS as MAIL
 from core.mail import mail_goes_to_folder
 from core.registry import UnknownProvider, describe_all
-from mailer.context_processors import mail
 from text2image.providers import PROVIDERS as PICTURES
 from text2image.providers import active_provider
 from text2image.translation import get_translator
