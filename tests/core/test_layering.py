@@ -64,22 +64,42 @@ def known(name):
     return name
 
 
+def targets(name, node):
+    """The project modules an import statement of module `name` reaches."""
+    if isinstance(node, ast.Import):
+        return {known(alias.name) for alias in node.names}
+    package = name if MODULES[name].name == "__init__.py" else name.rpartition(".")[0]
+    base = node.module or ""
+    if node.level:
+        parent = package.split(".")[: len(package.split(".")) - (node.level - 1)]
+        base = ".".join([*parent, base] if base else parent)
+    return {known(f"{base}.{alias.name}") or known(base) for alias in node.names}
+
+
 def imports_of(name):
-    path = MODULES[name]
-    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     found = set()
-    for node in ast.walk(ast.parse(path.read_text())):
-        if isinstance(node, ast.Import):
-            found.update(known(alias.name) for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level:
-                parent = package.split(".")[: len(package.split(".")) - (node.level - 1)]
-                base = ".".join([*parent, base] if base else parent)
-            found.update(known(f"{base}.{alias.name}") or known(base) for alias in node.names)
+    for node in ast.walk(ast.parse(MODULES[name].read_text())):
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            found |= targets(name, node)
     found.discard("")
     found.discard(name)
     return found
+
+
+def local_imports(name):
+    """(line number, statement, whether a comment gives its reason) of every import inside a function: a `#` on its
+    line, or a comment line above its block of imports."""
+    lines = MODULES[name].read_text().splitlines()
+    for function in ast.walk(ast.parse("\n".join(lines))):
+        if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        for node in ast.walk(function):
+            if isinstance(node, ast.Import | ast.ImportFrom):
+                above = node.lineno - 2
+                while above >= 0 and (not lines[above].strip() or lines[above].strip().startswith(("from ", "import "))):
+                    above -= 1
+                reason = "#" in lines[node.lineno - 1] or (above >= 0 and lines[above].strip().startswith("#"))
+                yield node, lines[node.lineno - 1].strip(), reason
 
 
 GRAPH = {name: imports_of(name) for name in MODULES}
@@ -214,6 +234,13 @@ def test_core_imports_no_feature_app():
 
 def test_no_import_cycle_among_modules():
     assert cycles(GRAPH) == []
+
+
+def test_function_local_imports_say_why():
+    """CONTRIBUTING: function-local imports only with a reason in a comment (torch kept out of the web process...)."""
+    silent = [f"{name}:{node.lineno}: {text}" for name in MODULES for node, text, reason in local_imports(name)
+              if not reason and not {f"{name} -> {target}" for target in targets(name, node)} <= KNOWN_TO_REMOVE]
+    assert silent == []
 
 
 def test_the_walk_sees_templates_and_tag_libraries():
