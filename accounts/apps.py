@@ -1,16 +1,17 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from core.throttling import count_accounts_alone_when
+
 
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = _("Accounts")
 
     def ready(self):
-        from core.throttling import count_accounts_alone_when
-
+        # In ready(): these reach models, which load only once the app registry is ready.
         from . import transfer  # noqa: F401  (moves a visitor's work to the account at login)
-        from .verification import is_verified  # models: only once the app registry is ready
+        from .verification import is_verified
 
         count_accounts_alone_when(is_verified)  # a confirmed account is a client of its own, not its address
 

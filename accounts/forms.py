@@ -8,9 +8,9 @@ from django.core.validators import MaxLengthValidator
 from django.template import loader
 from django.utils.translation import gettext_lazy as _
 
+from core.mail import OutgoingMail, TemporaryMailError, get_provider
+from core.mail.addresses import clean_address, normalise_address, spellings_pattern
 from core.throttling import hit
-from mailer.addresses import clean_address, normalise_address, spellings_pattern
-from mailer.providers import OutgoingMail, TemporaryMailError, get_provider
 
 DISPLAY_NAME_MAX = 40
 
@@ -24,7 +24,7 @@ def display_name(user):
 
 def account_of_mailbox(email):
     """The account (the oldest, if several were made before this rule) whose address is the same mailbox as
-    `email`, however either is written (mailer.addresses: case, +tag, Gmail's dots), else None."""
+    `email`, however either is written (core.mail.addresses: case, +tag, Gmail's dots), else None."""
     return get_user_model().objects.filter(email__iregex=spellings_pattern(email)).order_by("pk").first()
 
 

@@ -14,7 +14,7 @@ from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from mailer.providers.base import MailError
+from core.mail import MailError
 
 from .deletion import delete_account
 from .forms import (
@@ -194,7 +194,7 @@ def delete_account_view(request):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
-    """Sends the reset link through Django's mail settings (EMAIL_BACKEND); throttled like login."""
+    """Sends the reset link through the mail provider (core.mail, IMOGEN_MAIL_PROVIDER); throttled like login."""
 
     template_name = "accounts/password_reset_form.html"
     email_template_name = "accounts/password_reset_email.txt"

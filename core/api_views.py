@@ -118,10 +118,9 @@ class JobView(GenericAPIView):
 
     not_found = None  # the 404's message
 
-    def get_object(self, write=False):
+    def get_object(self):
         queryset = self.get_queryset()
-        return get_job_for(self.request, queryset.model, self.kwargs["pk"], write=write, queryset=queryset,
-                           not_found=self.not_found)
+        return get_job_for(self.request, queryset.model, self.kwargs["pk"], queryset=queryset, not_found=self.not_found)
 
 
 class JobDetailView(JobView):
@@ -136,7 +135,7 @@ class JobCancelView(JobView):
 
     @extend_schema(request=None)
     def post(self, request, pk):
-        job = self.get_object(write=True)
+        job = self.get_object()
         if not job.is_final:
             job.request_cancel()
         return Response(self.get_serializer(self.get_object()).data)

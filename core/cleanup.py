@@ -7,15 +7,6 @@ from .jobs import job_models
 from .models import Job, JobStatus, job_finished
 
 
-def delete_file_fields(obj):
-    """Delete the stored file of every FileField of `obj` (the row itself is left to the caller)."""
-    for field in obj._meta.get_fields():
-        if isinstance(field, models.FileField):
-            value = getattr(obj, field.name)
-            if value and value.name:
-                value.storage.delete(value.name)
-
-
 def jobs_made_for(obj):
     """Jobs of any kind whose foreign key points at `obj` (e.g. the style transfer job whose result it is)."""
     found = []

@@ -55,9 +55,13 @@ class Owned(models.Model):
 
     def delete_with_files(self):
         """Delete the row and the stored file of each of its file fields: afterwards every link to them is a 404."""
-        files = [getattr(self, f.name) for f in self._meta.get_fields() if isinstance(f, models.FileField)]
         self.delete()
-        for value in files:
+        self.delete_files()
+
+    def delete_files(self):
+        """Delete the stored file of each file field (the row is the caller's: e.g. a job refused before saving)."""
+        for field in self._meta.get_fields():
+            value = getattr(self, field.name) if isinstance(field, models.FileField) else None
             if value and value.name:
                 value.storage.delete(value.name)
 

@@ -31,7 +31,7 @@ class NotifyWhenReadyView(APIView):
                               409: OpenApiResponse(description="The job failed or was canceled"),
                               429: OpenApiResponse(description="Too many emails")})
     def post(self, request, pk):
-        job = get_job_for(request, self.model, pk, write=True)
+        job = get_job_for(request, self.model, pk)
         serializer = EmailRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         to = serializer.validated_data["to"]

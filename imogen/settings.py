@@ -131,7 +131,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.site",
-                "mailer.context_processors.mail",
+                "core.context_processors.mail",
             ],
         },
     },
@@ -170,7 +170,6 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
 }
 
 LOGGING = {
@@ -316,7 +315,6 @@ IMOGEN_UPLOAD_MAX_BYTES = env_int("IMOGEN_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 IMOGEN_UPLOAD_MAX_PIXELS = env_int("IMOGEN_UPLOAD_MAX_PIXELS", 40_000_000)
 # Django refuses request bodies above this before reading them (multipart overhead on top of a file).
 DATA_UPLOAD_MAX_MEMORY_SIZE = IMOGEN_UPLOAD_MAX_BYTES * 2 + 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # Requests with a larger body are refused (413) before the body is read.
 IMOGEN_MAX_REQUEST_BYTES = env_int("IMOGEN_MAX_REQUEST_BYTES", 0) or 2 * IMOGEN_UPLOAD_MAX_BYTES + 1024 * 1024
 # Storage per owner (MB of uploads, previews, results and renders; 0 = no quota): an account, and an address for
@@ -365,7 +363,6 @@ REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
     # The work those jobs ask for, in units of the style engine's cost model (a second of painting on its
     # reference CPU: `high` 1920×1080 is 156, `instant` 64×64 is 1; other jobs 1), per client, account and session.
     "job_work": env("IMOGEN_THROTTLE_JOB_WORK", "1800/hour"),
-    "mail": env("IMOGEN_THROTTLE_MAIL", "30/day"),
     "login": env("IMOGEN_THROTTLE_LOGIN", "20/hour"),
     # Server renders of the editor (POST /api/editor/renders/) and upload checks (POST /api/uploads/inspect/).
     "renders": env("IMOGEN_THROTTLE_RENDERS", "30/hour"),
@@ -382,9 +379,9 @@ CACHES["throttle"] = {
 } if IMOGEN_THROTTLE_REDIS_URL else dict(CACHES["default"])
 
 # === Mail ============================================================================================================
-# Which mail provider sends deliveries (mailer.providers): auto (SMTP when EMAIL_HOST is set, else files under
-# var/mail), smtp, folder, django (whatever EMAIL_BACKEND says, e.g. an API-based backend) or a dotted path to a
-# provider class. The pages say when mail goes to a folder (mailer.providers.mail_goes_to_folder).
+# Which mail provider sends deliveries (core.mail): auto (SMTP when EMAIL_HOST is set, else files under
+# var/mail), smtp, folder, django (the backend EMAIL_BACKEND names, e.g. an API service's) or a dotted path to a
+# provider class. The pages say when mail goes to a folder (core.mail.mail_goes_to_folder).
 IMOGEN_MAIL_PROVIDER = env("IMOGEN_MAIL_PROVIDER", "auto")
 IMOGEN_MAIL_FOLDER = env("IMOGEN_MAIL_FOLDER", str(VAR_DIR / "mail"))
 EMAIL_HOST = env("EMAIL_HOST")
@@ -395,11 +392,8 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 15)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Imogen <imogen@localhost>")
-if EMAIL_HOST:
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-else:
-    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
-    EMAIL_FILE_PATH = str(VAR_DIR / "mail")
+# Read only by the `django` provider (an HTTP-API service's Django backend, say); the others open their own connection.
+EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 # Images bigger than this are sent as a link only (the mail says so).
 IMOGEN_MAIL_ATTACHMENT_MAX_BYTES = env_int("IMOGEN_MAIL_ATTACHMENT_MAX_BYTES", 15 * 1024 * 1024)
 # Temporary SMTP failures (server unreachable, 4xx) are retried: this many tries in all, waiting

@@ -24,7 +24,7 @@ os.environ.setdefault("IMOGEN_STYLE_QUEUE_CAP_ACCOUNT", "1000")
 os.environ.setdefault("IMOGEN_STYLE_QUEUE_CAP_ADDRESS", "1000")
 
 from .settings import *  # noqa: E402,F403
-from .settings import DATABASES, VAR_DIR  # noqa: E402
+from .settings import DATABASES  # noqa: E402
 
 # A worker process in an end-to-end test is pointed at the test database by name.
 if os.environ.get("IMOGEN_TEST_DB_NAME"):
@@ -35,4 +35,3 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast sig
 IMOGEN_JOB_HEARTBEAT_SECONDS = int(os.environ.get("IMOGEN_JOB_HEARTBEAT_SECONDS", "1"))
 IMOGEN_JOB_STALE_SECONDS = int(os.environ.get("IMOGEN_JOB_STALE_SECONDS", "6"))
 IMOGEN_JOB_RESEND_SECONDS = int(os.environ.get("IMOGEN_JOB_RESEND_SECONDS", "2"))
-EMAIL_FILE_PATH = str(VAR_DIR / "mail")

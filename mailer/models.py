@@ -6,9 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.jobs import publish
+from core.mail.addresses import normalise_address
 from core.models import Job, JobStatus, Owned
-
-from .addresses import normalise_address
 
 
 class Delivery(Job):
@@ -26,7 +25,7 @@ class Delivery(Job):
     recipient = models.EmailField(max_length=254, db_index=True)
     recipient_key = models.CharField(max_length=254, blank=True, db_index=True,
                                      help_text="The address as the per-recipient limit counts it: lowercase, "
-                                               "without a +tag (mailer.addresses.normalise_address).")
+                                               "without a +tag (core.mail.addresses.normalise_address).")
     language = models.CharField(max_length=8, default="en", help_text="The sender's language (mail body).")
     client_ip = models.GenericIPAddressField(null=True, blank=True)
     next_attempt_at = models.DateTimeField(null=True, blank=True, help_text="When a temporary failure is retried.")
@@ -91,7 +90,7 @@ class MailRequest(Owned):
     by the mail limits from the moment it is asked for (mailer.service.reserve), whether or when it is sent."""
 
     recipient_key = models.CharField(max_length=254, db_index=True,
-                                     help_text="The address as the limits count it (mailer.addresses.normalise_address).")
+                                     help_text="The address as the limits count it (core.mail.addresses.normalise_address).")
 
     class Meta:
         indexes = [models.Index(fields=["recipient_key", "created_at"], name="mailrequest_recipient_time")]

@@ -2,7 +2,7 @@
 
 Every feature emails a creation the same way: `POST /api/creations/{id}/email/` (mailer.api_views), which
 calls `check_recipient` and `reserve` here, records a `Delivery` and enqueues `mailer.tasks.send_delivery`;
-the task builds the mail with `build_mail` and hands it to the configured provider (mailer.providers).
+the task builds the mail with `build_mail` and hands it to the configured provider (core.mail).
 "Email me when it's ready" (fairqueue) reserves its mail the same way when it is asked for.
 """
 import mimetypes
@@ -15,15 +15,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core.mail import Attachment, OutgoingMail
+from core.mail.addresses import clean_address, normalise_address
 from core.ownership import owner_fields
 from core.throttling import client_ip as core_client_ip
 from core.throttling import client_key, lock_client, parse_rate
 
-from .addresses import clean_address, normalise_address
 from .models import MailRequest
-from .providers import Attachment, OutgoingMail
 
-check_recipient = clean_address  # the one rule for addresses the site mails (mailer.addresses)
+check_recipient = clean_address  # the one rule for addresses the site mails (core.mail.addresses)
 
 
 def client_ip(request):

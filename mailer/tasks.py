@@ -5,9 +5,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from core.jobs import JobFailed, job_task
+from core.mail import PermanentMailError, TemporaryMailError, get_provider
 
 from .models import Delivery
-from .providers import PermanentMailError, TemporaryMailError, get_provider
 from .service import build_mail, retry_delay
 
 log = logging.getLogger(__name__)

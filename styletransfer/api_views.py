@@ -12,7 +12,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api_views import JobCreateView
-from core.cleanup import delete_file_fields
 from core.ownership import owned_q, owner_fields
 from core.parsers import JSONParser
 from core.uploads import save_upload
@@ -26,7 +25,7 @@ from .serializers import JobCreateSerializer, JobSerializer, SampleSerializer
 def discard_inputs(job):
     """Delete the input files (and their thumbnails) stored for a job that was refused after all: nothing else
     points at them."""
-    delete_file_fields(job)
+    job.delete_files()
 
 
 class SampleListView(APIView):

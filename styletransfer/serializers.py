@@ -17,6 +17,7 @@ from gallery.sharing import edit_url
 
 from . import samples
 from .models import StyleTransferJob
+from .remix import remixable
 
 CONTENT_ASPECT = "content"
 
@@ -125,7 +126,6 @@ class JobCreateSerializer(serializers.Serializer):
         upload, sample_id = attrs.get(f"{side}_image"), (attrs.get(f"{side}_sample") or "").strip()
         source = attrs.pop(f"{side}_from", None)
         if source is not None and upload is None and not sample_id:
-            from .remix import remixable
 
             request = self.context.get("request")
             _creation, job = remixable(request, source) if request is not None else (None, None)

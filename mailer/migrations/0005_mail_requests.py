@@ -34,7 +34,7 @@ class Migration(migrations.Migration):
                 ('session_key', models.CharField(blank=True, db_index=True, max_length=40)),
                 ('client', models.CharField(blank=True, db_index=True, max_length=64)),
                 ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('recipient_key', models.CharField(db_index=True, help_text='The address as the limits count it (mailer.addresses.normalise_address).', max_length=254)),
+                ('recipient_key', models.CharField(db_index=True, help_text='The address as the limits count it (core.mail.addresses.normalise_address).', max_length=254)),
                 ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={

@@ -7,9 +7,9 @@ from aiosmtpd.smtp import AuthResult
 from django.test import Client
 from django.utils import timezone
 
+from core.mail import OutgoingMail, PermanentMailError
+from core.mail.smtp import SmtpProvider
 from mailer.models import Delivery
-from mailer.providers import OutgoingMail, PermanentMailError
-from mailer.providers.smtp import SmtpProvider
 from mailer.tasks import send_delivery
 from tests.conftest import free_port
 

@@ -5,7 +5,7 @@ refuses, and made a second account for a known mailbox: one normalisation and on
 import pytest
 from django.contrib.auth import get_user_model
 
-from mailer.addresses import normalise_address
+from core.mail.addresses import normalise_address
 from mailer.models import Delivery
 from tests.conftest import HttpClient
 from tests.factories import make_creation
