@@ -265,7 +265,7 @@ class JobCreateSerializer(serializers.Serializer):
         }
 
 
-class JobOptionsSerializer(serializers.Serializer):
+class StyleOptionsSerializer(serializers.Serializer):
     """The job's settings as the submit chose them (documents `options` in the schema)."""
     preset = serializers.CharField()
     width = serializers.IntegerField(allow_null=True, help_text="Output width; null with size_preset=content.")
@@ -305,7 +305,7 @@ class JobSerializer(BaseJobSerializer):
             return None
         return f"{reverse('styletransfer:preview', args=[job.pk])}?v={PurePath(job.preview.name).stem}"
 
-    @extend_schema_field(JobOptionsSerializer)
+    @extend_schema_field(StyleOptionsSerializer)
     def get_options(self, job):
         """The stored options, `crop` as the object the submit took (jobs before issue 24 stored a list)."""
         options = dict(job.options or {})

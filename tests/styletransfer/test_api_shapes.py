@@ -6,12 +6,14 @@ from pathlib import Path
 
 import pytest
 
+from gallery.models import CreationKind
+from gallery.sharing import described_settings
 from styletransfer.engine.transfer import PRESETS
 from styletransfer.models import StyleTransferJob
 from styletransfer.remix import initial_options
 from styletransfer.serializers import JobCreateSerializer
 from styletransfer.tasks import engine_options
-from tests.factories import make_style_job, session_client
+from tests.factories import make_creation, make_style_job, session_client
 
 URL = "/api/style-transfer/jobs/"
 BOX = {"x": 0, "y": 8, "width": 64, "height": 48}
@@ -78,3 +80,14 @@ def test_the_documented_quality_presets_are_the_engines():
     # The schema's words for the field (written without importing the engine, which loads torch) say the same.
     help_text = str(JobCreateSerializer().fields["preset"].help_text)
     assert re.findall(r"\w+", help_text.split(".")[0]) == [*list(PRESETS)[:-1], "or", list(PRESETS)[-1]]
+
+
+@pytest.mark.django_db
+def test_the_create_page_offers_and_a_shared_picture_names_every_engine_preset(client, media_root):
+    page = client.get("/style/").content.decode()
+    select = re.search(r'<select id="st-preset".*?</select>', page, re.S).group(0)
+    assert re.findall(r'<option value="(\w+)"', select) == list(PRESETS)
+    for name in PRESETS:
+        creation = make_creation(kind=CreationKind.STYLE, metadata={"preset": name})
+        quality = next(row["value"] for row in described_settings(creation) if row["label"] == "Quality")
+        assert quality != "Other", name
