@@ -328,10 +328,30 @@ class ImageUploadField(serializers.FileField):
 
 
 CROP_MIN_SIDE = 32
+CROP_KEYS = ("x", "y", "width", "height")
 
 
-@extend_schema_field({"type": "object", "required": ["x", "y", "width", "height"],
-                      "properties": {k: {"type": "integer"} for k in ("x", "y", "width", "height")}})
+def crop_tuple(stored):
+    """(x, y, width, height) of a stored crop box, or None: the object jobs store now, or the list older jobs
+    stored (issue 24 made it an object both ways), so an old job still paints and remixes as it was."""
+    if not stored:
+        return None
+    if isinstance(stored, dict):
+        return tuple(int(stored[key]) for key in CROP_KEYS)
+    return tuple(int(value) for value in stored)
+
+
+def crop_object(stored):
+    """{"x", "y", "width", "height"} of a stored crop box (object or older list), or None: what the API shows."""
+    box = crop_tuple(stored)
+    return dict(zip(CROP_KEYS, box)) if box else None
+
+
+CROP_SCHEMA = {"type": "object", "required": list(CROP_KEYS),
+               "properties": {k: {"type": "integer"} for k in CROP_KEYS}}
+
+
+@extend_schema_field(CROP_SCHEMA)
 class CropField(serializers.Field):
     """{"x", "y", "width", "height"} in the photo's pixels (after EXIF orientation); a JSON string in multipart.
     Returns [x, y, width, height] (whole pixels); check it against the picture with `crop_message`."""
@@ -348,10 +368,10 @@ class CropField(serializers.Field):
                 data = parsers.loads(data)  # a ValueError, not a RecursionError, when nested too deep
             except ValueError:
                 self.fail_invalid()
-        if not isinstance(data, dict) or set(data) != {"x", "y", "width", "height"}:
+        if not isinstance(data, dict) or set(data) != set(CROP_KEYS):
             self.fail_invalid()
         box = []
-        for key in ("x", "y", "width", "height"):
+        for key in CROP_KEYS:
             value = data[key]
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
                 self.fail_invalid()
@@ -359,7 +379,7 @@ class CropField(serializers.Field):
         return box
 
     def to_representation(self, value):
-        return dict(zip(("x", "y", "width", "height"), value)) if value else None
+        return crop_object(value)
 
 
 def crop_message(box, size):

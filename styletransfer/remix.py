@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.ownership import is_owner
-from core.uploads import StoredUpload, read_image, save_bytes, save_thumbnail, upload_folders
+from core.uploads import StoredUpload, crop_object, read_image, save_bytes, save_thumbnail, upload_folders
 from gallery.models import Creation
 
 from . import samples
@@ -114,7 +114,7 @@ def initial_options(job):
         "preserve_colors": bool(opts.get("preserve_colors", False)),
         "seed": int(opts.get("seed", 0)),
         # The framing of the photo (issue 16's crop box / fit), carried as it was.
-        "crop": json.dumps(dict(zip(("x", "y", "width", "height"), opts["crop"]))) if opts.get("crop") else "",
+        "crop": json.dumps(crop_object(opts.get("crop"))) if opts.get("crop") else "",
         "fit": opts.get("fit") or "",
     }
     return initial

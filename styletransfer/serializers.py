@@ -7,12 +7,13 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.framing import long_side_size
 from core.serializers import BaseJobSerializer
 from core.sizes import WALLPAPER_SIZES
-from core.uploads import CropField, ImageUploadField, crop_message, image_size
+from core.uploads import CropField, ImageUploadField, crop_message, crop_object, image_size
 from gallery.sharing import edit_url
 
 from . import samples
@@ -259,8 +260,23 @@ class JobCreateSerializer(serializers.Serializer):
             "preset": data["preset"], "width": data.get("width"), "height": data.get("height"),
             "size": data.get("size"), "size_preset": data.get("size_preset", ""),
             "style_strength": data["style_strength"], "preserve_colors": data["preserve_colors"],
-            "seed": data["seed"], "crop": data.get("crop"), "fit": data.get("fit", "cover"),
+            # Stored as the object it came in as, so the job's answer, the picture's metadata and a remix agree.
+            "seed": data["seed"], "crop": crop_object(data.get("crop")), "fit": data.get("fit", "cover"),
         }
+
+
+class StyleOptionsSerializer(serializers.Serializer):
+    """The job's settings as the submit chose them (documents `options` in the schema)."""
+    preset = serializers.CharField()
+    width = serializers.IntegerField(allow_null=True, help_text="Output width; null with size_preset=content.")
+    height = serializers.IntegerField(allow_null=True)
+    size = serializers.IntegerField(allow_null=True, help_text="Long side with size_preset=content, else null.")
+    size_preset = serializers.CharField(allow_blank=True)
+    style_strength = serializers.FloatField()
+    preserve_colors = serializers.BooleanField()
+    seed = serializers.IntegerField()
+    crop = CropField(allow_null=True, help_text='The crop box as it was sent: {"x", "y", "width", "height"}, or null.')
+    fit = serializers.ChoiceField(FITS)
 
 
 class JobSerializer(BaseJobSerializer):
@@ -274,6 +290,7 @@ class JobSerializer(BaseJobSerializer):
     creation_url = serializers.SerializerMethodField(help_text="The result's page (the share link).")
     edit_url = serializers.SerializerMethodField(help_text="The editor, opened on the result.")
     notes = serializers.SerializerMethodField()
+    options = serializers.SerializerMethodField()
 
     class Meta(BaseJobSerializer.Meta):
         model = StyleTransferJob
@@ -287,6 +304,14 @@ class JobSerializer(BaseJobSerializer):
         if not job.preview:
             return None
         return f"{reverse('styletransfer:preview', args=[job.pk])}?v={PurePath(job.preview.name).stem}"
+
+    @extend_schema_field(StyleOptionsSerializer)
+    def get_options(self, job):
+        """The stored options, `crop` as the object the submit took (jobs before issue 24 stored a list)."""
+        options = dict(job.options or {})
+        if "crop" in options:
+            options["crop"] = crop_object(options["crop"])
+        return options
 
     def get_result_url(self, job) -> str | None:
         return job.result.image_url if job.result_id and job.result else None

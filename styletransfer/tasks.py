@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from core.jobs import JobCanceled, JobFailed, job_task
 from core.pngmeta import png_info
-from core.uploads import UploadRejected, encode_image, read_image, save_bytes
+from core.uploads import UploadRejected, crop_tuple, encode_image, read_image, save_bytes
 from gallery.models import Creation, CreationKind
 
 from . import samples
@@ -77,7 +77,7 @@ def engine_options(job, on_cpu_threads=None):
         threads=settings.IMOGEN_TORCH_THREADS,
         memory_budget_bytes=budget * 2**20 if budget else None,
         preview_every=5,
-        crop=tuple(opts["crop"]) if opts.get("crop") else None,
+        crop=crop_tuple(opts.get("crop")),
         fit=opts.get("fit", "cover"),
     )
 

@@ -75,7 +75,7 @@ def paint_the_bottom_quarter(page, button):
     page.get_by_role("button", name=button).click()
     page.wait_for_url("**/style/jobs/*/", timeout=30000)
     job = StyleTransferJob.objects.get()
-    assert job.options["crop"] == [0, 300, 200, 100]
+    assert job.options["crop"] == {"x": 0, "y": 300, "width": 200, "height": 100}
     creation = run_in_process(job.pk)
     with creation.image.open("rb") as handle:
         result = Image.open(io.BytesIO(handle.read()))

@@ -95,7 +95,8 @@ def understand(prompt, negative_prompt=""):
     """What the sketch engine makes of a prompt, word by word, for the page to show.
 
     {"words": [{"word", "motifs": [labels], "drawn"}], "understood": [words], "missing": [words],
-     "motifs": [labels it will paint]} — a word is understood when it carries one of the keywords `read_prompt`
+     "motifs": [labels it will paint], "removed": [labels the negative prompt takes away], "negative_note": words
+     saying what happened to the negative prompt ('' without one)} — a word is understood when it carries one of the keywords `read_prompt`
     paints from (the same substring test), missing when it names something the engine cannot draw; filler
     words are left out of both. A word the negative prompt takes away is understood but not drawn.
     """
@@ -121,8 +122,10 @@ def understand(prompt, negative_prompt=""):
         words.append({"word": word, "motifs": [str(MOTIF_LABELS[h]) for h in hits], "drawn": bool(drawn),
                       "understood": bool(hits)})
     painted = [str(MOTIF_LABELS[t]) for t in THEMES if t in themes] + [str(MOTIF_LABELS[c]) for c in colours]
+    removed, negative_note = negative_reading(prompt, negative_prompt)
     return {"words": words, "understood": [w["word"] for w in words if w["understood"]],
-            "missing": [w["word"] for w in words if not w["understood"]], "motifs": painted}
+            "missing": [w["word"] for w in words if not w["understood"]], "motifs": painted, "removed": removed,
+            "negative_note": negative_note}
 
 
 def _keywords():
@@ -150,6 +153,38 @@ def read_prompt(prompt, negative_prompt=""):
     if "stars" in themes and not themes & {"sunset", "sunrise", "day"}:
         themes.add("night")
     return themes, colours, banned
+
+
+def sky_motifs(themes, banned):
+    """Which of stars, moon, sun and clouds `Scene.render` puts in the sky. Some come unasked (clouds by day, the
+    sun in a day sky), so the negative prompt can take away what the prompt never named: one rule for both."""
+    out = set()
+    if "rain" not in themes:
+        if "stars" in themes and "stars" not in banned:
+            out.add("stars")
+        if "moon" in themes and "moon" not in banned:
+            out.add("moon")
+        elif themes & {"sunset", "sunrise", "sun", "day", "desert"} and "sun" not in banned:
+            out.add("sun")
+    if (themes & {"cloud", "rain"} or not themes & {"night", "stars"}) and "cloud" not in banned:
+        out.add("cloud")
+    return out
+
+
+def _painted(prompt, negative_prompt):
+    themes, colours, banned = read_prompt(prompt, negative_prompt)
+    return themes | set(colours) | sky_motifs(themes, banned)
+
+
+def negative_reading(prompt, negative_prompt):
+    """(labels of the motifs the negative prompt takes away, the sentence that says so; '' without one)."""
+    if not (negative_prompt or "").strip():
+        return [], ""
+    gone = _painted(prompt, "") - _painted(prompt, negative_prompt)
+    removed = [str(MOTIF_LABELS[name]) for name, _words in _keywords() if name in gone]
+    if removed:
+        return removed, _("The negative prompt took away: %(motifs)s.") % {"motifs": ", ".join(removed)}
+    return [], _("The negative prompt took nothing away: the sketch would not have drawn what it names.")
 
 
 # --- palettes: sky top, sky middle, horizon, glow, ground ------------------------------------------------
@@ -493,14 +528,15 @@ class Scene:
         lowsun = t & {"sunset", "sunrise"}
         if "aurora" in t:
             image = self.aurora(image, horizon)
-        if "stars" in t and "stars" not in self.banned and "rain" not in t:
+        sky = sky_motifs(t, self.banned)
+        if "stars" in sky:
             image = self.stars(image, horizon)
-        if "moon" in t and "moon" not in self.banned and "rain" not in t:
+        if "moon" in sky:
             image = self.glow(image, sun_x, horizon * 0.3, 42, np.array([0.95, 0.95, 0.85], np.float32), 0.9)
-        elif (lowsun or "sun" in t or "day" in t or "desert" in t) and "sun" not in self.banned and "rain" not in t:
+        elif "sun" in sky:
             cy = horizon * (0.92 if lowsun else 0.35)
             image = self.glow(image, sun_x, cy, 70 if lowsun else 50, self.palette[3], 1.0)
-        if ("cloud" in t or "rain" in t or not (t & {"night", "stars"})) and "cloud" not in self.banned:
+        if "cloud" in sky:
             image = self.clouds(image, horizon, 1.0 if t & {"cloud", "rain"} else 0.45)
         if not landscape:
             image = self.abstract_waves(image)

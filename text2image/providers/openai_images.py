@@ -29,6 +29,7 @@ class OpenAIImagesProvider(Provider):
     prefers_english = True  # these models were trained on English captions
     label = gettext_lazy("OpenAI-compatible images API")
     max_prompt_chars = 1000
+    supports_negative = False  # the API has none: generate() adds it to the prompt as "Avoid: …"
 
     @property
     def size_presets(self):
