@@ -87,10 +87,7 @@ def creation(request, pk):
         "share_url": request.build_absolute_uri(item.get_absolute_url()),
         "download_name": sharing.download_name(item, mine),
         "settings_shown": sharing.described_settings(item) if (item.show_settings or mine) else [],
-        "remix_url": sharing.remix_url(item) if (mine or (item.show_settings and item.is_published)) else "",
-        "try_style_url": sharing.try_style_url(item) if item.is_published or mine else "",
-        "use_prompt_url": sharing.use_prompt_url(item, shared_only=not mine) if item.is_published or mine else "",
-        "edit_url": sharing.edit_url(item) if mine else "",
+        **sharing.links(item, mine),  # remix_url, try_style_url, use_prompt_url, edit_url: the features' buttons
         "mail_form": mine,
         "liked": item.is_published and request.user.is_authenticated
         and Like.objects.filter(user=request.user, creation=item).exists(),
