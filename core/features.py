@@ -42,12 +42,14 @@ class Kind:
 @dataclass(frozen=True)
 class Link:
     """A button on a creation's page: `url(creation, mine)` returns a link or ''. `name` is the page's slot
-    (remix_url, edit_url, try_style_url, use_prompt_url). `who`: "owner" (only the owner), "anyone" (the owner,
-    and anyone once it is on the board), "shared" (the owner, and anyone once on the board with its settings shown)."""
+    (remix_url, edit_url, try_style_url, use_prompt_url: the gallery's own words and API fields), or, with a
+    `label`, a button of its own ("Upscale"). `who`: "owner" (only the owner), "anyone" (the owner, and anyone
+    once it is on the board), "shared" (the owner, and anyone once on the board with its settings shown)."""
 
     name: str
     url: Any
     who: str = "anyone"
+    label: Any = None
 
 
 @dataclass(frozen=True)
@@ -120,16 +122,25 @@ def describe(creation):
     return _call(kind.describe, creation, creation.metadata or {})
 
 
-def creation_links(creation, mine):
-    """{slot: url} of every feature's buttons this viewer may see on `creation`."""
+def _links(creation, mine):
     public = creation.published_at is not None
     allowed = {"owner": mine, "anyone": mine or public, "shared": mine or (public and creation.show_settings)}
+    return [link for feature in _features.values() for link in feature.links if allowed.get(link.who)]
+
+
+def creation_links(creation, mine):
+    """{slot: url} of the features' links this viewer may see on `creation` (the first feature with a link wins)."""
     links = {}
-    for feature in _features.values():
-        for link in feature.links:
-            if allowed.get(link.who) and not links.get(link.name):
-                links[link.name] = _call(link.url, creation, mine) or ""
+    for link in _links(creation, mine):
+        if not link.label and not links.get(link.name):
+            links[link.name] = _call(link.url, creation, mine) or ""
     return links
+
+
+def creation_buttons(creation, mine):
+    """[(label, url)] of the features' own buttons (links with a label) this viewer may see on `creation`."""
+    found = [(link.label, _call(link.url, creation, mine)) for link in _links(creation, mine) if link.label]
+    return [(label, url) for label, url in found if url]
 
 
 def pending_blocks(request, limit=12):

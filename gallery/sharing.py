@@ -68,6 +68,11 @@ def links(creation, mine):
     return features.creation_links(creation, mine)
 
 
+def buttons(creation, mine):
+    """[(label, url)] of the features' own buttons for this viewer ("Upscale"), after the gallery's slots."""
+    return features.creation_buttons(creation, mine)
+
+
 def edit_url(creation):
     """The editor opened on this creation (for its owner), '' without an editor."""
     return links(creation, True).get("edit_url", "")

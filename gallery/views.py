@@ -88,6 +88,7 @@ def creation(request, pk):
         "download_name": sharing.download_name(item, mine),
         "settings_shown": sharing.described_settings(item) if (item.show_settings or mine) else [],
         **sharing.links(item, mine),  # remix_url, try_style_url, use_prompt_url, edit_url: the features' buttons
+        "feature_buttons": sharing.buttons(item, mine),
         "mail_form": mine,
         "liked": item.is_published and request.user.is_authenticated
         and Like.objects.filter(user=request.user, creation=item).exists(),

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.test import Client
 from django.utils.translation import gettext_lazy
 
 from core import features
@@ -74,6 +75,10 @@ def again_url(creation, mine):
     return f"/upscale/?again={creation.pk}"
 
 
+def upscale_url(creation, mine):
+    return f"/upscale/?creation={creation.pk}"
+
+
 def pending_upscales(request, limit):
     return {"content_thumb": "/upscale/waiting.jpg"}
 
@@ -84,7 +89,8 @@ def upscale():
     features.register(features.Feature(
         app="upscale",
         kinds=[features.Kind("upscale", gettext_lazy("Upscaled"), describe=describe_upscale)],
-        links=[features.Link("remix_url", again_url, who="shared")],
+        links=[features.Link("remix_url", again_url, who="shared"),
+               features.Link("upscale", upscale_url, who="owner", label=gettext_lazy("Upscale ×2"))],
         pending=features.Pending("styletransfer/_inputs.html", pending_upscales),
     ))
     yield
@@ -104,6 +110,11 @@ def test_a_new_feature_shows_in_my_creations_and_its_page_describes_it(client, u
     page = client.get(made.get_absolute_url()).content.decode()
     assert "Scale" in page and "×4" in page
     assert f'href="/upscale/?again={made.pk}"' in page  # its "Run again" button
+    assert f'<a class="button" href="/upscale/?creation={made.pk}">Upscale ×2</a>' in page  # a button of its own
+    made.published_at, made.show_settings = made.created_at, True
+    made.save()
+    public = Client().get(made.get_absolute_url()).content.decode()
+    assert "again=" in public and "Upscale ×2" not in public  # the owner's button only
 
 
 @pytest.mark.django_db
