@@ -20,6 +20,7 @@ from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
@@ -70,6 +71,16 @@ class Section:
 
 
 @dataclass(frozen=True)
+class Tool:
+    """The feature as a tool people start from (a card on the home page, a link where nothing is made yet)."""
+
+    title: Any
+    blurb: Any
+    action: Any  # the button's words
+    url_name: str
+
+
+@dataclass(frozen=True)
 class Feature:
     app: str
     kinds: list = field(default_factory=list)
@@ -77,6 +88,7 @@ class Feature:
     jobs: list = field(default_factory=list)  # "app.Model" labels of its job models
     pending: Pending | None = None
     home: list = field(default_factory=list)
+    tool: Tool | None = None
     strings: Any = None  # () -> {name: words} for its pages' JavaScript
 
 
@@ -159,6 +171,12 @@ def _blocks(pairs, *args):
         if data:
             blocks.append((template, data))
     return blocks
+
+
+def tools():
+    """[{title, blurb, action, url}] of the features people start from, in INSTALLED_APPS order."""
+    return [{"title": f.tool.title, "blurb": f.tool.blurb, "action": f.tool.action, "url": reverse(f.tool.url_name)}
+            for f in _features.values() if f.tool]
 
 
 def job_models():

@@ -12,4 +12,7 @@ class EditorConfig(AppConfig):
             app=self.name,
             kinds=[features.Kind("edit", _("Edited image"), describe="editor.describe.rows")],
             links=[features.Link("edit_url", "editor.describe.edit_url", who="owner")],
+            tool=features.Tool(_("Editor"), _(
+                "Adjust brightness, contrast, colour and more with live sliders, then download, email or share the "
+                "result."), _("Open the editor"), "editor:index"),
         ))

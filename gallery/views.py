@@ -7,6 +7,7 @@ from django.views.decorators.csrf import ensure_csrf_cookie
 
 from accounts.forms import display_name
 from accounts.transfer import adopt_late_work
+from core import features
 from core.ownership import is_owner, owned_q
 
 from . import sharing
@@ -68,7 +69,7 @@ def mine(request):
     for item in page:
         item.edit_url = sharing.edit_url(item)
     return render(request, "gallery/mine.html", {
-        "page": page, "kind": kind, "kinds": CreationKind.choices, "mail_form": True,
+        "page": page, "kind": kind, "kinds": CreationKind.choices, "mail_form": True, "tools": features.tools(),
         "js_strings": js_strings(),
     })
 

@@ -17,4 +17,7 @@ class StyleTransferConfig(AppConfig):
             pending=features.Pending("styletransfer/_pending.html", "styletransfer.tiles.pending"),
             home=[features.Section("styletransfer/_home_styles.html", "styletransfer.tiles.home_styles")],
             strings="styletransfer.words.page_strings",
+            tool=features.Tool(_("Style Transfer"), _(
+                "Paint your photo in the style of another image: a painting, a pattern, a texture. Choose from our "
+                "samples or upload your own."), _("Start style transfer"), "styletransfer:create"),
         ))

@@ -133,3 +133,11 @@ def test_the_installed_features_declare_their_kinds_and_jobs():
     assert {model._meta.label for model in features.job_models()} >= {"styletransfer.StyleTransferJob",
                                                                        "text2image.TextToImageJob"}
     assert features.page_strings("styletransfer")["next"]
+
+
+@pytest.mark.django_db
+def test_the_home_page_shows_what_the_features_declare_in_korean(client, korean):
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    for words in ("스타일 변환 시작", "프롬프트 쓰기", "편집기 열기", "써 볼 만한 스타일"):  # tools, "Styles to try"
+        assert words in html
+    assert html.index("스타일 변환 시작") < html.index("프롬프트 쓰기") < html.index("편집기 열기")
