@@ -7,14 +7,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.models import JobStatus
+from mailer.models import Delivery
 
 log = logging.getLogger(__name__)
 
 
 def send_ready_mail(job):
     """Hand the finished job's creation to the mailer, at most once per job. Returns the Delivery or None."""
-    from mailer.models import Delivery
-
     if job is None or job.status != JobStatus.SUCCEEDED or not job.made_creation_id():
         return None
     model = type(job)
