@@ -82,9 +82,9 @@ def run_one(preset, width, height, seed, interval=0.2):
     assert row.status == "succeeded", (row.status, row.error)
     total = (row.finished_at - row.started_at).total_seconds()
     result = {"preset": preset, "size": f"{width}x{height}", "units": round(row.work_units, 3),
-              "seconds": round(total, 1), "paint_seconds": round(row.paint_seconds or 0, 1), "checkpoints": {},
-              "painting_after_s": round((row.painting_started_at - row.started_at).total_seconds(), 2)
-              if row.painting_started_at else None, "painting_from": row.painting_from,
+              "seconds": round(total, 1), "paint_seconds": round(row.work_seconds or 0, 1), "checkpoints": {},
+              "painting_after_s": round((row.work_started_at - row.started_at).total_seconds(), 2)
+              if row.work_started_at else None, "painting_from": row.work_from,
               "samples": [(round(t, 2), None if left is None else round(left, 2), round(p, 3)) for t, left, p in samples]}
     for p in CHECKPOINTS:
         usable = [s for s in samples if s[1] is not None]

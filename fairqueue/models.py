@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from core.models import JobStatus
 from core.throttling import client_of, lock_client
@@ -24,8 +25,15 @@ class FairQueued(models.Model):
     (queue_round, created_at) serves every client in turn, in order of submission. The client
     (`queue_client`, core.throttling.client_of) is a confirmed account, or else the address that asked: new
     cookies or unconfirmed accounts from one address share its turns. The subclass says how much work a job
-    is (`planned_work`) and which measurements apply (`work_key`).
+    is (`planned_work`), which measurements apply (`work_key`), where its stored progress ends
+    (`progress_span`), which settings cap its waiting jobs (`cap_settings`) and in which words (`cap_words`),
+    and which creation it made (`made_creation_id`, for the ready mail).
     """
+
+    # The stored progress when the work itself is done: the rest is saving (the estimate's fraction of the work).
+    progress_span = 1.0
+    # Names of the settings capping waiting jobs per account, per session, per address (None or 0: no cap).
+    cap_settings = {"account": None, "anonymous": None, "address": None}
 
     queue_round = models.PositiveIntegerField(null=True, blank=True, db_index=True,
                                               help_text="The client's turn in the fair queue.")
@@ -33,9 +41,9 @@ class FairQueued(models.Model):
                                     help_text="Whose turn: user:<id> (a confirmed account) or ip:<address>.")
     work_units = models.FloatField(null=True, blank=True, help_text="Planned work (engine units).")
     machine = models.CharField(max_length=120, blank=True, help_text="The machine that ran it.")
-    painting_started_at = models.DateTimeField(null=True, blank=True)
-    painting_from = models.FloatField(null=True, blank=True, help_text="The progress fraction when work began.")
-    paint_seconds = models.FloatField(null=True, blank=True, help_text="Seconds of actual work (no setup).")
+    work_started_at = models.DateTimeField(null=True, blank=True, help_text="When the work itself began (no setup).")
+    work_from = models.FloatField(null=True, blank=True, help_text="The progress fraction when work began.")
+    work_seconds = models.FloatField(null=True, blank=True, help_text="Seconds of actual work (no setup).")
     notify_email = models.EmailField(max_length=254, blank=True, help_text="Mail the result here, once.")
     notified_at = models.DateTimeField(null=True, blank=True)
 
@@ -78,6 +86,27 @@ class FairQueued(models.Model):
         """Which stored measurements fit this job, e.g. "standard/21" (preset / log2 of its pixels)."""
         return ""
 
+    def made_creation_id(self):
+        """The creation a finished job made (what the ready mail sends), None while there is none."""
+        return getattr(self, "creation_id", None)
+
+    @classmethod
+    def cap_words(cls, waiting, cap, by_address):
+        """Why a new job may not wait (the 429's words): `waiting` of the `cap` jobs are already waiting."""
+        if by_address:
+            return ngettext(
+                "%(n)d job from your address is already waiting, and %(cap)d is the most that can wait at once "
+                "from one address. Try again when it has begun, or sign in to an account with a confirmed email "
+                "address.",
+                "%(n)d jobs from your address are already waiting, and %(cap)d is the most that can wait at once "
+                "from one address. Try again when one of them has begun, or sign in to an account with a "
+                "confirmed email address.", waiting) % {"n": waiting, "cap": cap}
+        return ngettext(
+            "You already have %(n)d job waiting, and %(cap)d is the most that can wait at once. "
+            "Start this one when it has begun, or cancel it on its page.",
+            "You already have %(n)d jobs waiting, and %(cap)d is the most that can wait at once. "
+            "Start this one when one of them has begun, or cancel one.", waiting) % {"n": waiting, "cap": cap}
+
     # --- clients and turns ---------------------------------------------------------------------------
     def next_round(self):
         model = type(self)
@@ -112,13 +141,13 @@ class FairQueued(models.Model):
             now = timezone.now()
             won = cls.waiting().filter(fresh, pk=pk).update(
                 status=JobStatus.RUNNING, started_at=now, heartbeat_at=now, attempts=F("attempts") + 1,
-                machine=this_machine(), painting_started_at=None, painting_from=None)
+                machine=this_machine(), work_started_at=None, work_from=None)
             if won:
                 return cls.objects.get(pk=pk)
         job = super().claim(job_id)
         if job is not None:
-            type(job).objects.filter(pk=job.pk).update(machine=this_machine(), painting_started_at=None, painting_from=None)
-            job.machine, job.painting_started_at = this_machine(), None
+            type(job).objects.filter(pk=job.pk).update(machine=this_machine(), work_started_at=None, work_from=None)
+            job.machine, job.work_started_at = this_machine(), None
         return job
 
 

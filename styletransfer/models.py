@@ -2,6 +2,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from PIL import Image
 
 from core.models import Job
@@ -21,6 +22,9 @@ class StyleTransferJob(FairQueued, Job):
     task_name = "styletransfer.tasks.run_style_transfer"
     queue = "style"
     url_names = {"page": "styletransfer:job", "api": "styletransfer-job", "cancel": "styletransfer-job-cancel"}
+    progress_span = 0.98  # the engine's fraction is stored × 0.98: the last 2 % are saving the result
+    cap_settings = {"account": "IMOGEN_STYLE_QUEUE_CAP_ACCOUNT", "anonymous": "IMOGEN_STYLE_QUEUE_CAP_ANONYMOUS",
+                    "address": "IMOGEN_STYLE_QUEUE_CAP_ADDRESS"}
 
     content_image = models.FileField(max_length=300, blank=True)
     content_sample = models.CharField(max_length=40, blank=True)
@@ -45,6 +49,23 @@ class StyleTransferJob(FairQueued, Job):
     @property
     def creation_id(self):
         return self.result_id
+
+    @classmethod
+    def cap_words(cls, waiting, cap, by_address):
+        if by_address:
+            return ngettext(
+                "%(n)d wallpaper from your address is already waiting, and %(cap)d is the most that can wait at "
+                "once from one address. Try again when it has begun, or sign in to an account with a confirmed "
+                "email address.",
+                "%(n)d wallpapers from your address are already waiting, and %(cap)d is the most that can wait at "
+                "once from one address. Try again when one of them has begun, or sign in to an account with a "
+                "confirmed email address.", waiting) % {"n": waiting, "cap": cap}
+        return ngettext(
+            "You already have %(n)d wallpaper waiting, and %(cap)d is the most that can wait at once. "
+            "Start this one when it has begun, or cancel it on its page.",
+            "You already have %(n)d wallpapers waiting, and %(cap)d is the most that can wait at once. "
+            "Start this one when one of them has begun, or cancel one in “My style transfers”.", waiting,
+        ) % {"n": waiting, "cap": cap}
 
     # --- for the fair queue's estimates (fairqueue.estimate) ----------------------------------------
     def output_size(self, content_size=None):

@@ -17,6 +17,7 @@ from . import samples
 from .models import StyleTransferJob
 
 log = logging.getLogger(__name__)
+SPAN = StyleTransferJob.progress_span  # the engine's fraction × this is the stored progress; the rest is saving
 SCALE_STAGE = re.compile(r"scale (\d+)/(\d+) \((\d+)×(\d+)\)")
 
 
@@ -99,11 +100,11 @@ class ProgressWriter:
         fields = {}
         if self.painting_since is None and progress.stage not in ("loading", "done"):
             self.painting_since = now
-            fields.update(painting_started_at=timezone.now(), painting_from=min(0.98, progress.fraction * 0.98))
+            fields.update(work_started_at=timezone.now(), work_from=min(SPAN, progress.fraction * SPAN))
         if progress.stage == "done" and self.painting_since is not None:
             self.paint_seconds = now - self.painting_since
         # The engine's fraction is monotonic; keep ours so too, leaving the last few percent for saving.
-        self.fraction = max(self.fraction, min(0.98, progress.fraction * 0.98))
+        self.fraction = max(self.fraction, min(SPAN, progress.fraction * SPAN))
         # The feed-forward result is the first preview: shown at once, later ones every few seconds.
         if progress.preview is not None and (progress.stage == "feedforward"
                                              or now - self.last_preview >= settings.IMOGEN_STYLE_PREVIEW_SECONDS):
@@ -192,7 +193,7 @@ def paint(job):
             image, kind=CreationKind.STYLE, owner=job.owner, session_key=job.session_key, client=job.client,
             title=title, metadata=metadata, pnginfo=info,
         )
-        return {"result": creation, "paint_seconds": writer.paint_seconds}
+        return {"result": creation, "work_seconds": writer.paint_seconds}
 
 
 run_style_transfer = job_task(StyleTransferJob)(paint)

@@ -10,13 +10,13 @@ from django.views.decorators.http import require_GET
 
 from core import sizes, uploads
 from core.ownership import get_job_for, is_owner, owned_q
-from fairqueue.words import page_strings as queue_page_strings
 from gallery.models import Creation
 from gallery.sharing import download_name, download_response
 
 from . import remix, samples
 from .models import StyleTransferJob
 from .serializers import JobSerializer, presets, size_presets
+from .words import page_strings as queue_page_strings
 
 
 def _shared_style(request):

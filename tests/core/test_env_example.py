@@ -5,7 +5,7 @@ from django.conf import settings
 
 from tests.conftest import ROOT
 
-# The project's own packages: the settings' package and every installed app that lives in this repository.
+# The project and every installed app of this repository: a new feature is checked without editing this file.
 APPS = ["imogen", *(app for app in settings.INSTALLED_APPS if (ROOT / app / "apps.py").exists())]
 READ = re.compile(r'(?:env(?:_int|_bool|_float|_list)?\(|os\.environ(?:\.get)?[(\[]|getenv\()"([A-Z][A-Z0-9_]+)"')
 TEST_ONLY = {"IMOGEN_TEST_DB_NAME"}
