@@ -21,7 +21,7 @@ import threading
 from pathlib import Path
 
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageFilter
 
 from .errors import InputError, ModelMissing
 
@@ -31,6 +31,11 @@ STYLE_SIDE = 256  # the style predictor's fixed input size
 MIN_STYLE_SIDE = 16  # smaller style images carry no texture to learn from
 PAD_MULTIPLE = 4  # the transform network downsamples twice by 2; other sizes come back padded
 MAX_STRENGTH = 1.0  # the style vector itself; extrapolating past it turns the colours muddy (tried 1.5, 2)
+# The network paints at most this many pixels (768×432 for a 16:9 picture) and the result is enlarged: at a
+# wallpaper's full size it leaves streaks in flat areas, blocky colour fringes and strokes too small to see
+# (issue 22; chosen by eye on the contact sheets of bench/instant_sheets.py, see docs/engine.md).
+WORKING_PIXELS = 768 * 432
+DETAIL_PIXELS = 1280 * 720  # the second, finer pass that gives back the strokes' edges (0: none)
 
 
 def model_path(name: str) -> Path:
@@ -110,6 +115,50 @@ class FeedForward:
         out = self.transformer.run(None, {self.content_input: array[None], self.vector_input: vector})[0]
         pixels = (out[0, :height, :width] * 255).clip(0, 255).round().astype(np.uint8)
         return Image.fromarray(pixels, "RGB")
+
+
+    def paint(self, content: Image.Image, vector: np.ndarray, size: tuple[int, int],
+              working_pixels: int = WORKING_PIXELS, detail_pixels: int = DETAIL_PIXELS) -> Image.Image:
+        """`content` painted at its working size (see working_size) and enlarged to `size` with Lanczos; then,
+        where `detail_pixels` is larger, the fine band of a second pass at that many pixels is added (the
+        detail finer than the enlargement keeps: a second pass minus its own blur at the enlargement's scale).
+
+        The one way the network paints a whole picture: `instant` and the Gatys presets' first picture.
+        """
+        working = working_size(*size, working_pixels)
+        picture = self.stylize(content, vector, working)
+        if working == size:
+            return picture
+        picture = picture.resize(size, Image.Resampling.LANCZOS)
+        finer = working_size(*size, detail_pixels)
+        if finer[0] * finer[1] <= working[0] * working[1]:
+            return picture
+        fine = self.stylize(content, vector, finer)
+        if fine.size != size:
+            fine = fine.resize(size, Image.Resampling.LANCZOS)
+        soft = fine.filter(ImageFilter.GaussianBlur(0.5 * size[0] / working[0]))
+        pixels = (np.asarray(picture, dtype=np.float32) + np.asarray(fine, dtype=np.float32)
+                  - np.asarray(soft, dtype=np.float32))
+        return Image.fromarray(pixels.clip(0, 255).round().astype(np.uint8), "RGB")
+
+
+def working_size(width: int, height: int, pixels: int = WORKING_PIXELS) -> tuple[int, int]:
+    """The size the network paints a width×height picture at: the same aspect, at most `pixels` pixels, never
+    larger than the picture itself."""
+    if width * height <= pixels:
+        return width, height
+    factor = (pixels / (width * height)) ** 0.5
+    return max(1, round(width * factor)), max(1, round(height * factor))
+
+
+def painted_pixels(width: int, height: int, working_pixels: int = WORKING_PIXELS,
+                   detail_pixels: int = DETAIL_PIXELS) -> int:
+    """How many pixels the network paints for FeedForward.paint at width×height (its cost, for the estimate)."""
+    working = working_size(width, height, working_pixels)
+    if working == (width, height):
+        return width * height
+    finer = working_size(width, height, detail_pixels)
+    return working[0] * working[1] + (finer[0] * finer[1] if finer[0] * finer[1] > working[0] * working[1] else 0)
 
 
 _models: dict[int, FeedForward] = {}
