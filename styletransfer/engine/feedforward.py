@@ -35,7 +35,12 @@ MAX_STRENGTH = 1.0  # the style vector itself; extrapolating past it turns the c
 # wallpaper's full size it leaves streaks in flat areas, blocky colour fringes and strokes too small to see
 # (issue 22; chosen by eye on the contact sheets of bench/instant_sheets.py, see docs/engine.md).
 WORKING_PIXELS = 768 * 432
-DETAIL_PIXELS = 1280 * 720  # the second, finer pass that gives back the strokes' edges (0: none)
+# What the enlargement loses is given back from two sources (same sheets): half the fine band of a second pass
+# at 1280×720 worth of pixels (the strokes' edges; all of it brings back some of the full-size pass's hatching)
+# and 0.7 of the content's own luminance detail (the photo's edges: trees, the lighthouse, stay crisp).
+DETAIL_PIXELS = 1280 * 720
+BAND_AMOUNT = 0.5
+PHOTO_DETAIL = 0.7
 
 
 def model_path(name: str) -> Path:
@@ -118,10 +123,11 @@ class FeedForward:
 
 
     def paint(self, content: Image.Image, vector: np.ndarray, size: tuple[int, int],
-              working_pixels: int = WORKING_PIXELS, detail_pixels: int = DETAIL_PIXELS) -> Image.Image:
-        """`content` painted at its working size (see working_size) and enlarged to `size` with Lanczos; then,
-        where `detail_pixels` is larger, the fine band of a second pass at that many pixels is added (the
-        detail finer than the enlargement keeps: a second pass minus its own blur at the enlargement's scale).
+              working_pixels: int = WORKING_PIXELS, detail_pixels: int = DETAIL_PIXELS,
+              band: float = BAND_AMOUNT, photo: float = PHOTO_DETAIL) -> Image.Image:
+        """`content` painted at its working size (see working_size) and enlarged to `size` with Lanczos, plus
+        the detail the enlargement cannot give back (what is finer than half the enlargement factor): `band` ×
+        that of a second pass at `detail_pixels`, and `photo` × that of the content's own luminance.
 
         The one way the network paints a whole picture: `instant` and the Gatys presets' first picture.
         """
@@ -129,17 +135,22 @@ class FeedForward:
         picture = self.stylize(content, vector, working)
         if working == size:
             return picture
-        picture = picture.resize(size, Image.Resampling.LANCZOS)
+        sigma = 0.5 * size[0] / working[0]
+        pixels = np.asarray(picture.resize(size, Image.Resampling.LANCZOS), dtype=np.float32)
         finer = working_size(*size, detail_pixels)
-        if finer[0] * finer[1] <= working[0] * working[1]:
-            return picture
-        fine = self.stylize(content, vector, finer)
-        if fine.size != size:
-            fine = fine.resize(size, Image.Resampling.LANCZOS)
-        soft = fine.filter(ImageFilter.GaussianBlur(0.5 * size[0] / working[0]))
-        pixels = (np.asarray(picture, dtype=np.float32) + np.asarray(fine, dtype=np.float32)
-                  - np.asarray(soft, dtype=np.float32))
+        if band and finer[0] * finer[1] > working[0] * working[1]:
+            pixels += band * fine_detail(self.stylize(content, vector, finer).resize(size, Image.Resampling.LANCZOS),
+                                         sigma)
+        if photo:
+            grey = content.convert("L").resize(size, Image.Resampling.LANCZOS)
+            pixels += photo * fine_detail(grey, sigma)[..., None]
         return Image.fromarray(pixels.clip(0, 255).round().astype(np.uint8), "RGB")
+
+
+def fine_detail(image: Image.Image, sigma: float) -> np.ndarray:
+    """The image minus its Gaussian blur (float, same shape): what is finer than `sigma` pixels."""
+    return (np.asarray(image, dtype=np.float32)
+            - np.asarray(image.filter(ImageFilter.GaussianBlur(sigma)), dtype=np.float32))
 
 
 def working_size(width: int, height: int, pixels: int = WORKING_PIXELS) -> tuple[int, int]:
