@@ -224,7 +224,8 @@ def plan_stages(width: int, height: int, preset: str, init: str = "feedforward",
     stages = [Stage("loading", 0, 0.0 if loaded else LOAD_SECONDS)]
     if get_schedule(preset).feedforward_only or init == "feedforward":
         w, h = optimised_size(width, height, preset)
-        stages.append(Stage("feedforward", 0, FF_FIXED + FF_PER_MP * w * h / 1e6))
+        pixels = feedforward.painted_pixels(w, h) if get_schedule(preset).feedforward_only else w * h
+        stages.append(Stage("feedforward", 0, FF_FIXED + FF_PER_MP * pixels / 1e6))
     for index, (w, h, iterations) in enumerate(plan):
         stages.append(Stage(scale_stage(index, len(plan), w, h), iterations,
                             eval_seconds(w, h, bfloat16) * (iterations + TARGETS_FRACTION)))
@@ -551,7 +552,10 @@ def transfer(content: Image.Image, styles: Image.Image | list[Image.Image], opts
         report("feedforward", 0, None)
         check_cancel()
         vector = ff_model.blended_vector(content, styles, blend, opts.style_strength)
-        start_image = ff_model.stylize(content, vector, optimised_size(width, height, opts.preset))
+        if schedule.feedforward_only:  # painted at a working size and enlarged: no streaks (issue 22)
+            start_image = ff_model.paint(content, vector, (width, height))
+        else:
+            start_image = ff_model.stylize(content, vector, optimised_size(width, height, opts.preset))
         if opts.preserve_colors:
             start_image = grey_like(start_image)  # the optimisation works on luminance only
         if schedule.feedforward_only:
