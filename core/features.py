@@ -71,6 +71,15 @@ class Section:
 
 
 @dataclass(frozen=True)
+class Panel:
+    """A part of a creation's page for its owner (the mailer's "Email" form): `template` is rendered with
+    `creation`; `script` is a static path loaded once after site.js."""
+
+    template: str
+    script: str = ""
+
+
+@dataclass(frozen=True)
 class Tool:
     """The feature as a tool people start from (a card on the home page, a link where nothing is made yet)."""
 
@@ -89,6 +98,7 @@ class Feature:
     pending: Pending | None = None
     home: list = field(default_factory=list)
     tool: Tool | None = None
+    panels: list = field(default_factory=list)  # parts of a creation's page for its owner
     strings: Any = None  # () -> {name: words} for its pages' JavaScript
 
 
@@ -153,6 +163,11 @@ def creation_buttons(creation, mine):
     """[(label, url)] of the features' own buttons (links with a label) this viewer may see on `creation`."""
     found = [(link.label, _call(link.url, creation, mine)) for link in _links(creation, mine) if link.label]
     return [(label, url) for label, url in found if url]
+
+
+def creation_panels():
+    """The features' panels on a creation's page (shown to its owner)."""
+    return [panel for feature in _features.values() for panel in feature.panels]
 
 
 def pending_blocks(request, limit=12):

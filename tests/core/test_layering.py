@@ -22,14 +22,8 @@ LAYERS = [["core"], ["accounts"], ["gallery"], ["mailer"], ["fairqueue"], ["styl
 LAYER = {app: n for n, apps in enumerate(LAYERS) for app in apps}
 LAYER[PROJECT] = len(LAYERS)
 
-# The one use that still breaks the layers (issue 23, item 1 left it): the gallery's creation page includes the
-# mailer's form; it is to become a creation action the mailer registers (core.features). Each entry is exact: any
-# other use between the same apps fails. Delete an entry with the use it names.
-KNOWN_TO_REMOVE = {
-    # the creation page offers the mailer's form (to become a creation action the mailer registers)
-    "template gallery/creation.html -> mailer: {% include \"mailer/email_form.html\" %}",
-    "template gallery/creation.html -> mailer: {% static \"mailer/email-form.js\" %}",
-}
+# Nothing breaks the layers any more (issue 23): an entry here would name one exact use between two apps.
+KNOWN_TO_REMOVE = set()
 
 
 def modules():

@@ -11,6 +11,7 @@ from core.mail import OutgoingMail, PermanentMailError
 from core.mail.smtp import SmtpProvider
 from mailer.models import Delivery
 from mailer.tasks import send_delivery
+from tests import factories
 from tests.conftest import free_port
 
 from .conftest import RecordingHandler, attachments, body_text, make_creation, new_session_key, stored_bytes
@@ -321,3 +322,14 @@ def test_unreachable_smtp_is_retried_then_fails_with_a_readable_error(owner_clie
     delivery = Delivery.objects.get(pk=delivery_id)
     assert delivery.finished_at and delivery.started_at and delivery.next_attempt_at is not None
 
+
+
+def test_the_creation_page_offers_its_owner_the_mail_form_through_the_registry():
+    """The gallery names no mailer: the mailer's panel (core.features) puts the form and its script on the page."""
+    owner, key = factories.session_client()
+    creation = factories.make_creation(session_key=key)
+    mine = owner.get(f"/gallery/c/{creation.pk}/").content.decode()
+    assert 'id="email"' in mine and mine.count("mailer/email-form") == 1
+    stranger, _key = factories.session_client()
+    theirs = stranger.get(f"/gallery/c/{creation.pk}/").content.decode()
+    assert 'id="email"' not in theirs and "mailer/email-form" not in theirs
