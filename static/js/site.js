@@ -100,6 +100,21 @@
     });
   }
 
+  /** The one placeholder syntax of every page's words: "%(name)s" (what Django's translators already use). */
+  function fill(template, values) {
+    return String(template || "").replace(/%\((\w+)\)s/g, (match, key) => (key in values ? String(values[key]) : match));
+  }
+
+  /** A page's words, put there with {{ words|json_script:"<id>" }} (read once, then kept). */
+  const tables = {};
+  function strings(id) {
+    if (!(id in tables)) {
+      const el = document.getElementById(id);
+      tables[id] = el ? JSON.parse(el.textContent || "{}") : {};
+    }
+    return tables[id];
+  }
+
   const builtin = {
     en: { network: "Could not reach Imogen. Check your connection and try again.",
           downloaded: "Saved to your downloads. This browser cannot hand pictures to Photos directly: open the file from your downloads to set it as wallpaper." },
@@ -178,5 +193,6 @@
     });
   }
 
-  window.imogen = Object.assign(window.imogen || {}, { toast, api, poll, FINAL, errorText, cookie, t, download, saveImage });
+  window.imogen = Object.assign(window.imogen || {}, { toast, api, poll, FINAL, fill, strings, errorText, cookie, t, download,
+    saveImage });
 })();

@@ -180,7 +180,10 @@ def test_phone_with_touch(browser_context_factory):
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.get_by_role("button", name="Mono").tap()
     assert preview_filter(page) == "contrast(1.2) grayscale(1)"
-    # drag the saturation slider with a finger: a tap on the track moves it
+    # drag the saturation slider with a finger: a tap on the track moves it (scrolled to first: the page settles a
+    # slider below the pinned picture)
+    page.locator("#f-saturate").scroll_into_view_if_needed()
+    page.wait_for_timeout(400)
     box = page.locator("#f-saturate").bounding_box()
     page.touchscreen.tap(box["x"] + box["width"] * 0.9, box["y"] + box["height"] / 2)
     assert float(page.locator("#n-saturate").input_value()) > 2

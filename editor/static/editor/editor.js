@@ -402,7 +402,7 @@
     render();
     setStatus(strings.rendering);
     try {
-      const res = await imogen.api("/api/editor/renders/", { method: "POST", body: body });
+      const res = await imogen.api(document.getElementById("editor").dataset.rendersUrl, { method: "POST", body: body });
       if (!res.ok) {
         imogen.toast(imogen.errorText(res.body, strings.renderFailed), "error");
         return null;
