@@ -1,12 +1,13 @@
 """Style transfer API: samples and submitting a job; following and canceling it are the job kit's
 (core.api_views, wired in api_urls.py). Contract in docs/styletransfer.md."""
 from django.db import transaction
+from django.http import HttpResponse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -15,12 +16,13 @@ from core.api_views import JobCreateView
 from core.cleanup import delete_file_fields
 from core.ownership import owned_q, owner_fields
 from core.parsers import JSONParser
+from core.throttling import ClientRateThrottle
 from core.uploads import save_upload
 from fairqueue.limits import refuse_if_over_cap
 
 from . import remix, samples
 from .models import StyleTransferJob
-from .serializers import JobCreateSerializer, JobSerializer, SampleSerializer
+from .serializers import JobCreateSerializer, JobSerializer, PreviewSerializer, SampleSerializer
 
 
 def discard_inputs(job):
@@ -56,10 +58,7 @@ class JobListCreateView(JobCreateView):
     @extend_schema(request={"multipart/form-data": JobCreateSerializer},
                    responses={202: JobSerializer, 429: OpenApiResponse(description="Too many of yours waiting")})
     def post(self, request):
-        for side in ("content", "style"):
-            if len(request.FILES.getlist(f"{side}_image")) > 1:
-                raise ValidationError({f"{side}_image": [
-                    _("Send only one content image.") if side == "content" else _("Send only one style image.")]})
+        refuse_extra_files(request)
         serializer = JobCreateSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         refusal = refuse_if_over_cap(request, StyleTransferJob)  # early, before any file is stored
@@ -92,3 +91,48 @@ class JobListCreateView(JobCreateView):
         job.upload_notes = [str(note) for side in ("content", "style") if data.get(f"{side}_image") is not None
                             for note in data[f"{side}_image"].notes]
         return Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+
+
+class PreviewBusy(APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = _("The preview painter is busy. The preview will be tried again in a moment.")
+    default_code = "preview_busy"
+
+
+def refuse_extra_files(request):
+    for side in ("content", "style"):
+        if len(request.FILES.getlist(f"{side}_image")) > 1:
+            raise ValidationError({f"{side}_image": [
+                _("Send only one content image.") if side == "content" else _("Send only one style image.")]})
+
+
+class PreviewView(APIView):
+    """POST: a small JPEG of the first picture a job with these fields would paint; no job, nothing stored."""
+
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    throttle_classes = [ClientRateThrottle]
+    throttle_scope = "previews"  # IMOGEN_THROTTLE_PREVIEWS
+
+    @extend_schema(
+        request={"multipart/form-data": PreviewSerializer},
+        responses={(200, "image/jpeg"): OpenApiResponse(OpenApiTypes.BINARY, description=(
+                       "The preview: long side IMOGEN_STYLE_PREVIEW_SIDE (384) px, the wallpaper's shape. "
+                       "X-Preview-Cache says hit or miss.")),
+                   400: OpenApiResponse(description="Bad input, in words per field"),
+                   429: OpenApiResponse(description="Too many previews; Retry-After says when"),
+                   503: OpenApiResponse(description="The preview painter is busy; try again")})
+    def post(self, request):
+        from .preview import Busy, preview_jpeg  # onnxruntime: loaded with the first preview, never torch
+
+        refuse_extra_files(request)
+        serializer = PreviewSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            jpeg, cached = preview_jpeg(data, serializer.content_size(data))
+        except Busy:
+            raise PreviewBusy() from None
+        response = HttpResponse(jpeg, content_type="image/jpeg")
+        response["X-Preview-Cache"] = "hit" if cached else "miss"
+        response["Cache-Control"] = "private, no-store"  # the person's own photo: no shared cache keeps it
+        return response
