@@ -77,3 +77,40 @@ def test_changing_style_and_strength_refreshes_the_preview_in_the_wallpapers_sha
     assert max(seconds_style, seconds_strength) < DEBOUNCE + ROUND_TRIP_BUDGET, (seconds_style, seconds_strength)
     screenshot(page, f"issue24-live-preview-{device}-ko")
     assert not problems, problems
+
+
+def test_an_uploaded_photo_is_previewed_from_a_small_copy_with_the_crop_box_scaled(page, monkeypatch):
+    """A 2000×1500 photo goes to the preview as a copy of at most 1024 px (not the whole file at every change), its
+    crop box in that copy's pixels; the job would still get the photo as chosen."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    from styletransfer import preview
+
+    noise = np.random.default_rng(0).integers(0, 255, (1500, 2000, 3), dtype=np.uint8)
+    buffer = io.BytesIO()
+    Image.fromarray(noise).save(buffer, "JPEG", quality=95)
+    received = []
+    real = preview.preview_jpeg
+
+    def watched(data, content_size):  # what the server was sent (the live server runs in this process)
+        received.append((content_size, data.get("crop")))
+        return real(data, content_size)
+
+    monkeypatch.setattr(preview, "preview_jpeg", watched)
+    page.goto("/style/")
+    wait_in_page(page, "() => document.querySelector('.st-live').dataset.shown", timeout=60)
+    before = shown(page)
+    picker = page.locator(".st-picker[data-side=content]")
+    picker.get_by_role("tab", name="Upload").click()
+    picker.locator("input[type=file]").set_input_files({"name": "big.jpg", "mimeType": "image/jpeg",
+                                                        "buffer": buffer.getvalue()})
+    wait_in_page(page, "(n) => Number(document.querySelector('.st-live').dataset.shown || 0) > n", before, timeout=30)
+    size, crop = received[-1]
+    assert size == (1024, 768), size
+    # 4:3 in a 16:9 wallpaper: the full-width band, in the copy's pixels.
+    x, y, width, height = crop
+    assert (x, width) == (0, 1024) and abs(height - 576) <= 1 and y + height <= 768, crop
+    assert page.evaluate("() => document.querySelector('.st-live-image').naturalWidth") == 384

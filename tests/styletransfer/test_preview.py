@@ -141,3 +141,12 @@ print("torch" in sys.modules)
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=240)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip().splitlines()[-1] == "False"
+
+
+def test_the_pages_slider_has_the_apis_strength_range(client):
+    """The slider said 0.2–3 while the API and the docs said 0.1–5 (issue 24): one range now, from one definition."""
+    import re
+
+    page = client.get("/style/").content.decode()
+    slider = re.search(r'<input type="range" id="st-strength"[^>]*>', page).group(0)
+    assert 'min="0.1"' in slider and 'max="5"' in slider, slider
