@@ -113,6 +113,10 @@ class PreviewView(APIView):
     throttle_classes = [ClientRateThrottle]
     throttle_scope = "previews"  # IMOGEN_THROTTLE_PREVIEWS
 
+    def perform_content_negotiation(self, request, force=False):
+        # A script that accepts only image/jpeg gets the picture, and its errors in JSON rather than a 406.
+        return super().perform_content_negotiation(request, force=True)
+
     @extend_schema(
         request={"multipart/form-data": PreviewSerializer},
         responses={(200, "image/jpeg"): OpenApiResponse(OpenApiTypes.BINARY, description=(

@@ -98,6 +98,12 @@ def test_bad_input_is_a_400_in_words(client):
     assert "0.1" in korean.json()["style_strength"][0] and "사이" in korean.json()["style_strength"][0]
 
 
+def test_a_client_that_accepts_only_jpeg_gets_the_picture_and_its_errors_in_json(client):
+    assert picture(client.post(URL, SAMPLES, HTTP_ACCEPT="image/jpeg")).size == (384, 216)
+    refused = client.post(URL, {**SAMPLES, "style_strength": "9"}, HTTP_ACCEPT="image/jpeg")
+    assert refused.status_code == 400 and "style_strength" in refused.json()
+
+
 def test_previews_are_rate_limited_per_client(client, monkeypatch):
     monkeypatch.setitem(api_settings.DEFAULT_THROTTLE_RATES, "previews", "3/hour")
     codes = [ask(client, style_strength=str(0.5 + i / 10)).status_code for i in range(4)]
