@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -93,12 +93,6 @@ class JobListCreateView(JobCreateView):
         return Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
 
-class PreviewBusy(APIException):
-    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
-    default_detail = _("The preview painter is busy. The preview will be tried again in a moment.")
-    default_code = "preview_busy"
-
-
 def refuse_extra_files(request):
     for side in ("content", "style"):
         if len(request.FILES.getlist(f"{side}_image")) > 1:
@@ -134,8 +128,9 @@ class PreviewView(APIView):
         data = serializer.validated_data
         try:
             jpeg, cached = preview_jpeg(data, serializer.content_size(data))
-        except Busy:
-            raise PreviewBusy() from None
+        except Busy:  # a burst on this process: "try again in a second", not an error
+            return Response({"detail": _("The preview painter is busy. The preview will be tried again in a moment.")},
+                            status=status.HTTP_503_SERVICE_UNAVAILABLE, headers={"Retry-After": "1"})
         response = HttpResponse(jpeg, content_type="image/jpeg")
         response["X-Preview-Cache"] = "hit" if cached else "miss"
         response["Cache-Control"] = "private, no-store"  # the person's own photo: no shared cache keeps it

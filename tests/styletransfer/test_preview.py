@@ -114,7 +114,7 @@ def test_a_busy_painter_answers_503_in_words(client, settings):
     settings.IMOGEN_STYLE_PREVIEW_WAIT_SECONDS = 0.05
     with preview._painting:  # another request's preview holds the process's painter
         response = ask(client)
-    assert response.status_code == 503 and "busy" in response.json()["detail"]
+    assert response.status_code == 503 and "busy" in response.json()["detail"] and response["Retry-After"] == "1"
 
 
 def test_the_schema_lists_the_preview_and_the_strength_range(client):
