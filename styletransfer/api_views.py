@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from core.api_views import JobCreateView
 from core.cleanup import delete_file_fields
+from core.jobs import JobFailed
 from core.ownership import owned_q, owner_fields
 from core.parsers import JSONParser
 from core.throttling import ClientRateThrottle
@@ -120,6 +121,7 @@ class PreviewView(APIView):
                    429: OpenApiResponse(description="Too many previews; Retry-After says when"),
                    503: OpenApiResponse(description="The preview painter is busy; try again")})
     def post(self, request):
+        from .engine.errors import InputError, ModelMissing
         from .preview import Busy, preview_jpeg  # onnxruntime: loaded with the first preview, never torch
 
         refuse_extra_files(request)
@@ -131,6 +133,12 @@ class PreviewView(APIView):
         except Busy:  # a burst on this process: "try again in a second", not an error
             return Response({"detail": _("The preview painter is busy. The preview will be tried again in a moment.")},
                             status=status.HTTP_503_SERVICE_UNAVAILABLE, headers={"Retry-After": "1"})
+        except (InputError, JobFailed) as error:  # e.g. a style too small to learn from, a remixed photo gone
+            raise ValidationError({"detail": str(error)}) from None
+        except ModelMissing:
+            return Response({"detail": _("The painting model is not installed on the server. "
+                                         "Please tell the site's administrator.")},
+                            status=status.HTTP_503_SERVICE_UNAVAILABLE)
         response = HttpResponse(jpeg, content_type="image/jpeg")
         response["X-Preview-Cache"] = "hit" if cached else "miss"
         response["Cache-Control"] = "private, no-store"  # the person's own photo: no shared cache keeps it

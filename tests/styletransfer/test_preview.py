@@ -104,6 +104,12 @@ def test_a_client_that_accepts_only_jpeg_gets_the_picture_and_its_errors_in_json
     assert refused.status_code == 400 and "style_strength" in refused.json()
 
 
+def test_a_style_too_small_to_learn_from_is_a_400_not_a_500(client):
+    tiny = SimpleUploadedFile("s.png", image_bytes(size=(8, 8)), content_type="image/png")
+    response = client.post(URL, {"content_sample": "content-03", "style_image": tiny})
+    assert response.status_code == 400 and "too small" in response.json()["detail"], response.content[:300]
+
+
 def test_previews_are_rate_limited_per_client(client, monkeypatch):
     monkeypatch.setitem(api_settings.DEFAULT_THROTTLE_RATES, "previews", "3/hour")
     codes = [ask(client, style_strength=str(0.5 + i / 10)).status_code for i in range(4)]
