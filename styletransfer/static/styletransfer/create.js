@@ -422,8 +422,8 @@
       liveStatus.textContent = strings.preview_shown;
       return;
     }
-    if (res && res.status === 503) {  // the painter is busy: try again shortly, the words stay "painting"
-      schedulePreview(1000);
+    if (res && res.status === 503 && res.headers.get("Retry-After")) {  // the painter is busy: again shortly
+      schedulePreview(1000 * (parseInt(res.headers.get("Retry-After"), 10) || 1));
       return;
     }
     let body = null;
