@@ -22,6 +22,17 @@ FINGERPRINT = """() => { const img = document.querySelector('.st-live-image'); c
   return Array.from(ctx.getImageData(0, 0, 8, 8).data).filter((v, i) => i % 4 !== 3); }"""
 
 
+SETTLED = """() => { const d = document.querySelector('.st-live').dataset; return d.shown && d.shown === d.asked; }"""
+
+
+def settle(page):
+    """Wait until the preview shown is the last one asked for and no change is waiting out the debounce (the frame
+    appears once the photo has loaded, and a preview with its crop box follows the first)."""
+    wait_in_page(page, SETTLED, timeout=60, message="no preview")
+    page.wait_for_timeout(int(DEBOUNCE * 1000) + 200)
+    wait_in_page(page, SETTLED, timeout=60, message="no preview")
+
+
 def shown(page):
     return int(page.evaluate("() => document.querySelector('.st-live').dataset.shown || 0"))
 
@@ -30,9 +41,9 @@ def next_preview(page, before, change):
     """Do `change`, wait until a newer preview is shown; the seconds it took and the new fingerprint."""
     start = time.monotonic()
     change()
-    wait_in_page(page, "(n) => Number(document.querySelector('.st-live').dataset.shown || 0) > n", before,
-                 timeout=30, message="no new preview")
-    # The debounce may have merged the change with nothing else: the latest shown is the one asked last.
+    # Shown: a newer preview than before, and the last one asked for (not one asked before the change).
+    wait_in_page(page, """(n) => { const d = document.querySelector('.st-live').dataset;
+        return Number(d.shown || 0) > n && d.shown === d.asked; }""", before, timeout=30, message="no new preview")
     return time.monotonic() - start, page.evaluate(FINGERPRINT)
 
 
@@ -50,8 +61,7 @@ def test_changing_style_and_strength_refreshes_the_preview_in_the_wallpapers_sha
     page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda exc: problems.append(str(exc)))
     page.goto("/style/")
-    wait_in_page(page, "() => document.querySelector('.st-live').dataset.shown", timeout=60,
-                 message="no first preview")  # the samples chosen on arrival: the first (model loading) preview
+    settle(page)  # the samples chosen on arrival: the first (model loading) preview
     live = page.locator(".st-live")
     assert live.locator("h2").inner_text() == "미리보기"
     assert "낮은 해상도" in live.locator(".st-live-status").inner_text()
@@ -67,7 +77,7 @@ def test_changing_style_and_strength_refreshes_the_preview_in_the_wallpapers_sha
     first = page.evaluate(FINGERPRINT)
 
     seconds_style, after_style = next_preview(
-        page, shown(page), lambda: page.locator(".st-picker[data-side=style] .st-sample").nth(2).click())
+        page, shown(page), lambda: page.locator(".st-picker[data-side=style] .st-sample[data-sample-id=style-12]").click())  # ink wash
     assert differs(first, after_style)
     strength = page.locator("#st-strength")
     assert (strength.get_attribute("min"), strength.get_attribute("max")) == ("0.1", "5")
@@ -101,16 +111,20 @@ def test_an_uploaded_photo_is_previewed_from_a_small_copy_with_the_crop_box_scal
 
     monkeypatch.setattr(preview, "preview_jpeg", watched)
     page.goto("/style/")
-    wait_in_page(page, "() => document.querySelector('.st-live').dataset.shown", timeout=60)
+    settle(page)
     before = shown(page)
     picker = page.locator(".st-picker[data-side=content]")
     picker.get_by_role("tab", name="Upload").click()
     picker.locator("input[type=file]").set_input_files({"name": "big.jpg", "mimeType": "image/jpeg",
                                                         "buffer": buffer.getvalue()})
-    wait_in_page(page, "(n) => Number(document.querySelector('.st-live').dataset.shown || 0) > n", before, timeout=30)
-    size, crop = received[-1]
-    assert size == (1024, 768), size
+    # A preview of the sample asked for before the upload may still arrive: wait for the upload's own request.
+    deadline = time.monotonic() + 30
+    while not any(size == (1024, 768) for size, _crop in received) and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
+    assert any(size == (1024, 768) for size, _crop in received), received
+    crop = next(crop for size, crop in received if size == (1024, 768))
     # 4:3 in a 16:9 wallpaper: the full-width band, in the copy's pixels.
     x, y, width, height = crop
     assert (x, width) == (0, 1024) and abs(height - 576) <= 1 and y + height <= 768, crop
+    wait_in_page(page, "(n) => Number(document.querySelector('.st-live').dataset.shown || 0) > n", before, timeout=30)
     assert page.evaluate("() => document.querySelector('.st-live-image').naturalWidth") == 384

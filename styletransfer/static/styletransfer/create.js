@@ -383,7 +383,7 @@
   const live = form.querySelector(".st-live");
   const liveImage = live.querySelector(".st-live-image");
   const liveStatus = live.querySelector(".st-live-status");
-  let liveTimer = 0, liveAsked = 0, liveUrl = "";
+  let liveTimer = 0, liveAsked = 0, liveUrl = "", liveKey = "";
 
   function schedulePreview(delay) {
     clearTimeout(liveTimer);
@@ -393,15 +393,22 @@
   async function refreshPreview() {
     if (missing() || !form.dataset.preview) {
       live.classList.add("hidden");
+      liveKey = "";
       return;
     }
+    const body = fields(true);
+    const key = Array.from(body.entries(), ([name, value]) =>
+      name + "=" + (value instanceof File ? [value.name, value.size, value.lastModified].join("/") : value)).join("&");
+    if (key === liveKey) return;  // the frame redrawn, the same choice again: the picture shown is still right
+    liveKey = key;
     const asked = ++liveAsked;
+    live.dataset.asked = String(asked);
     live.classList.remove("hidden");
     live.classList.add("st-live-busy");
     liveStatus.textContent = strings.preview_painting;
     let res = null;
     try {
-      res = await fetch(form.dataset.preview, { method: "POST", body: fields(true), credentials: "same-origin",
+      res = await fetch(form.dataset.preview, { method: "POST", body: body, credentials: "same-origin",
         headers: { "X-CSRFToken": imogen.cookie("csrftoken"), Accept: "image/jpeg, application/json" } });
     } catch (e) { /* offline: said below */ }
     if (asked !== liveAsked) return;  // a newer preview was asked for meanwhile: only the latest is shown
@@ -422,13 +429,14 @@
       liveStatus.textContent = strings.preview_shown;
       return;
     }
+    liveKey = "";  // not shown: the same fields may be asked for again
     if (res && res.status === 503 && res.headers.get("Retry-After")) {  // the painter is busy: again shortly
       schedulePreview(1000 * (parseInt(res.headers.get("Retry-After"), 10) || 1));
       return;
     }
-    let body = null;
-    if (res) { try { body = await res.json(); } catch (e) { /* not JSON */ } }
-    liveStatus.textContent = res ? imogen.errorText(body, strings.preview_failed) : imogen.t("network");
+    let answer = null;
+    if (res) { try { answer = await res.json(); } catch (e) { /* not JSON */ } }
+    liveStatus.textContent = res ? imogen.errorText(answer, strings.preview_failed) : imogen.t("network");
   }
 
   update();
