@@ -2,12 +2,15 @@
 
 Torch-free (onnxruntime + numpy + Pillow): the inputs are framed and coloured by the engine's own torch-free
 functions (engine/images.py), as an `instant` job frames them, so the job's first picture looks like the preview.
-One preview at a time per process, on one onnxruntime thread (bench/preview.py measured why that is enough); the
-answer is cached per input (the bytes' hash plus the options) in Django's cache. Nothing is stored on disk."""
+One preview at a time per process, on one onnxruntime thread in a painter thread niced below the requests' threads
+(bench/preview.py measured why: page loads during a burst of previews); the answer is cached per input (the bytes' hash plus the options) in Django's cache. Nothing is stored on disk."""
 import functools
 import hashlib
 import json
+import os
 import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 
 from django.conf import settings
 from django.core.cache import cache
@@ -20,8 +23,20 @@ from .engine import feedforward
 from .engine.images import prepare, to_rgb, with_colors_of
 from .tasks import load_side
 
-_painting = threading.Lock()  # one preview at a time per process: a burst must not take every core from pages
 CACHE_PREFIX = "st-preview:"
+PAINTER_NICE = 10  # below page requests: a burst of previews waits for the CPU, the pages do not
+
+
+def _yield_to_pages():
+    # Linux's nice is per thread: only the painter thread is lowered (elsewhere this does nothing).
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), PAINTER_NICE)
+    except (AttributeError, OSError):
+        pass
+
+
+# One preview at a time per process, on a thread of its own at a lower priority than the requests' threads.
+_painter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="preview-painter", initializer=_yield_to_pages)
 
 
 class Busy(Exception):
@@ -66,21 +81,34 @@ def cache_key(data):
     return CACHE_PREFIX + hashlib.sha256(json.dumps(options, sort_keys=True).encode()).hexdigest()
 
 
-def paint(content, style, size, crop=None, fit="cover", strength=1.0, preserve_colors=False):
+def paint_now(content, style, size, crop=None, fit="cover", strength=1.0, preserve_colors=False):
     """The JPEG bytes of the preview of a `size` wallpaper: long side IMOGEN_STYLE_PREVIEW_SIDE, same shape."""
     width, height = long_side_size(size, settings.IMOGEN_STYLE_PREVIEW_SIDE)
     content, styles, colors = prepare(to_rgb(content, "content image"), [to_rgb(style, "style image")],
                                       width, height, crop, fit, preserve_colors)
-    if not _painting.acquire(timeout=settings.IMOGEN_STYLE_PREVIEW_WAIT_SECONDS):
-        raise Busy()
-    try:
-        model = feedforward.load_feedforward(settings.IMOGEN_STYLE_PREVIEW_THREADS)
-        image = model.stylize(content, model.blended_vector(content, styles, [1.0], strength), (width, height))
-    finally:
-        _painting.release()
+    model = feedforward.load_feedforward(settings.IMOGEN_STYLE_PREVIEW_THREADS)
+    image = model.stylize(content, model.blended_vector(content, styles, [1.0], strength), (width, height))
     if preserve_colors:
         image = with_colors_of(image, colors)
     return encode_image(image, "JPEG")
+
+
+def paint(*args):
+    """paint_now(*args) on the painter thread; Busy when it does not start within IMOGEN_STYLE_PREVIEW_WAIT_SECONDS."""
+    wait = settings.IMOGEN_STYLE_PREVIEW_WAIT_SECONDS
+    deadline, started = time.monotonic() + wait, threading.Event()
+
+    def run():
+        if time.monotonic() > deadline:
+            return None  # its request has already answered "busy": nobody would see this picture
+        started.set()
+        return paint_now(*args)
+
+    future = _painter.submit(run)
+    if not started.wait(timeout=wait):
+        future.cancel()
+        raise Busy()
+    return future.result()
 
 
 def preview_jpeg(data, content_size):

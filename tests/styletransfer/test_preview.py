@@ -117,9 +117,15 @@ def test_previews_are_rate_limited_per_client(client, monkeypatch):
 
 
 def test_a_busy_painter_answers_503_in_words(client, settings):
+    import threading
+
     settings.IMOGEN_STYLE_PREVIEW_WAIT_SECONDS = 0.05
-    with preview._painting:  # another request's preview holds the process's painter
+    release = threading.Event()
+    preview._painter.submit(release.wait, 30)  # another request's preview holds the process's painter
+    try:
         response = ask(client)
+    finally:
+        release.set()
     assert response.status_code == 503 and "busy" in response.json()["detail"] and response["Retry-After"] == "1"
 
 
