@@ -367,6 +367,8 @@ REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
     # Server renders of the editor (POST /api/editor/renders/) and upload checks (POST /api/uploads/inspect/).
     "renders": env("IMOGEN_THROTTLE_RENDERS", "30/hour"),
     "inspect": env("IMOGEN_THROTTLE_INSPECT", "120/hour"),
+    # The create page's live preview (POST /api/style-transfer/preview/), cached answers included.
+    "previews": env("IMOGEN_THROTTLE_PREVIEWS", "600/hour"),
 }
 # Rate counters: Redis (atomic INCR) where the broker is Redis, else the database cache. `auto`, a redis:// URL,
 # or empty for the database cache.
@@ -448,6 +450,13 @@ IMOGEN_STYLE_MEMORY_BUDGET_MB = memory_budget_mb(env("IMOGEN_STYLE_MEMORY_BUDGET
 # How often a running job writes progress and a preview image to the database (seconds).
 IMOGEN_STYLE_PROGRESS_SECONDS = float(env("IMOGEN_STYLE_PROGRESS_SECONDS", "0.5"))
 IMOGEN_STYLE_PREVIEW_SECONDS = float(env("IMOGEN_STYLE_PREVIEW_SECONDS", "3"))
+# The create page's live preview (styletransfer/preview.py, in the web process): its long side (px), onnxruntime
+# threads, how long a request waits for the one preview painter of its process (seconds, then 503), and how long an
+# answer stays in the cache (seconds).
+IMOGEN_STYLE_PREVIEW_SIDE = env_int("IMOGEN_STYLE_PREVIEW_SIDE", 384)
+IMOGEN_STYLE_PREVIEW_THREADS = env_int("IMOGEN_STYLE_PREVIEW_THREADS", 1)
+IMOGEN_STYLE_PREVIEW_WAIT_SECONDS = float(env("IMOGEN_STYLE_PREVIEW_WAIT_SECONDS", "5"))
+IMOGEN_STYLE_PREVIEW_CACHE_SECONDS = env_int("IMOGEN_STYLE_PREVIEW_CACHE_SECONDS", 3600)
 
 # === Text-to-image and prompt translation (a provider is one line in text2image.providers.PROVIDERS) ===============
 # Which provider draws pictures: offline (built in, no key), karlo, openai, automatic1111 or comfyui.

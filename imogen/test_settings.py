@@ -16,6 +16,7 @@ os.environ.setdefault("IMOGEN_THROTTLE_JOB_WORK", "100000000/hour")
 os.environ.setdefault("IMOGEN_THROTTLE_LOGIN", "100000/hour")
 os.environ.setdefault("IMOGEN_THROTTLE_RENDERS", "100000/hour")
 os.environ.setdefault("IMOGEN_THROTTLE_INSPECT", "100000/hour")
+os.environ.setdefault("IMOGEN_THROTTLE_PREVIEWS", "100000/hour")
 # Rate counters in the test database's cache, not in the machine's Redis (shared by every run on the machine).
 os.environ.setdefault("IMOGEN_THROTTLE_REDIS_URL", "")
 # Likewise the per-owner cap on waiting style jobs (tests/fairqueue/test_queue.py sets its own).

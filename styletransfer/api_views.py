@@ -1,6 +1,7 @@
 """Style transfer API: samples and submitting a job; following and canceling it are the job kit's
 (core.api_views, wired in api_urls.py). Contract in docs/styletransfer.md."""
 from django.db import transaction
+from django.http import HttpResponse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -12,14 +13,16 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api_views import JobCreateView
+from core.jobs import JobFailed
 from core.ownership import owned_q, owner_fields
 from core.parsers import JSONParser
+from core.throttling import ClientRateThrottle
 from core.uploads import save_upload
 from fairqueue.limits import refuse_if_over_cap
 
 from . import remix, samples
 from .models import StyleTransferJob
-from .serializers import JobCreateSerializer, JobSerializer, SampleSerializer
+from .serializers import JobCreateSerializer, JobSerializer, PreviewSerializer, SampleSerializer
 
 
 def discard_inputs(job):
@@ -55,10 +58,7 @@ class JobListCreateView(JobCreateView):
     @extend_schema(request={"multipart/form-data": JobCreateSerializer},
                    responses={202: JobSerializer, 429: OpenApiResponse(description="Too many of yours waiting")})
     def post(self, request):
-        for side in ("content", "style"):
-            if len(request.FILES.getlist(f"{side}_image")) > 1:
-                raise ValidationError({f"{side}_image": [
-                    _("Send only one content image.") if side == "content" else _("Send only one style image.")]})
+        refuse_extra_files(request)
         serializer = JobCreateSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         refusal = refuse_if_over_cap(request, StyleTransferJob)  # early, before any file is stored
@@ -91,3 +91,54 @@ class JobListCreateView(JobCreateView):
         job.upload_notes = [str(note) for side in ("content", "style") if data.get(f"{side}_image") is not None
                             for note in data[f"{side}_image"].notes]
         return Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+
+
+def refuse_extra_files(request):
+    for side in ("content", "style"):
+        if len(request.FILES.getlist(f"{side}_image")) > 1:
+            raise ValidationError({f"{side}_image": [
+                _("Send only one content image.") if side == "content" else _("Send only one style image.")]})
+
+
+class PreviewView(APIView):
+    """POST: a small JPEG of the first picture a job with these fields would paint; no job, nothing stored."""
+
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    throttle_classes = [ClientRateThrottle]
+    throttle_scope = "previews"  # IMOGEN_THROTTLE_PREVIEWS
+
+    def perform_content_negotiation(self, request, force=False):
+        # A script that accepts only image/jpeg gets the picture, and its errors in JSON rather than a 406.
+        return super().perform_content_negotiation(request, force=True)
+
+    @extend_schema(
+        request={"multipart/form-data": PreviewSerializer},
+        responses={(200, "image/jpeg"): OpenApiResponse(OpenApiTypes.BINARY, description=(
+                       "The preview: long side IMOGEN_STYLE_PREVIEW_SIDE (384) px, the wallpaper's shape. "
+                       "X-Preview-Cache says hit or miss.")),
+                   400: OpenApiResponse(description="Bad input, in words per field"),
+                   429: OpenApiResponse(description="Too many previews; Retry-After says when"),
+                   503: OpenApiResponse(description="The preview painter is busy; try again")})
+    def post(self, request):
+        from .engine.errors import InputError, ModelMissing
+        from .preview import Busy, preview_jpeg  # onnxruntime: loaded with the first preview, never torch
+
+        refuse_extra_files(request)
+        serializer = PreviewSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            jpeg, cached = preview_jpeg(data, serializer.content_size(data))
+        except Busy:  # a burst on this process: "try again in a second", not an error
+            return Response({"detail": _("The preview painter is busy. The preview will be tried again in a moment.")},
+                            status=status.HTTP_503_SERVICE_UNAVAILABLE, headers={"Retry-After": "1"})
+        except (InputError, JobFailed) as error:  # e.g. a style too small to learn from, a remixed photo gone
+            raise ValidationError({"detail": str(error)}) from None
+        except ModelMissing:
+            return Response({"detail": _("The painting model is not installed on the server. "
+                                         "Please tell the site's administrator.")},
+                            status=status.HTTP_503_SERVICE_UNAVAILABLE)
+        response = HttpResponse(jpeg, content_type="image/jpeg")
+        response["X-Preview-Cache"] = "hit" if cached else "miss"
+        response["Cache-Control"] = "private, no-store"  # the person's own photo: no shared cache keeps it
+        return response

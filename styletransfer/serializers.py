@@ -6,6 +6,7 @@ from pathlib import PurePath
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.urls import reverse
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -17,6 +18,7 @@ from core.uploads import CropField, ImageUploadField, crop_message, crop_object,
 from gallery.sharing import edit_url
 
 from . import samples
+from .engine.images import STYLE_STRENGTH_MAX, STYLE_STRENGTH_MIN
 from .models import StyleTransferJob
 from .remix import remixable
 
@@ -80,6 +82,8 @@ def memory_refusal(attrs, content_size, budget):
 
 
 FITS = ("cover", "blur", "colors")
+STRENGTH_RANGE = format_lazy(_("Style strength must be between {low} and {high}."), low=STYLE_STRENGTH_MIN,
+                             high=STYLE_STRENGTH_MAX)
 
 
 class JobCreateSerializer(serializers.Serializer):
@@ -100,7 +104,10 @@ class JobCreateSerializer(serializers.Serializer):
         required=False, allow_blank=True,
         help_text=_("desktop-1080p, desktop-1440p, phone, iphone, phone-16x9, tablet, square, 4k, or content "
                     "(the content's own aspect)."))
-    style_strength = serializers.FloatField(required=False, default=1.0, help_text=_("0.1 to 5; 1 is balanced."))
+    style_strength = serializers.FloatField(  # the bounds also reach the schema and the page's slider
+        required=False, default=1.0, min_value=STYLE_STRENGTH_MIN, max_value=STYLE_STRENGTH_MAX,
+        error_messages={"min_value": STRENGTH_RANGE, "max_value": STRENGTH_RANGE},
+        help_text=format_lazy(_("{low} to {high}; 1 is balanced."), low=STYLE_STRENGTH_MIN, high=STYLE_STRENGTH_MAX))
     preserve_colors = serializers.BooleanField(required=False, default=False,
                                                help_text=_("Keep the content image's colours."))
     seed = serializers.IntegerField(required=False, default=0, min_value=0, max_value=2**31 - 1)
@@ -119,8 +126,8 @@ class JobCreateSerializer(serializers.Serializer):
         return value
 
     def validate_style_strength(self, value):
-        if not math.isfinite(value) or not 0.1 <= value <= 5:
-            raise serializers.ValidationError(_("Style strength must be between 0.1 and 5."))
+        if not math.isfinite(value) or not STYLE_STRENGTH_MIN <= value <= STYLE_STRENGTH_MAX:
+            raise serializers.ValidationError(STRENGTH_RANGE)
         return value
 
     def _side(self, attrs, side, errors):
@@ -246,13 +253,16 @@ class JobCreateSerializer(serializers.Serializer):
             self._own_shape(attrs, errors)
         if errors:
             raise serializers.ValidationError(errors)
+        self.check_memory(attrs)
+        return attrs
+
+    def check_memory(self, attrs):
         if settings.IMOGEN_STYLE_MEMORY_BUDGET_MB:
             # The box was checked against the photo above, so the estimate is of what the job will paint.
             size = tuple(attrs["crop"][2:]) if attrs.get("crop") else self.content_size(attrs) or (16, 9)
             refusal = memory_refusal(attrs, size, settings.IMOGEN_STYLE_MEMORY_BUDGET_MB * 2**20)
             if refusal:
                 raise serializers.ValidationError({"size_preset": [refusal]})
-        return attrs
 
     def options(self):
         data = self.validated_data
@@ -331,3 +341,14 @@ class JobSerializer(BaseJobSerializer):
 
     def get_edit_url(self, job) -> str | None:
         return edit_url(job.result) if job.result_id and job.result else None
+
+
+class PreviewSerializer(JobCreateSerializer):
+    """A job's fields without those that only change how long the job paints (quality, seed): the live preview
+    paints the feed-forward picture every quality starts from."""
+
+    preset = None
+    seed = None
+
+    def check_memory(self, attrs):
+        """The preview paints a few hundred pixels, whatever the wallpaper's size."""

@@ -14,8 +14,9 @@ from gallery.models import Creation
 from gallery.sharing import download_name, download_response
 
 from . import remix, samples
+from .engine.images import STYLE_STRENGTH_MAX, STYLE_STRENGTH_MIN
 from .models import StyleTransferJob
-from .serializers import JobSerializer, presets, size_presets
+from .serializers import JobSerializer, size_presets
 from .words import page_strings as queue_page_strings
 
 
@@ -69,7 +70,6 @@ def create(request):
         "initial": initial,
         "content_samples": samples.by_kind("content"),
         "style_samples": samples.by_kind("style"),
-        "presets": list(presets()),
         "size_presets": size_presets(),
         "sizes": sizes.fitting(settings.IMOGEN_STYLE_MAX_SIDE, settings.IMOGEN_STYLE_MAX_PIXELS),
         "min_side": settings.IMOGEN_STYLE_MIN_SIDE,
@@ -95,7 +95,13 @@ def create(request):
             "uploaded": _("Sent. Starting the job…"),
             "failed": _("The job could not be started."),
             "starting": _("Starting…"),
+            "preview_painting": _("Painting the preview…"),
+            "preview_shown": _("A quick preview at low resolution: the wallpaper is painted at full size, and with "
+                               "more detail at Standard and High quality."),
+            "preview_failed": _("The preview could not be painted."),
         },
+        "strength_min": STYLE_STRENGTH_MIN,
+        "strength_max": STYLE_STRENGTH_MAX,
         "max_bytes": settings.IMOGEN_UPLOAD_MAX_BYTES,
         "max_pixels": settings.IMOGEN_UPLOAD_MAX_PIXELS,
     }
