@@ -82,8 +82,8 @@ def create(request):
             % {"formats": uploads.FORMAT_NAMES},
             "too_large": _("This photo is too large to send (%(size)s; the limit is %(mb)d MB) and this browser "
                            "cannot make it smaller. Save it as JPEG and try again.")
-            % {"size": "{size}", "mb": settings.IMOGEN_UPLOAD_MAX_BYTES // (1024 * 1024)},
-            "reduced": _("Reduced from {from}, {from_size} to {to}, {to_size} before sending."),
+            % {"size": "%(size)s", "mb": settings.IMOGEN_UPLOAD_MAX_BYTES // (1024 * 1024)},  # filled in the page
+            "reduced": _("Reduced from %(from)s, %(from_size)s to %(to)s, %(to_size)s before sending."),
             "no_preview": _("This browser cannot show this photo, but the server can read it: it is sent as it is "
                             "and centre-cropped."),
             "nothing": _("Nothing chosen"),
@@ -91,7 +91,7 @@ def create(request):
             "need_style": _("Choose a style first"),
             "need_both": _("Choose a photo and a style first"),
             "preparing": _("Preparing the photo…"),
-            "uploading": _("Sending… {percent}% ({done} of {total})"),
+            "uploading": _("Sending… %(percent)s (%(done)s of %(total)s)"),
             "uploaded": _("Sent. Starting the job…"),
             "failed": _("The job could not be started."),
             "starting": _("Starting…"),

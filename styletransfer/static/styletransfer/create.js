@@ -8,7 +8,7 @@
   "use strict";
   const form = document.getElementById("st-form");
   if (!form) return;
-  const strings = JSON.parse(document.getElementById("st-strings").textContent);
+  const strings = imogen.strings("st-strings");
   const maxBytes = parseInt(form.dataset.maxBytes, 10) || 0;
   const maxPixels = parseInt(form.dataset.maxPixels, 10) || 0;
   const maxSide = parseInt(form.dataset.maxSide, 10) || 3840;
@@ -23,9 +23,7 @@
   const button = form.querySelector(".st-submit");
   const paintLabel = button.textContent;
 
-  function fill(template, values) {
-    return template.replace(/\{(\w+)\}/g, (m, key) => (key in values ? values[key] : m));
-  }
+  const fill = imogen.fill;
 
   function megabytes(n) {
     return (n / (1024 * 1024)).toFixed(1) + " MB";
@@ -451,7 +449,7 @@
     upload.classList.remove("hidden");
     uploadBar.style.width = percent + "%";
     uploadText.textContent = done >= total ? strings.uploaded
-      : fill(strings.uploading, { percent: percent, done: megabytes(done), total: megabytes(total) });
+      : fill(strings.uploading, { percent: percent + "%", done: megabytes(done), total: megabytes(total) });
     form.dataset.uploadPercent = String(Math.max(percent, parseInt(form.dataset.uploadPercent || "0", 10)));
   }
 
