@@ -28,6 +28,11 @@ $(VENV)/.test-deps: requirements.txt requirements-dev.txt | $(PY)
 system-deps:
 	@scripts/system-deps.sh
 
+# Browser-test tools from npm (axe-core for the accessibility sweep); without npm that sweep is skipped.
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "[imogen] npm is missing: the accessibility sweep (axe-core) is skipped"; fi
+
 prepare:
 	@command -v msgfmt >/dev/null && $(PY) manage.py compilemessages -v0 --ignore=.venv || echo "[imogen] gettext (msgfmt) missing: pages stay in English. apt-get install gettext to get Korean."
 	$(PY) manage.py migrate --noinput -v0
@@ -52,7 +57,7 @@ lint: $(VENV)/.test-deps
 PG_URL ?= postgres://postgres@127.0.0.1:5432/imogen
 PG_UP  := $(PY) -c "import socket,sys; s=socket.socket(); s.settimeout(1); sys.exit(s.connect_ex(('127.0.0.1',5432)))"
 
-test: $(VENV)/.test-deps system-deps
+test: $(VENV)/.test-deps system-deps node_modules/.installed
 	$(BIN)/ruff check .
 	@$(MAKE) --no-print-directory prepare
 	$(PY) -m pytest
@@ -63,7 +68,7 @@ test: $(VENV)/.test-deps system-deps
 test-fast: $(VENV)/.test-deps
 	$(PY) -m pytest -m "not browser and not slow"
 
-test-slow: $(VENV)/.test-deps system-deps
+test-slow: $(VENV)/.test-deps system-deps node_modules/.installed
 	$(PY) -m pytest -m slow --run-slow
 
 test-postgres: $(VENV)/.test-deps system-deps

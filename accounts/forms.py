@@ -8,9 +8,9 @@ from django.core.validators import MaxLengthValidator
 from django.template import loader
 from django.utils.translation import gettext_lazy as _
 
+from core.mail import OutgoingMail, TemporaryMailError, get_provider
+from core.mail.addresses import clean_address, normalise_address, spellings_pattern
 from core.throttling import hit
-from mailer.addresses import normalise_address
-from mailer.providers import OutgoingMail, TemporaryMailError, get_provider
 
 DISPLAY_NAME_MAX = 40
 
@@ -20,6 +20,12 @@ def display_name(user):
     if user is None:
         return _("Anonymous")
     return user.first_name or _("Imogen artist")
+
+
+def account_of_mailbox(email):
+    """The account (the oldest, if several were made before this rule) whose address is the same mailbox as
+    `email`, however either is written (core.mail.addresses: case, +tag, Gmail's dots), else None."""
+    return get_user_model().objects.filter(email__iregex=spellings_pattern(email)).order_by("pk").first()
 
 
 def make_username(email):
@@ -39,8 +45,8 @@ class EmailLoginForm(AuthenticationForm):
 
 
 class SignupForm(forms.Form):
-    email = forms.EmailField(label=_("Email"), max_length=254,
-                             widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}))
+    email = forms.CharField(label=_("Email"), max_length=254,  # checked by clean_email: the mail form's rule
+                            widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}))
     display_name = forms.CharField(
         label=_("Display name"), max_length=DISPLAY_NAME_MAX, required=False,
         help_text=_("Shown with the pictures you share on the board. Your email is never shown."),
@@ -52,8 +58,9 @@ class SignupForm(forms.Form):
                                 widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
 
     def clean_email(self):
-        # A known address is not an error here: the sign-up view answers as for a new one and mails its owner.
-        return get_user_model().objects.normalize_email(self.cleaned_data["email"]).lower()
+        # The addresses the mail form accepts, no others (no quoted "name"@domain). A known mailbox is not an error
+        # here: the sign-up view answers as for a new one and mails its owner (account_of_mailbox).
+        return get_user_model().objects.normalize_email(clean_address(self.cleaned_data["email"])).lower()
 
     def clean(self):
         data = super().clean()
@@ -106,6 +113,15 @@ class DeleteAccountForm(forms.Form):
         return password
 
 
+class OverRecipientLimit(TemporaryMailError):
+    """Too many account mails to this address lately (IMOGEN_ACCOUNT_MAIL_LIMIT_PER_RECIPIENT): the visitor is
+    over a limit (429 with Retry-After), the mail service is not down (503)."""
+
+    def __init__(self, wait):
+        super().__init__("over IMOGEN_ACCOUNT_MAIL_LIMIT_PER_RECIPIENT")
+        self.wait = wait
+
+
 class MailerPasswordResetForm(PasswordResetForm):
     """Password reset through the mail providers; raises MailError when the mail cannot go now, for known and
     unknown addresses alike (an unknown one checks the mail server instead), so the page can say so honestly
@@ -113,8 +129,9 @@ class MailerPasswordResetForm(PasswordResetForm):
 
     def save(self, **kwargs):
         email = self.cleaned_data["email"]
-        if hit(f"account-mail:{normalise_address(email)}", settings.IMOGEN_ACCOUNT_MAIL_LIMIT_PER_RECIPIENT):
-            raise TemporaryMailError("over IMOGEN_ACCOUNT_MAIL_LIMIT_PER_RECIPIENT")
+        wait = hit(f"account-mail:{normalise_address(email)}", settings.IMOGEN_ACCOUNT_MAIL_LIMIT_PER_RECIPIENT)
+        if wait:
+            raise OverRecipientLimit(wait)
         if not any(True for _user in self.get_users(email)):
             get_provider().check()
         return super().save(**kwargs)

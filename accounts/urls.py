@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import tokens, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -13,6 +13,8 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", views.account, name="account"),
     path("delete/", views.delete_account_view, name="delete_account"),
+    path("tokens/new/", tokens.create_token, name="create_token"),
+    path("tokens/<str:key>/revoke/", tokens.revoke_token, name="revoke_token"),
     path("password/change/", views.PasswordChangeView.as_view(), name="password_change"),
     path("password/change/done/", auth_views.PasswordChangeDoneView.as_view(
         template_name="accounts/password_change_done.html"), name="password_change_done"),

@@ -1,6 +1,6 @@
 """Email verification: an account may like and publish once its address is confirmed by a link sent to it.
 
-The mails go through the mail providers (mailer.providers: SMTP, folder, a Django backend), sent while the request
+The mails go through the mail providers (core.mail: SMTP, the folder, Django's EMAIL_BACKEND), sent while the request
 waits, so the page can say at once when the mail server is down. Likes from accounts that are not confirmed do not
 count (`counted_likes_q`). Staff accounts count as confirmed.
 """
@@ -16,10 +16,9 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from core.mail import MailError, OutgoingMail, get_provider
+from core.mail.addresses import normalise_address
 from core.throttling import hit
-from mailer.addresses import normalise_address
-from mailer.providers import OutgoingMail, get_provider
-from mailer.providers.base import MailError
 
 from .models import EmailVerification
 

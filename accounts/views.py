@@ -14,11 +14,20 @@ from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from mailer.providers.base import MailError
+from core.mail import MailError
 
 from .deletion import delete_account
-from .forms import DeleteAccountForm, EmailLoginForm, MailerPasswordResetForm, ProfileForm, SignupForm
+from .forms import (
+    DeleteAccountForm,
+    EmailLoginForm,
+    MailerPasswordResetForm,
+    OverRecipientLimit,
+    ProfileForm,
+    SignupForm,
+    account_of_mailbox,
+)
 from .throttling import check_page_throttle
+from .tokens import tokens_context
 from .transfer import remember_anonymous_session
 from .verification import (
     CONFIRMED,
@@ -37,10 +46,10 @@ SIGNUP_EMAIL_KEY = "imogen_signup_email"
 SIGNUP_SENT_KEY = "imogen_signup_sent"
 
 
-def _too_many(request, template, context, wait):
+def _too_many(request, template, context, wait, words=None):
     minutes = max(1, round(wait / 60))
-    context["throttled"] = _("Too many attempts from your network. Please try again in %(minutes)d minutes.") % {
-        "minutes": minutes}
+    words = words or _("Too many attempts from your network. Please try again in %(minutes)d minutes.")
+    context["throttled"] = words % {"minutes": minutes}
     response = render(request, template, context, status=429)
     response["Retry-After"] = str(wait)
     return response
@@ -87,7 +96,7 @@ def signup(request):
             return _too_many(request, template, {"form": form}, wait)
         if form.is_valid():
             email = form.cleaned_data["email"]
-            known = get_user_model().objects.filter(email__iexact=email).order_by("pk").first()
+            known = account_of_mailbox(email)  # v.i.c.t.i.m@gmail.com is victim@gmail.com's mailbox
             if known is not None:
                 get_user_model()().set_password(form.cleaned_data["password1"])  # the same work as a sign-up
                 sent = send_known_address_notice(known)
@@ -161,7 +170,8 @@ def account(request):
             return redirect("accounts:account")
     else:
         form = ProfileForm(instance=request.user)
-    return render(request, "accounts/account.html", {"form": form, "verified": is_verified(request.user)})
+    return render(request, "accounts/account.html",
+                  {"form": form, "verified": is_verified(request.user), **tokens_context(request)})
 
 
 @login_required
@@ -184,7 +194,7 @@ def delete_account_view(request):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
-    """Sends the reset link through Django's mail settings (EMAIL_BACKEND); throttled like login."""
+    """Sends the reset link through the mail provider (core.mail, IMOGEN_MAIL_PROVIDER); throttled like login."""
 
     template_name = "accounts/password_reset_form.html"
     email_template_name = "accounts/password_reset_email.txt"
@@ -195,6 +205,9 @@ class PasswordResetView(auth_views.PasswordResetView):
     def form_valid(self, form):
         try:
             return super().form_valid(form)
+        except OverRecipientLimit as exc:
+            return _too_many(self.request, self.template_name, self.get_context_data(form=form), exc.wait, _(
+                "Too many emails were sent to this address lately. Please try again in %(minutes)d minutes."))
         except MailError as exc:
             log.warning("Password reset mail not sent: %s", exc)
             form.add_error(None, _("The email could not be sent right now. Please try again in a few minutes."))

@@ -15,6 +15,7 @@ one, against time relative to the baseline's).
 
 import argparse
 import csv
+import math
 import time
 
 import torch
@@ -58,41 +59,67 @@ def run(pair, method, preset, width, height, threads) -> tuple[list[dict], float
 
 
 def plot(curves: dict, path, key: str, label: str) -> None:
-    """Objective / baseline's final objective against key / baseline's total (seconds or work), per pair."""
+    """Objective / baseline's final objective against key / baseline's total (seconds or work), per pair.
+
+    Both axes are fitted to the data (the objective on a log scale: early steps can be several times the final
+    value), so every point lies inside the frame."""
     width, height, margin = 900, 560, 70
     image = Image.new("RGB", (width, height), "white")
     draw = ImageDraw.Draw(image)
-    x_max, y_min, y_max = 1.05, 0.9, 3.0
-
-    def xy(x, y):
-        y = min(max(y, y_min), y_max)
-        return (margin + (width - 2 * margin) * min(x, x_max) / x_max,
-                height - margin - (height - 2 * margin) * (y - y_min) / (y_max - y_min))
-
-    draw.rectangle([margin, margin, width - margin, height - margin], outline="black")
-    for i in range(6):
-        draw.text((xy(x_max * i / 5, y_min)[0] - 10, height - margin + 8), f"{x_max * i / 5:.2f}", fill="black")
-        value = y_min + (y_max - y_min) * i / 5
-        draw.text((8, xy(0, value)[1] - 6), f"{value:.2f}", fill="black")
-    draw.line([xy(0, 1.0), xy(x_max, 1.0)], fill=(150, 150, 150), width=1)
-    draw.line([xy(1 / 3, y_min), xy(1 / 3, y_max)], fill=(150, 150, 150), width=1)
-    draw.text((xy(1 / 3, y_max)[0] + 4, margin + 4), "1/3 (target)", fill=(110, 110, 110))
-    draw.text((width / 2 - 160, height - 30), label, fill="black")
-    draw.text((margin, 20), "full-size objective / baseline's final objective (lower is better)", fill="black")
-    palette = [(30, 90, 200), (20, 150, 80), (200, 120, 0), (150, 40, 160)]
-    for i, (pair, methods) in enumerate(curves.items()):
+    series = []
+    for i, (_pair, methods) in enumerate(curves.items()):
         base = methods["baseline"]
         x_total, y_final = base["total_" + key], base["final_loss"]
         for method, curve in methods.items():
-            points = [xy(p[key] / x_total, p["objective"] / y_final) for p in curve["points"]]
-            color = palette[i % len(palette)]
-            if method == "baseline":
-                color = tuple(min(255, c + 110) for c in color)  # the paler line of the same colour
-            if len(points) > 1:
-                draw.line(points, fill=color, width=3 if method != "baseline" else 2)
+            series.append((i, method, [(p[key] / x_total, p["objective"] / y_final) for p in curve["points"]]))
+    xs = [x for *_, points in series for x, _y in points] or [1.0]
+    ys = [y for *_, points in series for _x, y in points if y > 0] or [1.0]
+    x_max = max(1.05, max(xs) * 1.03)
+    y_lo, y_hi = math.log(min(min(ys), 1.0) * 0.97), math.log(max(max(ys), 1.0) * 1.03)
+
+    def xy(x, y):
+        fraction = (math.log(max(y, 1e-9)) - y_lo) / (y_hi - y_lo)
+        return (margin + (width - 2 * margin) * x / x_max, height - margin - (height - 2 * margin) * fraction)
+
+    draw.rectangle([margin, margin, width - margin, height - margin], outline="black")
+    for i in range(6):
+        draw.text((xy(x_max * i / 5, 1)[0] - 10, height - margin + 8), f"{x_max * i / 5:.2f}", fill="black")
+        value = math.exp(y_lo + (y_hi - y_lo) * i / 5)
+        draw.text((8, xy(0, value)[1] - 6), f"{value:.2f}", fill="black")
+    draw.line([xy(0, 1.0), xy(x_max, 1.0)], fill=(150, 150, 150), width=1)
+    draw.line([(xy(1 / 3, 1)[0], margin), (xy(1 / 3, 1)[0], height - margin)], fill=(150, 150, 150), width=1)
+    draw.text((xy(1 / 3, 1)[0] + 4, margin + 4), "1/3 (target)", fill=(110, 110, 110))
+    draw.text((width / 2 - 160, height - 30), label, fill="black")
+    draw.text((margin, 20), "full-size objective / baseline's final objective (log scale, lower is better)",
+              fill="black")
+    palette = [(30, 90, 200), (20, 150, 80), (200, 120, 0), (150, 40, 160)]
+    for i, method, points in series:
+        color = palette[i % len(palette)]
+        if method == "baseline":
+            color = tuple(min(255, c + 110) for c in color)  # the paler line of the same colour
+        if len(points) > 1:
+            draw.line([xy(x, y) for x, y in points], fill=color, width=3 if method != "baseline" else 2)
+    for i, pair in enumerate(curves):
         draw.text((width - margin - 250, margin + 10 + 18 * i), f"{pair}: new (dark), issue 3 (pale)",
                   fill=palette[i % len(palette)])
     image.save(path)
+
+
+def replot(stem):
+    """Draw the figures again from a run's CSV files (bench/figures/<stem>.csv and <stem>_summary.csv)."""
+    curves = {}
+    with open(FIGURES / f"{stem}.csv") as f:
+        for row in csv.DictReader(f):
+            point = {k: float(row[k]) for k in ("seconds", "work", "objective")}
+            curves.setdefault(row["pair"], {}).setdefault(row["method"], {"points": []})["points"].append(point)
+    with open(FIGURES / f"{stem}_summary.csv") as f:
+        for row in csv.DictReader(f):
+            base = curves[row["pair"]]["baseline"]
+            base.update(total_seconds=float(row["baseline_seconds"]), total_work=float(row["baseline_work"]),
+                        final_loss=base["points"][-1]["objective"])
+    plot(curves, FIGURES / f"{stem}.png", "seconds", "time / the baseline's time")
+    plot(curves, FIGURES / f"{stem}_work.png", "work", "work (full-size evaluations) / the baseline's")
+    print(f"redrew {FIGURES / stem}.png and _work.png")
 
 
 def write(args, curves, rows):
@@ -121,7 +148,10 @@ def main():
     parser.add_argument("--pairs", nargs="+", default=list(PAIRS), choices=list(PAIRS))
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--name", default="", help="suffix of the output files (to run pairs in parallel)")
+    parser.add_argument("--replot", metavar="STEM", help="only redraw bench/figures/STEM.png from its CSV files")
     args = parser.parse_args()
+    if args.replot:
+        return replot(args.replot)
     PRESETS.update(issue3_presets())
     RESULTS.mkdir(parents=True, exist_ok=True)
     load_vgg19("cpu"), feedforward.load_feedforward(args.threads)

@@ -12,7 +12,7 @@ import subprocess
 import sys
 import time
 
-from engine_common import RESULTS, ROOT, command_line, load_average
+from engine_common import PAIRS, RESULTS, ROOT, command_line, load_average, sample_pair
 
 from styletransfer.engine import TransferOptions, estimate_memory_bytes, plan_scales
 from styletransfer.engine.samples import landscape, swirls
@@ -25,11 +25,13 @@ def main():
     parser.add_argument("--preset", default="standard")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--in-process", type=int, default=0, help="also time this many in-process calls")
+    parser.add_argument("--pair", choices=PAIRS, help="a bundled sample pair instead of the synthetic images")
     args = parser.parse_args()
     RESULTS.mkdir(parents=True, exist_ok=True)
     content, style, output = RESULTS / "content.png", RESULTS / "style.png", RESULTS / "wallpaper.png"
-    landscape(1600, 1000).save(content)
-    swirls(800, 800).save(style)
+    pictures = sample_pair(*PAIRS[args.pair]) if args.pair else (landscape(1600, 1000), swirls(800, 800))
+    pictures[0].save(content)
+    pictures[1].save(style)
     opts = TransferOptions(width=args.width, height=args.height, preset=args.preset)
     print(f"command: {command_line()}")
     print(f"plan (w, h, iterations): {plan_scales(args.width, args.height, args.preset)}")

@@ -169,8 +169,8 @@ def replay(stack, jobs, interval):
         info.update({
             "id": pk, "units": round(row.work_units, 3), "key": row.work_key(), "started": started,
             "finished": finished, "seconds": round(finished - started, 2),
-            "painting_started": row.painting_started_at.timestamp() if row.painting_started_at else None,
-            "painting_from": row.painting_from, "paint_seconds": row.paint_seconds,
+            "painting_started": row.work_started_at.timestamp() if row.work_started_at else None,
+            "painting_from": row.work_from, "paint_seconds": row.work_seconds,
             "rates_at_start": rates_at_start.get(pk, []), "samples": samples[pk]})
         results.append(info)
     return sorted(results, key=lambda r: r["started"])

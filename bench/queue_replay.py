@@ -34,8 +34,8 @@ def job_at(r, t, progress):
     painting = r["painting_started"] is not None and t >= r["painting_started"]
     return StyleTransferJob(options={"preset": r["preset"], "width": width, "height": height}, machine="bench",
                             work_units=r["units"], status="running", started_at=moment(r["started"]),
-                            painting_started_at=moment(r["painting_started"]) if painting else None,
-                            painting_from=r["painting_from"] if painting else None, progress=progress)
+                            work_started_at=moment(r["painting_started"]) if painting else None,
+                            work_from=r["painting_from"] if painting else None, progress=progress)
 
 
 def rates(r):

@@ -6,4 +6,4 @@ class CoreConfig(AppConfig):
     verbose_name = "Imogen core"
 
     def ready(self):
-        from . import schema, signals  # noqa: F401  (OpenAPI auth scheme, worker heartbeat)
+        from . import cleanup, schema, signals  # noqa: F401  (files of stopped jobs, OpenAPI auth, worker heartbeat)

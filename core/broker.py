@@ -12,8 +12,11 @@ log = logging.getLogger(__name__)
 
 
 def publish(model, job_id, countdown=None):
-    """Hand the job id to the broker, on the model's queue (raises when the broker is unreachable)."""
-    app.send_task(model.task_name, args=[str(job_id)], queue=model.queue, countdown=countdown)
+    """Hand the job id to the broker, on the model's queue (raises when the broker is unreachable), with the job's
+    hard time limit: past it Celery's pool kills the process running it (the last resort for a call that holds
+    the interpreter, where the job's own watch cannot run)."""
+    app.send_task(model.task_name, args=[str(job_id)], queue=model.queue, countdown=countdown,
+                  time_limit=model.hard_time_limit(job_id))
 
 
 def send_job(model, job_id):

@@ -14,6 +14,15 @@ def box_error(box, size, min_side=32):
     return None
 
 
+def long_side_size(size, long_side):
+    """(width, height) of a picture of `size` scaled so that its long side is `long_side`, its shape kept (the
+    short side may come out below any minimum: the caller checks)."""
+    width, height = size
+    scale = long_side / max(width, height)
+    short = max(1, round(min(width, height) * scale))
+    return (long_side, short) if width >= height else (short, long_side)
+
+
 def cover_crop(image: Image.Image, width: int, height: int, box=None) -> Image.Image:
     """The part of `image` shaped like width×height: inside `box` when given (then cut further, around its centre,
     only if the box's aspect differs from the output's), else around the picture's centre. Not resized."""

@@ -20,7 +20,9 @@ from .status import FINAL_STATUSES, JobStatus
 __all__ = ["FINAL_STATUSES", "EchoJob", "Job", "JobStatus", "Owned", "WorkerBeat", "job_finished", "owned_models"]
 
 
-# Sent once a job reached its final status (`job`): features that learn from finished work listen (fairqueue).
+# Sent once a job reached its final status (`job`), however it got there (a worker's finish, a cancel before it
+# started, a job given up): features that learn from finished work listen (fairqueue), core.cleanup drops the files
+# of a canceled or failed one.
 job_finished = Signal()
 
 
@@ -53,9 +55,13 @@ class Owned(models.Model):
 
     def delete_with_files(self):
         """Delete the row and the stored file of each of its file fields: afterwards every link to them is a 404."""
-        files = [getattr(self, f.name) for f in self._meta.get_fields() if isinstance(f, models.FileField)]
         self.delete()
-        for value in files:
+        self.delete_files()
+
+    def delete_files(self):
+        """Delete the stored file of each file field (the row is the caller's: e.g. a job refused before saving)."""
+        for field in self._meta.get_fields():
+            value = getattr(self, field.name) if isinstance(field, models.FileField) else None
             if value and value.name:
                 value.storage.delete(value.name)
 
@@ -84,11 +90,16 @@ class Job(Owned):
     stage = models.CharField(max_length=120, blank=True)
     error = models.TextField(blank=True, help_text="Shown to the user as it is.")
     cancel_requested = models.BooleanField(default=False)
+    # Starts by a worker: the kit's count of lost workers (IMOGEN_JOB_MAX_ATTEMPTS caps it). A feature that hands a
+    # job back on purpose to try again later (`hand_back`) keeps its own count of tries (mail: Delivery.tries).
     attempts = models.PositiveIntegerField(default=0)
     enqueued_at = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # When the work itself last reported (update_progress), as opposed to the heartbeat thread: a job whose work has
+    # not moved for IMOGEN_JOB_STALL_SECONDS is stuck (a hung engine or provider call) and is failed.
+    progress_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         abstract = True
@@ -110,7 +121,30 @@ class Job(Owned):
     def status_label(self):
         return str(self.status_labels.get(self.status) or self.get_status_display())
 
+    # --- how long it may take ----------------------------------------------------------------------
+    def time_limit_seconds(self):
+        """The most seconds one run of this job may take; past it the job fails with words and frees its worker.
+        Models say it from their planned work, with room (IMOGEN_JOB_TIME_ROOM); this is for those that plan
+        nothing."""
+        return settings.IMOGEN_JOB_TIME_LIMIT_SECONDS
+
+    # Whether a message runs the job it names (False: the worker takes the fairest waiting one, fairqueue).
+    claims_named_job = True
+
+    @classmethod
+    def hard_time_limit(cls, job_id):
+        """Seconds for Celery's hard limit on the message that names `job_id`: the job's own limit and the watch's
+        graces, twice over (None: no limit, where the message may run another job)."""
+        job = cls.objects.filter(pk=job_id).first() if cls.claims_named_job else None
+        if job is None:
+            return None
+        return round(job.time_limit_seconds() + 2 * (settings.IMOGEN_JOB_KILL_GRACE_SECONDS + 10))
+
     # --- submitting ------------------------------------------------------------------------------
+    def planned_cost(self):
+        """How much of the `job_work` rate this job uses (whole units; core.api_views.JobCreateView.charge_work)."""
+        return 1
+
     def enqueue(self):
         """Send the job id to the broker once the surrounding transaction commits.
 
@@ -143,8 +177,11 @@ class Job(Owned):
                     "This job was started %(n)d times and each time the server stopped before it was done (it may "
                     "need more memory than the server has), so it was not tried again. Try a smaller size or a "
                     "faster setting.", job.attempts) % {"n": job.attempts}
-            failed += cls.objects.filter(cls.claimable(now), pk=job.pk, attempts__gte=limit).update(
-                status=JobStatus.FAILED, error=message, stage="", finished_at=now, heartbeat_at=now)
+            if cls.objects.filter(cls.claimable(now), pk=job.pk, attempts__gte=limit).update(
+                    status=JobStatus.FAILED, error=message, stage="", finished_at=now, heartbeat_at=now):
+                failed += 1
+                job.refresh_from_db()
+                job_finished.send(sender=cls, job=job)
         return failed
 
     @classmethod
@@ -161,24 +198,42 @@ class Job(Owned):
             .update(status=JobStatus.RUNNING, started_at=now, heartbeat_at=now, attempts=F("attempts") + 1)
         )
         if not claimed:
-            cls.objects.filter(pk=job_id, status=JobStatus.QUEUED, cancel_requested=True).update(
-                status=JobStatus.CANCELED, finished_at=now
-            )
+            if cls.objects.filter(pk=job_id, status=JobStatus.QUEUED, cancel_requested=True).update(
+                    status=JobStatus.CANCELED, finished_at=now):
+                job_finished.send(sender=cls, job=cls.objects.get(pk=job_id))
             return None
         return cls.objects.get(pk=job_id)
 
+    def hand_back(self, **fields):
+        """From `running` back to `queued` on purpose, to be tried again later (a feature's own retry, as mail's):
+        the start this ends lost no worker, so it does not count towards IMOGEN_JOB_MAX_ATTEMPTS. False if the job
+        is no longer running."""
+        moved = type(self).objects.filter(pk=self.pk, status=JobStatus.RUNNING).update(
+            status=JobStatus.QUEUED, attempts=F("attempts") - 1, **fields)
+        if moved:
+            self.status, self.attempts = JobStatus.QUEUED, self.attempts - 1
+            for name, value in fields.items():
+                setattr(self, name, value)
+        return bool(moved)
+
     def update_progress(self, progress=None, stage=None, **fields):
-        """Record progress while running; returns False if the job was canceled meanwhile."""
+        """Record progress while running; returns False if the job was canceled meanwhile (or must stop)."""
         now = timezone.now()
         if progress is not None:
             fields["progress"] = max(0.0, min(1.0, float(progress)))
         if stage is not None:
             fields["stage"] = stage[:120]
-        fields["heartbeat_at"] = now
+        fields["heartbeat_at"] = fields["progress_at"] = now
         type(self).objects.filter(pk=self.pk, status=JobStatus.RUNNING).update(**fields)
         for name, value in fields.items():
             setattr(self, name, value)
+        if self.should_stop():  # past its time limit, stalled or no longer running (core.jobs' watch)
+            return False
         return not type(self).objects.filter(pk=self.pk, cancel_requested=True).exists()
+
+    def should_stop(self):
+        """True once the job must end for a reason other than a cancel (the worker's watch replaces this)."""
+        return False
 
     def finish(self, status, error="", **fields):
         """Final transition; only from `running`, so a second delivery can never overwrite an outcome."""
@@ -197,11 +252,13 @@ class Job(Owned):
         """Cancel now if not started; ask the worker to stop if running. Returns the new status."""
         now = timezone.now()
         model = type(self)
-        model.objects.filter(pk=self.pk, status=JobStatus.QUEUED).update(
+        canceled = model.objects.filter(pk=self.pk, status=JobStatus.QUEUED).update(
             status=JobStatus.CANCELED, cancel_requested=True, finished_at=now
         )
         model.objects.filter(pk=self.pk, status=JobStatus.RUNNING).update(cancel_requested=True)
         self.refresh_from_db()
+        if canceled:
+            job_finished.send(sender=model, job=self)
         return self.status
 
 
@@ -212,6 +269,9 @@ class EchoJob(Job):
     message = models.CharField(max_length=200, default="ping")
     reply = models.CharField(max_length=200, blank=True)
     delay_seconds = models.FloatField(default=0)
+
+    def time_limit_seconds(self):
+        return 5 + self.delay_seconds * settings.IMOGEN_JOB_TIME_ROOM  # the echo itself takes milliseconds
 
 
 class WorkerBeat(models.Model):

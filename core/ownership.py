@@ -38,12 +38,12 @@ def is_owner(request, obj):
     return bool(key) and obj.owner_id is None and obj.session_key == key
 
 
-def get_job_for(request, model, pk, write=False, queryset=None, not_found=None):
+def get_job_for(request, model, pk, queryset=None, not_found=None):
     """The one access rule for a background job (its API, page, preview, download and cancel).
 
     A job belongs to its owner (the account, or the browser session that made it anonymously) and answers 404 to
     anyone else, never 403, so a stranger cannot even learn that the id exists. Sharing goes through the creation
-    page, which is a deliberate share link. `write=True` marks a change (cancel); it needs the same ownership.
+    page, which is a deliberate share link. Reading and changing (cancel) need the same ownership.
     `queryset` narrows or joins (e.g. `select_related`); `not_found` is the 404's message.
     """
     queryset = model.objects.all() if queryset is None else queryset

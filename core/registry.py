@@ -78,6 +78,7 @@ class ProviderRegistry:
 
 
 def describe_all():
-    """The chosen provider of every family (the `providers` and `translation` modules of the apps are loaded)."""
-    autodiscover_modules("providers", "translation")
+    """The chosen provider of every family (the apps' `providers`, `translation` and `mail` modules are loaded;
+    core.mail is the mail family)."""
+    autodiscover_modules("providers", "translation", "mail")
     return [registry.describe() for registry in REGISTRIES]

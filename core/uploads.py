@@ -3,11 +3,11 @@
 PNG, JPEG, WebP, HEIC/HEIF and AVIF, recognised by their content; byte and pixel limits checked before the
 image is decoded (from the file's header); truncated files refused; EXIF orientation applied; every piece of
 metadata (EXIF with GPS, XMP, ICC, text chunks) dropped; animations reduced to their first frame (with a
-note saying so); converted on arrival to one stored format (PNG) under random names. Every rejection is an
+note saying so); kept under random names as the bytes received without their metadata, or re-encoded where
+that cannot be done (core.compact, `save_upload`). Every rejection is an
 `UploadRejected` with a message a person understands (translated to Korean where the request asks).
 """
 import io
-import json
 import math
 import struct
 import uuid
@@ -26,6 +26,8 @@ from drf_spectacular.utils import extend_schema_field
 from PIL import Image, ImageOps
 from rest_framework import serializers
 
+from . import parsers
+from .compact import compact
 from .framing import box_error
 
 pillow_heif.register_heif_opener(thumbnails=False, depth_images=False, aux_images=False)
@@ -61,6 +63,7 @@ class CleanImage:
     format: str  # "PNG", "JPEG", "WEBP", "HEIF" or "AVIF"
     frames: int = 1
     notes: list = field(default_factory=list)  # e.g. "animated: the first frame is used" (translated lazily)
+    source: bytes = b""  # the bytes received: what `save_upload` keeps, without their metadata (core.compact)
 
     @property
     def size(self):
@@ -235,7 +238,7 @@ def read_image(data, max_bytes=None, max_pixels=None):
         rgb.getexif().clear()
     except Exception:
         raise corrupt from None
-    return CleanImage(image=rgb, format=fmt, frames=frames, notes=notes)
+    return CleanImage(image=rgb, format=fmt, frames=frames, notes=notes, source=data)
 
 
 def image_size(path):
@@ -264,8 +267,48 @@ def random_name(folder, extension):
 
 def save_image(image, folder, fmt="PNG", pnginfo=None):
     """Store a PIL image under a random name in the default storage; returns the storage name."""
-    extension = "jpg" if fmt == "JPEG" else "png"
-    return default_storage.save(random_name(folder, extension), ContentFile(encode_image(image, fmt, pnginfo)))
+    return save_bytes(encode_image(image, fmt, pnginfo), folder, "jpg" if fmt == "JPEG" else "png")
+
+
+def save_bytes(data, folder, extension):
+    """Store `data` under a random name in the default storage; returns the storage name."""
+    return default_storage.save(random_name(folder, extension), ContentFile(data))
+
+
+INPUT_THUMBNAIL_SIZE = (240, 240)  # the queue tiles show them at this size (fairqueue.views.THUMB)
+UPLOADS_FOLDER = "uploads"  # a path with this folder in it is a user's original: never served by /media/
+
+
+@dataclass
+class StoredUpload:
+    name: str  # the kept original (core.compact)
+    thumbnail: str  # a small JPEG made from it: what other people may be shown, never the original
+    byte_size: int  # both together, for the storage quota
+
+
+def upload_folders(folder):
+    """(originals, thumbnails): where a feature's uploads are kept (under an `uploads` folder: never on /media/)."""
+    return f"{folder}/{UPLOADS_FOLDER}", f"{folder}/{UPLOADS_FOLDER}/thumbnails"
+
+
+def save_thumbnail(image, folder):
+    """(storage name, bytes) of a small JPEG of an upload's decoded image, kept beside the feature's uploads."""
+    scale = min(1, INPUT_THUMBNAIL_SIZE[0] / image.width, INPUT_THUMBNAIL_SIZE[1] / image.height)
+    size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
+    data = encode_image(image.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0), "JPEG")  # fast on 40 MP
+    return save_bytes(data, upload_folders(folder)[1], "jpg"), len(data)
+
+
+def save_upload(clean, folder):
+    """Keep an accepted upload for feature `folder` (core.compact), with its thumbnail beside it."""
+    data, extension = compact(clean)
+    thumbnail, thumbnail_bytes = save_thumbnail(clean.image, folder)
+    return StoredUpload(save_bytes(data, upload_folders(folder)[0], extension), thumbnail, len(data) + thumbnail_bytes)
+
+
+def is_private_media(name):
+    """True for stored originals (any path through an `uploads` folder): served through their owner's route only."""
+    return UPLOADS_FOLDER in name.replace("\\", "/").split("/")[:-1]
 
 
 class ImageUploadField(serializers.FileField):
@@ -285,10 +328,30 @@ class ImageUploadField(serializers.FileField):
 
 
 CROP_MIN_SIDE = 32
+CROP_KEYS = ("x", "y", "width", "height")
 
 
-@extend_schema_field({"type": "object", "required": ["x", "y", "width", "height"],
-                      "properties": {k: {"type": "integer"} for k in ("x", "y", "width", "height")}})
+def crop_tuple(stored):
+    """(x, y, width, height) of a stored crop box, or None: the object jobs store now, or the list older jobs
+    stored (issue 24 made it an object both ways), so an old job still paints and remixes as it was."""
+    if not stored:
+        return None
+    if isinstance(stored, dict):
+        return tuple(int(stored[key]) for key in CROP_KEYS)
+    return tuple(int(value) for value in stored)
+
+
+def crop_object(stored):
+    """{"x", "y", "width", "height"} of a stored crop box (object or older list), or None: what the API shows."""
+    box = crop_tuple(stored)
+    return dict(zip(CROP_KEYS, box)) if box else None
+
+
+CROP_SCHEMA = {"type": "object", "required": list(CROP_KEYS),
+               "properties": {k: {"type": "integer"} for k in CROP_KEYS}}
+
+
+@extend_schema_field(CROP_SCHEMA)
 class CropField(serializers.Field):
     """{"x", "y", "width", "height"} in the photo's pixels (after EXIF orientation); a JSON string in multipart.
     Returns [x, y, width, height] (whole pixels); check it against the picture with `crop_message`."""
@@ -302,13 +365,13 @@ class CropField(serializers.Field):
             if not data.strip():
                 return None
             try:
-                data = json.loads(data)
+                data = parsers.loads(data)  # a ValueError, not a RecursionError, when nested too deep
             except ValueError:
                 self.fail_invalid()
-        if not isinstance(data, dict) or set(data) != {"x", "y", "width", "height"}:
+        if not isinstance(data, dict) or set(data) != set(CROP_KEYS):
             self.fail_invalid()
         box = []
-        for key in ("x", "y", "width", "height"):
+        for key in CROP_KEYS:
             value = data[key]
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
                 self.fail_invalid()
@@ -316,7 +379,7 @@ class CropField(serializers.Field):
         return box
 
     def to_representation(self, value):
-        return dict(zip(("x", "y", "width", "height"), value)) if value else None
+        return crop_object(value)
 
 
 def crop_message(box, size):

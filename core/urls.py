@@ -6,7 +6,7 @@ from . import api_views, views
 app_name = "core"
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
-    path("api/csrf/", views.csrf, name="csrf"),
+    path("api/csrf/", api_views.CsrfTokenView.as_view(), name="csrf"),
     path("api/uploads/inspect/", api_views.UploadInspectView.as_view(), name="upload-inspect"),
     re_path(r"^media/(?P<path>.+)$", views.media, name="media"),
 ]

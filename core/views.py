@@ -5,18 +5,17 @@ from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.storage import FileSystemStorage, default_storage
 from django.http import FileResponse, Http404, HttpResponseBadRequest, JsonResponse, StreamingHttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.utils._os import safe_join
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET
 
 from .api import too_many_parts_message
 from .disclosure import closing_stream
-from .health import broker_name, broker_ok, database_ok
+from .health import broker_name, broker_ok, database_ok, processes_state
 from .models import WorkerBeat
+from .uploads import is_private_media
 
 
 def may_see_health_details(request):
@@ -40,34 +39,30 @@ def healthz(request):
     workers = []
     if db_ok:
         try:
-            workers = list(WorkerBeat.live().values("hostname", "queues", "last_seen"))
+            workers = list(WorkerBeat.live().values("hostname", "queues", "last_seen", "pid"))
         except Exception as exc:  # tables missing: migrations not applied yet
             db_ok, db_error = False, str(exc)
-    healthy = db_ok and mq_ok and len(workers) > 0
+    # Under `make run`: a process that died and is being started again, or a worker not ready again yet.
+    processes = processes_state({w["pid"] for w in workers})
+    healthy = db_ok and mq_ok and len(workers) > 0 and (processes is None or processes["ok"])
     body = {
         "status": "ok" if healthy else "degraded",
         "database": {"ok": db_ok, "error": db_error},
         "broker": {"ok": mq_ok, "kind": broker_name(), "error": mq_error},
         "workers": {"live": len(workers), "hosts": [w["hostname"] for w in workers]},
     }
+    if processes is not None:
+        body["processes"] = processes
     if not may_see_health_details(request):
         body = {"status": body["status"]}
     return JsonResponse(body, status=200 if healthy else 503)
 
 
-@never_cache
-@ensure_csrf_cookie
-@require_GET
-def csrf(request):
-    """For API clients: sets the csrftoken cookie and returns it (send it back as X-CSRFToken)."""
-    return JsonResponse({"csrftoken": get_token(request)})
-
-
 @require_GET
 def media(request, path):
     """Serve stored media by its random name (no listing, no traversal outside MEDIA_ROOT)."""
-    if ".." in path.split("/") or path.startswith("/"):
-        raise Http404
+    if ".." in path.split("/") or path.startswith("/") or is_private_media(path):
+        raise Http404  # an upload is a user's original: only their own jobs read it (issue 21, item 8)
     if isinstance(default_storage, FileSystemStorage):
         try:
             handle = open(safe_join(str(settings.MEDIA_ROOT), path), "rb")

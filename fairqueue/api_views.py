@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 from core.models import JobStatus
 from core.ownership import get_job_for
 from mailer.api_views import EmailRequestSerializer
+from mailer.service import reserve
 
 from .notify import send_ready_mail
 
@@ -30,21 +31,23 @@ class NotifyWhenReadyView(APIView):
                               409: OpenApiResponse(description="The job failed or was canceled"),
                               429: OpenApiResponse(description="Too many emails")})
     def post(self, request, pk):
-        from mailer.service import check_limits
-
-        job = get_job_for(request, self.model, pk, write=True)
+        job = get_job_for(request, self.model, pk)
         serializer = EmailRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         to = serializer.validated_data["to"]
         if job.status in (JobStatus.FAILED, JobStatus.CANCELED):
             return Response({"detail": _("This job did not finish, so there is nothing to email.")},
                             status=status.HTTP_409_CONFLICT)
-        refusal = check_limits(request, to)
-        if refusal:
-            return Response({"detail": refusal.message}, status=status.HTTP_429_TOO_MANY_REQUESTS,
-                            headers={"Retry-After": str(refusal.retry_after)})
-        with transaction.atomic():
-            changed = self.model.objects.filter(pk=job.pk, notified_at__isnull=True).update(notify_email=to)
+        changed = 0
+        if job.notified_at is None and job.notify_email != to:  # asking again for the same address is no new mail
+            with transaction.atomic():
+                # The mail counts now, when it is asked for, not when the job ends (it may never be sent, or be
+                # one of a dozen asked for at once): limits checked and counted in one step.
+                refusal = reserve(request, to)
+                if refusal:
+                    return Response({"detail": refusal.message}, status=status.HTTP_429_TOO_MANY_REQUESTS,
+                                    headers={"Retry-After": str(refusal.retry_after)})
+                changed = self.model.objects.filter(pk=job.pk, notified_at__isnull=True).update(notify_email=to)
         job.refresh_from_db()
         if changed:
             send_ready_mail(job)  # already finished: now; otherwise the worker sends it when it is

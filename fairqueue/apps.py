@@ -1,13 +1,14 @@
 from django.apps import AppConfig
 
+from core.serializers import register_queue_facts
+
 
 class FairQueueConfig(AppConfig):
     name = "fairqueue"
     verbose_name = "Fair queue"
 
     def ready(self):
-        from core.serializers import register_queue_facts
-
+        # In ready(): these reach models, which load only once the app registry is ready.
         from . import hooks  # noqa: F401  (learns speeds and sends ready mails when a job finishes)
         from .scheduler import facts_for
 

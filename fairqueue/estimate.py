@@ -123,9 +123,13 @@ def predicted_total(job, rates, machines=()):
     return rate.before + job.work_units * rate.seconds_per_unit + rate.after
 
 
+def span(job):
+    return getattr(job, "progress_span", 1.0)  # jobs outside the fair queue: their progress is the work's
+
+
 def work_fraction(job):
-    """The engine's fraction of the work done (the stored progress keeps the last 2 % for saving)."""
-    return max(0.0, min(1.0, (job.progress or 0.0) / 0.98))
+    """The fraction of the work done (the stored progress may keep its last part for saving: `progress_span`)."""
+    return max(0.0, min(1.0, (job.progress or 0.0) / span(job)))
 
 
 def remaining(job, rates, now=None, machines=()):
@@ -140,13 +144,13 @@ def remaining(job, rates, now=None, machines=()):
         return round(elapsed * (1 - f) / f) if f >= 0.02 else None
     rate = rates.lookup(job.work_key(), [job.machine] if job.machine else machines)
     prior = job.work_units * rate.seconds_per_unit
-    if job.painting_started_at is None:  # still reading the images or loading the model
+    if job.work_started_at is None:  # still reading the images or loading the model
         return max(0.0, rate.before - elapsed) + prior + rate.after
-    if f >= 1.0 or (job.progress or 0) >= 0.985:
+    if f >= 1.0 or (job.progress or 0) >= span(job) + 0.005:
         return max(0.5, rate.after * 0.5)
-    start = min(0.9, job.painting_from or 0.0)  # the engine counts loading in its fraction: leave it out
-    f = max(0.0, (f - start / 0.98) / (1 - start / 0.98))
-    painted = max(0.0, (now - job.painting_started_at).total_seconds())
+    start = min(0.9, job.work_from or 0.0) / span(job)  # the engine counts loading in its fraction: leave it out
+    f = max(0.0, (f - start) / (1 - start))
+    painted = max(0.0, (now - job.work_started_at).total_seconds())
     trust = TRUST_DEFAULT
     if rate.measured and f > 0.002 and painted > 0 and prior > 0:
         apart = math.log((painted / f) / prior)
@@ -175,12 +179,12 @@ def bucket(pixels):
 
 def learn(job):
     """Fold a finished job's times into this machine's rates (only clean, successful runs)."""
-    if not (job.started_at and job.finished_at and job.work_units and job.paint_seconds and job.machine):
+    if not (job.started_at and job.finished_at and job.work_units and job.work_seconds and job.machine):
         return None
     total = (job.finished_at - job.started_at).total_seconds()
-    before = (job.painting_started_at - job.started_at).total_seconds() if job.painting_started_at else 0.0
-    after = max(0.0, total - before - job.paint_seconds)
-    per_unit = job.paint_seconds / job.work_units
+    before = (job.work_started_at - job.started_at).total_seconds() if job.work_started_at else 0.0
+    after = max(0.0, total - before - job.work_seconds)
+    per_unit = job.work_seconds / job.work_units
     key = job.work_key()
     with transaction.atomic():
         row = WorkRate.objects.select_for_update().filter(machine=job.machine, key=key).first()

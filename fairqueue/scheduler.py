@@ -12,6 +12,7 @@ from django.utils import timezone
 from core.models import JobStatus, WorkerBeat
 
 from . import estimate
+from .models import FairQueued
 
 
 @dataclass(frozen=True)
@@ -88,8 +89,6 @@ def plain_facts(job, now=None):
 
 def facts_for(job, cache=None):
     """Facts for one job; `cache` (a dict, e.g. a serializer's context) keeps one snapshot per request."""
-    from .models import FairQueued
-
     if job.is_final:
         return NO_FACTS
     if not isinstance(job, FairQueued):

@@ -20,6 +20,7 @@ from core.ownership import owned_q
 
 from .models import Creation, CreationKind, Like
 from .serializers import CreationSerializer, LikeSerializer, PostSerializer, PublishSerializer
+from .sharing import download_response
 
 UNCONFIRMED = gettext_lazy("Confirm your email address first: open the link we sent you, or send it again from your "
                           "account page. Then you can like pictures and share yours.")
@@ -81,6 +82,13 @@ class MyCreation(APIView):
     def delete(self, request, pk):
         my_creation(request, pk).delete_with_files()
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MyCreationDownload(APIView):
+    @extend_schema(responses={(200, "image/png"): OpenApiTypes.BINARY, (200, "image/jpeg"): OpenApiTypes.BINARY},
+                   summary="Download one of my creations: the full-size file, as an attachment")
+    def get(self, request, pk):
+        return download_response(request, my_creation(request, pk))
 
 
 class Publish(APIView):

@@ -6,6 +6,7 @@ from . import api
 urlpatterns = [
     path("creations/", api.MyCreations.as_view(), name="api-creations"),
     path("creations/<uuid:pk>/", api.MyCreation.as_view(), name="api-creation"),
+    path("creations/<uuid:pk>/download/", api.MyCreationDownload.as_view(), name="api-creation-download"),
     path("creations/<uuid:pk>/publish/", api.Publish.as_view(), name="api-creation-publish"),
     path("creations/<uuid:pk>/unpublish/", api.Unpublish.as_view(), name="api-creation-unpublish"),
     path("board/", api.Board.as_view(), name="api-board"),

@@ -11,10 +11,10 @@ from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
-from django.utils.translation import gettext_lazy as _
 from PIL import Image
 
 from accounts.verification import counted_likes_q, email_confirmed
+from core import features
 from core.cleanup import delete_job, jobs_made_for
 from core.models import Owned
 from core.uploads import encode_image, random_name
@@ -22,10 +22,26 @@ from core.uploads import encode_image, random_name
 THUMBNAIL_SIZE = (480, 480)
 
 
-class CreationKind(models.TextChoices):
-    STYLE = "style", _("Style transfer")
-    TEXT2IMAGE = "text2image", _("Text2Imagen")
-    EDIT = "edit", _("Edited image")
+class _RegisteredKinds(type):
+    """`CreationKind.STYLE` is "style" while a feature has registered that kind (core.features): the list is open,
+    so a new feature adds its kind in its own app, with no gallery migration."""
+
+    def __getattr__(cls, name):
+        if name.isupper() and name.lower() in features.kinds():
+            return name.lower()
+        raise AttributeError(name)
+
+    @property
+    def choices(cls):
+        return features.kind_choices()
+
+    @property
+    def values(cls):
+        return list(features.kinds())
+
+
+class CreationKind(metaclass=_RegisteredKinds):
+    """The kinds of creation the installed features make."""
 
 
 class CreationQuerySet(models.QuerySet):
@@ -37,6 +53,7 @@ class CreationManager(models.Manager.from_queryset(CreationQuerySet)):
     def create_from_image(self, image, *, kind, owner=None, session_key="", client="", title="", metadata=None,
                           pnginfo=None, fmt="PNG"):
         """Store `image` (PIL) and its thumbnail under random names and record the creation."""
+        features.validate_kind(kind)  # a kind no feature registered would be a creation no page can describe
         creation = self.model(
             kind=kind, owner=owner, session_key=session_key or "", client=client or "", width=image.width, height=image.height,
             metadata=metadata or {}, file_title=title[:200],
@@ -56,7 +73,7 @@ class CreationManager(models.Manager.from_queryset(CreationQuerySet)):
 
 class Creation(Owned):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    kind = models.CharField(max_length=16, choices=CreationKind.choices, db_index=True)
+    kind = models.CharField(max_length=16, db_index=True, validators=[features.validate_kind])
     image = models.FileField(max_length=300)
     thumbnail = models.FileField(max_length=300, blank=True)
     width = models.PositiveIntegerField()
@@ -84,6 +101,9 @@ class Creation(Owned):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.width}×{self.height} ({self.pk})"
+
+    def get_kind_display(self):
+        return features.kind_label(self.kind)
 
     def get_absolute_url(self):
         return reverse("gallery:creation", args=[self.pk])

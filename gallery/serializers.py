@@ -57,11 +57,17 @@ class PostSerializer(serializers.ModelSerializer):
     def get_settings(self, obj) -> dict:
         return sharing.shareable_settings(obj) if obj.show_settings else {}
 
+    def _links(self, obj):
+        cache = self.context.setdefault("links", {})  # one look per post, whichever fields ask
+        if obj.pk not in cache:
+            cache[obj.pk] = sharing.links(obj, False)
+        return cache[obj.pk]
+
     def get_try_style_url(self, obj) -> str:
-        return sharing.try_style_url(obj)
+        return self._links(obj).get("try_style_url", "")
 
     def get_use_prompt_url(self, obj) -> str:
-        return sharing.use_prompt_url(obj)
+        return self._links(obj).get("use_prompt_url", "")
 
 
 class PublishSerializer(serializers.Serializer):

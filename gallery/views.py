@@ -7,6 +7,7 @@ from django.views.decorators.csrf import ensure_csrf_cookie
 
 from accounts.forms import display_name
 from accounts.transfer import adopt_late_work
+from core import features
 from core.ownership import is_owner, owned_q
 
 from . import sharing
@@ -68,7 +69,7 @@ def mine(request):
     for item in page:
         item.edit_url = sharing.edit_url(item)
     return render(request, "gallery/mine.html", {
-        "page": page, "kind": kind, "kinds": CreationKind.choices, "mail_form": True,
+        "page": page, "kind": kind, "kinds": CreationKind.choices, "mail_form": True, "tools": features.tools(),
         "js_strings": js_strings(),
     })
 
@@ -86,11 +87,11 @@ def creation(request, pk):
         "author": display_name(item.owner),
         "share_url": request.build_absolute_uri(item.get_absolute_url()),
         "download_name": sharing.download_name(item, mine),
+        # The words a saved file is titled with: the prompt or the inputs' names only for the owner, or when shown.
+        "save_title": item.title or sharing.file_title_for(item, mine),
         "settings_shown": sharing.described_settings(item) if (item.show_settings or mine) else [],
-        "remix_url": sharing.remix_url(item) if (mine or (item.show_settings and item.is_published)) else "",
-        "try_style_url": sharing.try_style_url(item) if item.is_published or mine else "",
-        "use_prompt_url": sharing.use_prompt_url(item, shared_only=not mine) if item.is_published or mine else "",
-        "edit_url": sharing.edit_url(item) if mine else "",
+        **sharing.links(item, mine),  # remix_url, try_style_url, use_prompt_url, edit_url: the features' buttons
+        "feature_buttons": sharing.buttons(item, mine),
         "mail_form": mine,
         "liked": item.is_published and request.user.is_authenticated
         and Like.objects.filter(user=request.user, creation=item).exists(),

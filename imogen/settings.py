@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "core",
@@ -130,7 +131,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.site",
-                "mailer.context_processors.mail",
+                "core.context_processors.mail",
             ],
         },
     },
@@ -152,8 +153,13 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "imogen_cache"}}
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["core.authentication.CsrfSessionAuthentication"],
+    # A personal API token (`Authorization: Bearer …`, made on the account page) needs no CSRF token; without one,
+    # the browser session counts and every unsafe request needs the CSRF token.
+    "DEFAULT_AUTHENTICATION_CLASSES": ["knox.auth.TokenAuthentication", "core.authentication.CsrfSessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    # core's JSON parser refuses bodies nested more than 32 deep (a 400, not a RecursionError's 500).
+    "DEFAULT_PARSER_CLASSES": ["core.parsers.JSONParser", "rest_framework.parsers.FormParser",
+                               "rest_framework.parsers.MultiPartParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.exception_handler",
 }
@@ -164,7 +170,6 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
 }
 
 LOGGING = {
@@ -207,6 +212,13 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "default"  # a job's queue is its model's `queue` (StyleTransferJob: "style")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# A worker that loses Redis waits for it however long it is away (Celery's default gives up after 100 tries), keeps
+# running its jobs meanwhile (the database row is the truth; a job killed at each blip would use up its attempts),
+# and survives the kombu 5.7.0 crash on closing the lost connection (core/redis_transport.py).
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT = "core.redis_transport:Transport"
 # Submitting a job must not hang when the broker is down: the job stays `queued` and the sweep re-sends it.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
 CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -246,11 +258,26 @@ IMOGEN_JOB_HEARTBEAT_SECONDS = env_int("IMOGEN_JOB_HEARTBEAT_SECONDS", 5)
 IMOGEN_JOB_RESEND_SECONDS = env_int("IMOGEN_JOB_RESEND_SECONDS", 30)
 # A job whose worker was lost this many times (killed for memory, say) is failed with words saying so; 0: no cap.
 IMOGEN_JOB_MAX_ATTEMPTS = env_int("IMOGEN_JOB_MAX_ATTEMPTS", 3)
+# Set by `make run` (manage.py serve) for the processes it keeps running: /healthz reads which of them are down.
+IMOGEN_SERVE_STATUS_FILE = env("IMOGEN_SERVE_STATUS_FILE", "")
+
+# Every job has a time limit from its model (Job.time_limit_seconds: its planned work or its provider's timeouts,
+# times IMOGEN_JOB_TIME_ROOM; IMOGEN_JOB_TIME_LIMIT_SECONDS where a model plans nothing). Past it, or when its work
+# has reported nothing for IMOGEN_JOB_STALL_SECONDS, the job fails with words and frees its worker; a worker that
+# does not stop is killed by Celery IMOGEN_JOB_KILL_GRACE_SECONDS later.
+IMOGEN_JOB_TIME_LIMIT_SECONDS = env_int("IMOGEN_JOB_TIME_LIMIT_SECONDS", 3600)
+IMOGEN_JOB_TIME_ROOM = float(env("IMOGEN_JOB_TIME_ROOM", "3"))
+# 600 s: longer than a provider call (IMOGEN_T2I_TIMEOUT) and its retries, which report nothing while they run.
+IMOGEN_JOB_STALL_SECONDS = env_int("IMOGEN_JOB_STALL_SECONDS", 600)
+IMOGEN_JOB_KILL_GRACE_SECONDS = env_int("IMOGEN_JOB_KILL_GRACE_SECONDS", 60)
 
 # The fair queue (fairqueue/). The most style jobs one owner may have waiting at once (0 = no cap): a browser
 # session, or an account.
 IMOGEN_STYLE_QUEUE_CAP_ANONYMOUS = env_int("IMOGEN_STYLE_QUEUE_CAP_ANONYMOUS", 3)
 IMOGEN_STYLE_QUEUE_CAP_ACCOUNT = env_int("IMOGEN_STYLE_QUEUE_CAP_ACCOUNT", 8)
+# ... and one address (IPv4, or IPv6 /64), all its sessions and unconfirmed accounts together (confirmed accounts
+# are clients of their own and have the cap above).
+IMOGEN_STYLE_QUEUE_CAP_ADDRESS = env_int("IMOGEN_STYLE_QUEUE_CAP_ADDRESS", 6)
 # Until a machine has finished a job of a kind: its seconds per unit of work (a second of the engine's cost model
 # on its reference CPU, so 1.0 = as fast as that machine) and the seconds before (reading, loading the models) and
 # after (saving) the painting. Learned values replace them.
@@ -288,11 +315,10 @@ IMOGEN_UPLOAD_MAX_BYTES = env_int("IMOGEN_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 IMOGEN_UPLOAD_MAX_PIXELS = env_int("IMOGEN_UPLOAD_MAX_PIXELS", 40_000_000)
 # Django refuses request bodies above this before reading them (multipart overhead on top of a file).
 DATA_UPLOAD_MAX_MEMORY_SIZE = IMOGEN_UPLOAD_MAX_BYTES * 2 + 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # Requests with a larger body are refused (413) before the body is read.
 IMOGEN_MAX_REQUEST_BYTES = env_int("IMOGEN_MAX_REQUEST_BYTES", 0) or 2 * IMOGEN_UPLOAD_MAX_BYTES + 1024 * 1024
-# Storage per owner (MB of creations; 0 = no quota): an account, and a browser session without an account. New
-# renders and jobs are refused with a plain message once it is full.
+# Storage per owner (MB of uploads, previews, results and renders; 0 = no quota): an account, and an address for
+# visitors without one (core.quota). New renders and jobs are refused with a plain message once it is full.
 IMOGEN_STORAGE_QUOTA_MB = env_int("IMOGEN_STORAGE_QUOTA_MB", 2000)
 IMOGEN_STORAGE_QUOTA_ANONYMOUS_MB = env_int("IMOGEN_STORAGE_QUOTA_ANONYMOUS_MB", 300)
 
@@ -334,11 +360,15 @@ IMOGEN_TRUSTED_PROXIES = env_int("IMOGEN_TRUSTED_PROXIES", 0)
 REST_FRAMEWORK["NUM_PROXIES"] = IMOGEN_TRUSTED_PROXIES
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
     "jobs": env("IMOGEN_THROTTLE_JOBS", "60/hour"),
-    "mail": env("IMOGEN_THROTTLE_MAIL", "30/day"),
+    # The work those jobs ask for, in units of the style engine's cost model (a second of painting on its
+    # reference CPU: `high` 1920×1080 is 156, `instant` 64×64 is 1; other jobs 1), per client, account and session.
+    "job_work": env("IMOGEN_THROTTLE_JOB_WORK", "1800/hour"),
     "login": env("IMOGEN_THROTTLE_LOGIN", "20/hour"),
     # Server renders of the editor (POST /api/editor/renders/) and upload checks (POST /api/uploads/inspect/).
     "renders": env("IMOGEN_THROTTLE_RENDERS", "30/hour"),
     "inspect": env("IMOGEN_THROTTLE_INSPECT", "120/hour"),
+    # The create page's live preview (POST /api/style-transfer/preview/), cached answers included.
+    "previews": env("IMOGEN_THROTTLE_PREVIEWS", "600/hour"),
 }
 # Rate counters: Redis (atomic INCR) where the broker is Redis, else the database cache. `auto`, a redis:// URL,
 # or empty for the database cache.
@@ -351,9 +381,9 @@ CACHES["throttle"] = {
 } if IMOGEN_THROTTLE_REDIS_URL else dict(CACHES["default"])
 
 # === Mail ============================================================================================================
-# Which mail provider sends deliveries (mailer.providers): auto (SMTP when EMAIL_HOST is set, else files under
-# var/mail), smtp, folder, django (whatever EMAIL_BACKEND says, e.g. an API-based backend) or a dotted path to a
-# provider class. The pages say when mail goes to a folder (mailer.providers.mail_goes_to_folder).
+# Which mail provider sends deliveries (core.mail): auto (SMTP when EMAIL_HOST is set, else files under
+# var/mail), smtp, folder, django (the backend EMAIL_BACKEND names, e.g. an API service's) or a dotted path to a
+# provider class. The pages say when mail goes to a folder (core.mail.mail_goes_to_folder).
 IMOGEN_MAIL_PROVIDER = env("IMOGEN_MAIL_PROVIDER", "auto")
 IMOGEN_MAIL_FOLDER = env("IMOGEN_MAIL_FOLDER", str(VAR_DIR / "mail"))
 EMAIL_HOST = env("EMAIL_HOST")
@@ -364,11 +394,8 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 15)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Imogen <imogen@localhost>")
-if EMAIL_HOST:
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-else:
-    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
-    EMAIL_FILE_PATH = str(VAR_DIR / "mail")
+# Read only by the `django` provider (an HTTP-API service's Django backend, say); the others open their own connection.
+EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 # Images bigger than this are sent as a link only (the mail says so).
 IMOGEN_MAIL_ATTACHMENT_MAX_BYTES = env_int("IMOGEN_MAIL_ATTACHMENT_MAX_BYTES", 15 * 1024 * 1024)
 # Temporary SMTP failures (server unreachable, 4xx) are retried: this many tries in all, waiting
@@ -400,6 +427,12 @@ LOGOUT_REDIRECT_URL = "core:home"
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 60 * 60 * 24 * 3)
 # Pictures per page in "My creations", on the board and in the API.
 IMOGEN_GALLERY_PAGE_SIZE = env_int("IMOGEN_GALLERY_PAGE_SIZE", 24)
+# Personal API tokens (django-rest-knox): made on the account page, shown once, stored as a SHA-512 digest, valid until
+# revoked; at most this many per account.
+REST_KNOX = {
+    "AUTH_HEADER_PREFIX": "Bearer", "TOKEN_PREFIX": "imogen_", "TOKEN_TTL": None, "AUTO_REFRESH": False,
+    "TOKEN_LIMIT_PER_USER": env_int("IMOGEN_API_TOKENS_PER_ACCOUNT", 5),
+}
 
 # === Style transfer ==================================================================================================
 # Compute device: auto picks CUDA, then Apple MPS, then CPU.
@@ -417,6 +450,13 @@ IMOGEN_STYLE_MEMORY_BUDGET_MB = memory_budget_mb(env("IMOGEN_STYLE_MEMORY_BUDGET
 # How often a running job writes progress and a preview image to the database (seconds).
 IMOGEN_STYLE_PROGRESS_SECONDS = float(env("IMOGEN_STYLE_PROGRESS_SECONDS", "0.5"))
 IMOGEN_STYLE_PREVIEW_SECONDS = float(env("IMOGEN_STYLE_PREVIEW_SECONDS", "3"))
+# The create page's live preview (styletransfer/preview.py, in the web process): its long side (px), onnxruntime
+# threads, how long a request waits for the one preview painter of its process (seconds, then 503), and how long an
+# answer stays in the cache (seconds).
+IMOGEN_STYLE_PREVIEW_SIDE = env_int("IMOGEN_STYLE_PREVIEW_SIDE", 384)
+IMOGEN_STYLE_PREVIEW_THREADS = env_int("IMOGEN_STYLE_PREVIEW_THREADS", 1)
+IMOGEN_STYLE_PREVIEW_WAIT_SECONDS = float(env("IMOGEN_STYLE_PREVIEW_WAIT_SECONDS", "5"))
+IMOGEN_STYLE_PREVIEW_CACHE_SECONDS = env_int("IMOGEN_STYLE_PREVIEW_CACHE_SECONDS", 3600)
 # A style worker times a few VGG19 evaluations at this long side (16:9) when it starts, so the first estimate of
 # every kind of job is this machine's (styletransfer/calibration.py); 0 = no probe (estimates start from defaults).
 IMOGEN_STYLE_CALIBRATION_SIDE = env_int("IMOGEN_STYLE_CALIBRATION_SIDE", 256)
@@ -460,6 +500,8 @@ IMOGEN_T2I_KARLO_IMAGE_HOSTS = env_list("IMOGEN_T2I_KARLO_IMAGE_HOSTS", "*.kakao
 IMOGEN_T2I_OPENAI_IMAGE_HOSTS = env_list("IMOGEN_T2I_OPENAI_IMAGE_HOSTS", "*.blob.core.windows.net")
 IMOGEN_T2I_FETCH_MAX_BYTES = env_int("IMOGEN_T2I_FETCH_MAX_BYTES", 40 * 1024 * 1024)
 IMOGEN_T2I_FETCH_TIMEOUT = float(env("IMOGEN_T2I_FETCH_TIMEOUT", "60"))
+# The largest answer a provider's API may send (JSON with the pictures in base64); longer ones are cut off.
+IMOGEN_T2I_ANSWER_MAX_BYTES = env_int("IMOGEN_T2I_ANSWER_MAX_BYTES", 96 * 1024 * 1024)
 # Prompt translation to English: google (Cloud Translation, credentials from GOOGLE_APPLICATION_CREDENTIALS) or none.
 IMOGEN_TRANSLATE_PROVIDER = env(
     "IMOGEN_TRANSLATE_PROVIDER", "google" if env("GOOGLE_APPLICATION_CREDENTIALS") else "none"

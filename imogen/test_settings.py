@@ -14,17 +14,20 @@ os.environ.setdefault("SECRET_KEY", "test-only-secret-key-0123456789-abcdefghijk
 # The whole suite comes from 127.0.0.1 and the throttle counts live in the database cache, so production rates
 # would leak from one test into the next. The throttling tests set their own low rates.
 os.environ.setdefault("IMOGEN_THROTTLE_JOBS", "100000/hour")
+os.environ.setdefault("IMOGEN_THROTTLE_JOB_WORK", "100000000/hour")
 os.environ.setdefault("IMOGEN_THROTTLE_LOGIN", "100000/hour")
 os.environ.setdefault("IMOGEN_THROTTLE_RENDERS", "100000/hour")
 os.environ.setdefault("IMOGEN_THROTTLE_INSPECT", "100000/hour")
+os.environ.setdefault("IMOGEN_THROTTLE_PREVIEWS", "100000/hour")
 # Rate counters in the test database's cache, not in the machine's Redis (shared by every run on the machine).
 os.environ.setdefault("IMOGEN_THROTTLE_REDIS_URL", "")
 # Likewise the per-owner cap on waiting style jobs (tests/fairqueue/test_queue.py sets its own).
 os.environ.setdefault("IMOGEN_STYLE_QUEUE_CAP_ANONYMOUS", "1000")
 os.environ.setdefault("IMOGEN_STYLE_QUEUE_CAP_ACCOUNT", "1000")
+os.environ.setdefault("IMOGEN_STYLE_QUEUE_CAP_ADDRESS", "1000")
 
 from .settings import *  # noqa: E402,F403
-from .settings import DATABASES, VAR_DIR  # noqa: E402
+from .settings import DATABASES  # noqa: E402
 
 # A worker process in an end-to-end test is pointed at the test database by name.
 if os.environ.get("IMOGEN_TEST_DB_NAME"):
@@ -35,4 +38,3 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast sig
 IMOGEN_JOB_HEARTBEAT_SECONDS = int(os.environ.get("IMOGEN_JOB_HEARTBEAT_SECONDS", "1"))
 IMOGEN_JOB_STALE_SECONDS = int(os.environ.get("IMOGEN_JOB_STALE_SECONDS", "6"))
 IMOGEN_JOB_RESEND_SECONDS = int(os.environ.get("IMOGEN_JOB_RESEND_SECONDS", "2"))
-EMAIL_FILE_PATH = str(VAR_DIR / "mail")

@@ -5,7 +5,7 @@ from .models import Delivery
 
 @admin.register(Delivery)
 class DeliveryAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "recipient", "creation", "status", "attempts", "transport", "short_error",
+    list_display = ["created_at", "recipient", "creation", "status", "tries", "attempts", "transport", "short_error",
                     "finished_at"]
     list_filter = ["status", "transport", "language"]
     search_fields = ["recipient", "id", "creation__id", "session_key", "client_ip"]

@@ -13,7 +13,7 @@ from core.ownership import is_owner, owner_fields
 from gallery.models import Creation
 
 from .models import Delivery
-from .service import check_limits, check_recipient, client_ip
+from .service import check_recipient, client_ip, reserve
 
 
 class EmailRequestSerializer(serializers.Serializer):
@@ -30,6 +30,8 @@ class DeliverySerializer(serializers.ModelSerializer):
     creation = serializers.UUIDField(source="creation_id", read_only=True)
     error = serializers.SerializerMethodField(help_text="Why it failed (or why it is being retried), for people.")
     url = serializers.SerializerMethodField(help_text="This delivery in the API (poll it for the outcome).")
+    attempts = serializers.IntegerField(source="tries", read_only=True,
+                                        help_text="Tries at handing the mail to the mail server so far.")
 
     class Meta:
         model = Delivery
@@ -69,7 +71,7 @@ class CreationEmailView(APIView):
         serializer.is_valid(raise_exception=True)
         to = serializer.validated_data["to"]
         with transaction.atomic():
-            refusal = check_limits(request, to)
+            refusal = reserve(request, to)
             if refusal:
                 return Response({"detail": refusal.message}, status=status.HTTP_429_TOO_MANY_REQUESTS,
                                 headers={"Retry-After": str(refusal.retry_after)})

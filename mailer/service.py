@@ -1,44 +1,29 @@
 """The shared mail service: address checks, abuse limits, the message itself, and retry timing.
 
 Every feature emails a creation the same way: `POST /api/creations/{id}/email/` (mailer.api_views), which
-calls `check_recipient` and `check_limits` here, records a `Delivery` and enqueues `mailer.tasks.send_delivery`;
-the task builds the mail with `build_mail` and hands it to the configured provider (mailer.providers).
+calls `check_recipient` and `reserve` here, records a `Delivery` and enqueues `mailer.tasks.send_delivery`;
+the task builds the mail with `build_mail` and hands it to the configured provider (core.mail).
+"Email me when it's ready" (fairqueue) reserves its mail the same way when it is asked for.
 """
 import mimetypes
-import re
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core.mail import Attachment, OutgoingMail
+from core.mail.addresses import clean_address, normalise_address
+from core.ownership import owner_fields
 from core.throttling import client_ip as core_client_ip
-from core.throttling import parse_rate
+from core.throttling import client_key, lock_client, parse_rate
 
-from .addresses import normalise_address
-from .models import Delivery
-from .providers import Attachment, OutgoingMail
+from .models import MailRequest
 
-# Only a bare address: no display name, no list, no whitespace or control characters (header injection).
-FORBIDDEN = re.compile(r"[\s\x00-\x1f\x7f,;<>\"'()\[\]\\]")
-
-
-def check_recipient(value):
-    """Return the one clean address in `value`, or raise ValidationError with words for people."""
-    if not isinstance(value, str) or not value.strip():
-        raise ValidationError(_("Enter an email address."))
-    address = value.strip()
-    if len(address) > 254 or FORBIDDEN.search(address) or address.count("@") != 1:
-        raise ValidationError(_("Enter one valid email address, like name@example.com."))
-    try:
-        validate_email(address)
-    except ValidationError:
-        raise ValidationError(_("Enter one valid email address, like name@example.com.")) from None
-    return address
+check_recipient = clean_address  # the one rule for addresses the site mails (core.mail.addresses)
 
 
 def client_ip(request):
@@ -48,15 +33,14 @@ def client_ip(request):
 
 
 def client_q(request):
-    """Deliveries asked for by this client: its account, its browser session, or its IP address."""
+    """Mails asked for by this client: its account, its browser session, or its address (an IPv6 /64 as one)."""
     q = Q(pk__in=[])
     if request.user.is_authenticated:
         q |= Q(owner=request.user)
     if request.session.session_key:
         q |= Q(session_key=request.session.session_key)
-    ip = client_ip(request)
-    if ip:
-        q |= Q(client_ip=ip)
+    if client_ip(request):
+        q |= Q(client=client_key(request))
     return q
 
 
@@ -98,21 +82,41 @@ def _over(queryset, rate, now):
 
 
 def check_limits(request, recipient):
-    """A Refusal (answered with 429) when this client or this address had too many mails lately, else None."""
+    """A Refusal (answered with 429) when this client or this address had too many mails asked for lately, else
+    None. Counts `MailRequest` rows: use `reserve`, which counts and records in one step."""
     now = timezone.now()
-    over = _over(Delivery.objects.filter(recipient_key=normalise_address(recipient)),
+    over = _over(MailRequest.objects.filter(recipient_key=normalise_address(recipient)),
                  settings.IMOGEN_MAIL_LIMIT_PER_RECIPIENT, now)
     if over:
         count, window, wait = over
         return Refusal(_("Too many emails to %(to)s: at most %(count)d per %(window)s. Try again in %(wait)s.")
                        % {"to": recipient, "count": count, "window": _window_words(window),
                           "wait": _wait_words(wait)}, wait)
-    over = _over(Delivery.objects.filter(client_q(request)), settings.IMOGEN_MAIL_LIMIT_PER_CLIENT, now)
+    over = _over(MailRequest.objects.filter(client_q(request)), settings.IMOGEN_MAIL_LIMIT_PER_CLIENT, now)
     if over:
         count, window, wait = over
         return Refusal(_("You have sent too many emails: at most %(count)d per %(window)s. Try again in %(wait)s.")
                        % {"count": count, "window": _window_words(window), "wait": _wait_words(wait)}, wait)
     return None
+
+
+def reserve(request, recipient):
+    """Count one mail to `recipient`, asked for now by this client, against the per-recipient and per-client limits:
+    a Refusal when over one of them, else None and the mail is counted (a `MailRequest` row) whenever it is sent.
+    Check and count are one step: the recipient and the client are locked until the transaction ends
+    (core.throttling.lock_client; SQLite serialises writers anyway), so parallel requests cannot all see room."""
+    key = normalise_address(recipient)
+    fields = owner_fields(request)
+    names = {f"mail-to:{key}", f"mail-from:{fields['client']}", f"mail-from:s:{fields['session_key']}"}
+    if fields["owner"] is not None:
+        names.add(f"mail-from:u:{fields['owner'].pk}")
+    with transaction.atomic():
+        for name in sorted(names):  # always in one order: two requests never wait for each other's second lock
+            lock_client(name)
+        refusal = check_limits(request, recipient)
+        if refusal is None:
+            MailRequest.objects.create(recipient_key=key, **fields)
+    return refusal
 
 
 def retry_delay(attempt):

@@ -19,6 +19,7 @@ from fairqueue import estimate
 from fairqueue.models import this_machine
 from gallery.models import THUMBNAIL_SIZE
 
+from . import samples
 from .models import StyleTransferJob
 
 log = logging.getLogger(__name__)
@@ -39,7 +40,8 @@ def _sync(device):
 
 def probe(long_side, device_name="auto", threads=None):
     """Seconds per unit of work on this machine now: the median of timed evaluations over the cost model's."""
-    import torch  # the worker only: the web process never loads torch
+    # torch and the engine (which imports it): the worker only, the web process never loads them
+    import torch
 
     from .engine import feedforward, load_vgg19, resolve_device
     from .engine.transfer import Objective, eval_seconds, resolve_precision
@@ -71,9 +73,9 @@ def probe(long_side, device_name="auto", threads=None):
 def reading_and_saving_seconds(threads=None):
     """Seconds to read a sample pair (as every job does before painting) and to save a result, per megapixel
     (PNG and thumbnail, as every job does after painting): the `before` and `after` of a job's time here."""
-    import torch  # the worker only
+    # torch and the engine (which imports it): the worker only, the web process never loads them
+    import torch
 
-    from . import samples
     from .engine import feedforward
 
     start = time.perf_counter()

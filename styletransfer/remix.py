@@ -11,19 +11,20 @@ import json
 import uuid
 from urllib.parse import urlencode
 
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db.models import F
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.ownership import is_owner
-from core.uploads import random_name
+from core.uploads import StoredUpload, crop_object, read_image, save_bytes, save_thumbnail, upload_folders
 from gallery.models import Creation
 
 from . import samples
 from .models import StyleTransferJob
 
 SIDES = ("content", "style")
+UPLOADS, THUMBNAILS = upload_folders("style")  # where core.uploads.save_upload keeps this feature's uploads
 
 
 def job_of(creation):
@@ -63,16 +64,41 @@ def remixable(request, creation_id):
     return (creation, job) if job else (None, None)
 
 
-def input_of(job, side):
-    """What one side of `job` was: {"sample": Sample} or {"upload_url": url} (None when the upload is gone)."""
+def input_of(job, side, creation):
+    """What one side of `job` (which made `creation`) was: {"sample": Sample} or {"upload": True} with its title
+    and thumbnail (None when the upload is gone). An upload shows as its derived thumbnail, never the original."""
     sample = samples.get(getattr(job, f"{side}_sample"), side)
     if sample:
         return {"sample": sample, "title": sample.title, "thumbnail_url": sample.thumbnail_url}
     field = getattr(job, f"{side}_image")
     if field and field.name and default_storage.exists(field.name):
-        return {"upload_url": field.url, "title": _("Your photo") if side == "content" else _("Your style image"),
-                "thumbnail_url": field.url}
+        return {"upload": True, "title": _("Your photo") if side == "content" else _("Your style image"),
+                "thumbnail_url": reverse("styletransfer:creation-input", args=[creation.pk, side])}
     return None
+
+
+def settings_visible(request, creation):
+    """Whoever sees the creation's settings on its page sees its inputs' thumbnails: the owner, or anyone who may
+    view it when its owner shows the settings."""
+    if is_owner(request, creation):
+        return True
+    return creation.show_settings and not creation.is_hidden
+
+
+def thumbnail_of(job, side):
+    """The storage name of one side's thumbnail, made now from the kept upload when it has none yet (uploads kept
+    before thumbnails were made); '' when there is no upload."""
+    field = getattr(job, f"{side}_thumbnail")
+    if field and field.name:
+        return field.name
+    upload = getattr(job, f"{side}_image")
+    if not upload or not upload.name:
+        return ""
+    with default_storage.open(upload.name, "rb") as handle:
+        data = handle.read()
+    name, size = save_thumbnail(read_image(data, max_bytes=len(data) + 1, max_pixels=10**9).image, "style")
+    type(job).objects.filter(pk=job.pk).update(**{f"{side}_thumbnail": name}, byte_size=F("byte_size") + size)
+    return name
 
 
 def initial_options(job):
@@ -88,16 +114,29 @@ def initial_options(job):
         "preserve_colors": bool(opts.get("preserve_colors", False)),
         "seed": int(opts.get("seed", 0)),
         # The framing of the photo (issue 16's crop box / fit), carried as it was.
-        "crop": json.dumps(dict(zip(("x", "y", "width", "height"), opts["crop"]))) if opts.get("crop") else "",
+        "crop": json.dumps(crop_object(opts.get("crop"))) if opts.get("crop") else "",
         "fit": opts.get("fit") or "",
     }
     return initial
 
 
+def keep_input(job, side, stored):
+    """Put a `core.uploads.StoredUpload` on one side of the (unsaved) `job`, counting its bytes."""
+    getattr(job, f"{side}_image").name = stored.name
+    getattr(job, f"{side}_thumbnail").name = stored.thumbnail
+    job.byte_size += stored.byte_size
+
+
 def copy_input(job, side):
-    """A byte-for-byte copy of `job`'s uploaded `side` image under a new random name (the new job owns it)."""
-    field = getattr(job, f"{side}_image")
-    extension = field.name.rsplit(".", 1)[-1] if "." in field.name else "png"
-    with default_storage.open(field.name, "rb") as handle:
-        data = handle.read()
-    return default_storage.save(random_name("style/uploads", extension), ContentFile(data))
+    """A byte-for-byte copy of `job`'s kept `side` upload and its thumbnail under new random names (the new job owns
+    them): a StoredUpload."""
+    copies, size = [], 0
+    for field, folder in ((getattr(job, f"{side}_image"), UPLOADS), (getattr(job, f"{side}_thumbnail"), THUMBNAILS)):
+        if not field or not field.name:  # an upload kept before thumbnails were made has none
+            copies.append("")
+            continue
+        with default_storage.open(field.name, "rb") as handle:
+            data = handle.read()
+        copies.append(save_bytes(data, folder, field.name.rsplit(".", 1)[-1] if "." in field.name else "png"))
+        size += len(data)
+    return StoredUpload(copies[0], copies[1], size)

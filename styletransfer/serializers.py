@@ -4,17 +4,23 @@ from dataclasses import replace
 from pathlib import PurePath
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.urls import reverse
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.framing import long_side_size
 from core.serializers import BaseJobSerializer
 from core.sizes import WALLPAPER_SIZES
-from core.uploads import CropField, ImageUploadField, crop_message, image_size
+from core.uploads import CropField, ImageUploadField, crop_message, crop_object, image_size
 from gallery.sharing import edit_url
 
 from . import samples
+from .engine.images import STYLE_STRENGTH_MAX, STYLE_STRENGTH_MIN
 from .models import StyleTransferJob
+from .remix import remixable
 
 CONTENT_ASPECT = "content"
 
@@ -76,6 +82,8 @@ def memory_refusal(attrs, content_size, budget):
 
 
 FITS = ("cover", "blur", "colors")
+STRENGTH_RANGE = format_lazy(_("Style strength must be between {low} and {high}."), low=STYLE_STRENGTH_MIN,
+                             high=STYLE_STRENGTH_MAX)
 
 
 class JobCreateSerializer(serializers.Serializer):
@@ -96,7 +104,10 @@ class JobCreateSerializer(serializers.Serializer):
         required=False, allow_blank=True,
         help_text=_("desktop-1080p, desktop-1440p, phone, iphone, phone-16x9, tablet, square, 4k, or content "
                     "(the content's own aspect)."))
-    style_strength = serializers.FloatField(required=False, default=1.0, help_text=_("0.1 to 5; 1 is balanced."))
+    style_strength = serializers.FloatField(  # the bounds also reach the schema and the page's slider
+        required=False, default=1.0, min_value=STYLE_STRENGTH_MIN, max_value=STYLE_STRENGTH_MAX,
+        error_messages={"min_value": STRENGTH_RANGE, "max_value": STRENGTH_RANGE},
+        help_text=format_lazy(_("{low} to {high}; 1 is balanced."), low=STYLE_STRENGTH_MIN, high=STYLE_STRENGTH_MAX))
     preserve_colors = serializers.BooleanField(required=False, default=False,
                                                help_text=_("Keep the content image's colours."))
     seed = serializers.IntegerField(required=False, default=0, min_value=0, max_value=2**31 - 1)
@@ -115,15 +126,14 @@ class JobCreateSerializer(serializers.Serializer):
         return value
 
     def validate_style_strength(self, value):
-        if not math.isfinite(value) or not 0.1 <= value <= 5:
-            raise serializers.ValidationError(_("Style strength must be between 0.1 and 5."))
+        if not math.isfinite(value) or not STYLE_STRENGTH_MIN <= value <= STYLE_STRENGTH_MAX:
+            raise serializers.ValidationError(STRENGTH_RANGE)
         return value
 
     def _side(self, attrs, side, errors):
         upload, sample_id = attrs.get(f"{side}_image"), (attrs.get(f"{side}_sample") or "").strip()
         source = attrs.pop(f"{side}_from", None)
         if source is not None and upload is None and not sample_id:
-            from .remix import remixable
 
             request = self.context.get("request")
             _creation, job = remixable(request, source) if request is not None else (None, None)
@@ -182,9 +192,17 @@ class JobCreateSerializer(serializers.Serializer):
         attrs["size_preset"] = preset
 
     def content_size(self, attrs):
-        """The content's (width, height) after EXIF orientation: the upload's, or the sample file's."""
+        """The content's (width, height) after EXIF orientation: the upload's, the sample file's, or the remixed
+        job's stored photo (read from its header)."""
         if attrs.get("content_image") is not None:
             return attrs["content_image"].size
+        source = attrs.get("content_source_job")
+        if source is not None:
+            try:
+                with default_storage.open(source.content_image.name, "rb") as handle:
+                    return image_size(handle)
+            except (OSError, ValueError):  # gone or unreadable: copying it fails with words in the view
+                return None
         sample = samples.get(attrs.get("content_sample"), "content")
         return image_size(sample.path) if sample else None
 
@@ -203,6 +221,27 @@ class JobCreateSerializer(serializers.Serializer):
         if message:
             errors["crop"] = [message]
 
+    def _own_shape(self, attrs, errors):
+        """With the content's own shape (`size_preset=content`), a photo or crop box narrower than about 60:1 would
+        make a wallpaper with a side under the minimum: refused here with words, not by the engine in the job."""
+        if attrs.get("width") is not None or not attrs.get("size"):
+            return
+        shape = tuple(attrs["crop"][2:]) if attrs.get("crop") else self.content_size(attrs)
+        if shape is None:
+            return
+        width, height = long_side_size(shape, attrs["size"])
+        low = settings.IMOGEN_STYLE_MIN_SIDE
+        if min(width, height) >= low:
+            return
+        values = {"width": shape[0], "height": shape[1], "out_width": width, "out_height": height, "low": low}
+        errors["size_preset"] = [
+            _("The crop box is %(width)d×%(height)d pixels: kept in that shape, the wallpaper would be "
+              "%(out_width)d×%(out_height)d, and each side must be at least %(low)d pixels. Choose a wallpaper "
+              "size, or a less narrow crop box.") % values if attrs.get("crop") else
+            _("The photo is %(width)d×%(height)d pixels: kept in that shape, the wallpaper would be "
+              "%(out_width)d×%(out_height)d, and each side must be at least %(low)d pixels. Choose a wallpaper "
+              "size instead of the photo's own shape.") % values]
+
     def validate(self, attrs):
         errors = {}
         self._side(attrs, "content", errors)
@@ -210,17 +249,20 @@ class JobCreateSerializer(serializers.Serializer):
         self._size(attrs, errors)
         if not errors:
             self._crop(attrs, errors)
+        if not errors:
+            self._own_shape(attrs, errors)
         if errors:
             raise serializers.ValidationError(errors)
+        self.check_memory(attrs)
+        return attrs
+
+    def check_memory(self, attrs):
         if settings.IMOGEN_STYLE_MEMORY_BUDGET_MB:
-            content = attrs.get("content_image")
-            size = content.size if content and not attrs.get("content_sample") else (16, 9)
-            if attrs.get("crop"):
-                size = tuple(attrs["crop"][2:])
+            # The box was checked against the photo above, so the estimate is of what the job will paint.
+            size = tuple(attrs["crop"][2:]) if attrs.get("crop") else self.content_size(attrs) or (16, 9)
             refusal = memory_refusal(attrs, size, settings.IMOGEN_STYLE_MEMORY_BUDGET_MB * 2**20)
             if refusal:
                 raise serializers.ValidationError({"size_preset": [refusal]})
-        return attrs
 
     def options(self):
         data = self.validated_data
@@ -228,8 +270,23 @@ class JobCreateSerializer(serializers.Serializer):
             "preset": data["preset"], "width": data.get("width"), "height": data.get("height"),
             "size": data.get("size"), "size_preset": data.get("size_preset", ""),
             "style_strength": data["style_strength"], "preserve_colors": data["preserve_colors"],
-            "seed": data["seed"], "crop": data.get("crop"), "fit": data.get("fit", "cover"),
+            # Stored as the object it came in as, so the job's answer, the picture's metadata and a remix agree.
+            "seed": data["seed"], "crop": crop_object(data.get("crop")), "fit": data.get("fit", "cover"),
         }
+
+
+class StyleOptionsSerializer(serializers.Serializer):
+    """The job's settings as the submit chose them (documents `options` in the schema)."""
+    preset = serializers.CharField()
+    width = serializers.IntegerField(allow_null=True, help_text="Output width; null with size_preset=content.")
+    height = serializers.IntegerField(allow_null=True)
+    size = serializers.IntegerField(allow_null=True, help_text="Long side with size_preset=content, else null.")
+    size_preset = serializers.CharField(allow_blank=True)
+    style_strength = serializers.FloatField()
+    preserve_colors = serializers.BooleanField()
+    seed = serializers.IntegerField()
+    crop = CropField(allow_null=True, help_text='The crop box as it was sent: {"x", "y", "width", "height"}, or null.')
+    fit = serializers.ChoiceField(FITS)
 
 
 class JobSerializer(BaseJobSerializer):
@@ -243,6 +300,7 @@ class JobSerializer(BaseJobSerializer):
     creation_url = serializers.SerializerMethodField(help_text="The result's page (the share link).")
     edit_url = serializers.SerializerMethodField(help_text="The editor, opened on the result.")
     notes = serializers.SerializerMethodField()
+    options = serializers.SerializerMethodField()
 
     class Meta(BaseJobSerializer.Meta):
         model = StyleTransferJob
@@ -256,6 +314,14 @@ class JobSerializer(BaseJobSerializer):
         if not job.preview:
             return None
         return f"{reverse('styletransfer:preview', args=[job.pk])}?v={PurePath(job.preview.name).stem}"
+
+    @extend_schema_field(StyleOptionsSerializer)
+    def get_options(self, job):
+        """The stored options, `crop` as the object the submit took (jobs before issue 24 stored a list)."""
+        options = dict(job.options or {})
+        if "crop" in options:
+            options["crop"] = crop_object(options["crop"])
+        return options
 
     def get_result_url(self, job) -> str | None:
         return job.result.image_url if job.result_id and job.result else None
@@ -275,3 +341,14 @@ class JobSerializer(BaseJobSerializer):
 
     def get_edit_url(self, job) -> str | None:
         return edit_url(job.result) if job.result_id and job.result else None
+
+
+class PreviewSerializer(JobCreateSerializer):
+    """A job's fields without those that only change how long the job paints (quality, seed): the live preview
+    paints the feed-forward picture every quality starts from."""
+
+    preset = None
+    seed = None
+
+    def check_memory(self, attrs):
+        """The preview paints a few hundred pixels, whatever the wallpaper's size."""

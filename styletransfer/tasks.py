@@ -10,13 +10,14 @@ from django.utils.translation import gettext as _
 
 from core.jobs import JobCanceled, JobFailed, job_task
 from core.pngmeta import png_info
-from core.uploads import UploadRejected, read_image, save_image
+from core.uploads import UploadRejected, crop_tuple, encode_image, read_image, save_bytes
 from gallery.models import Creation, CreationKind
 
 from . import samples
 from .models import StyleTransferJob
 
 log = logging.getLogger(__name__)
+SPAN = StyleTransferJob.progress_span  # the engine's fraction × this is the stored progress; the rest is saving
 SCALE_STAGE = re.compile(r"scale (\d+)/(\d+) \((\d+)×(\d+)\)")
 
 
@@ -77,7 +78,7 @@ def engine_options(job, on_cpu_threads=None):
         threads=settings.IMOGEN_TORCH_THREADS,
         memory_budget_bytes=budget * 2**20 if budget else None,
         preview_every=5,
-        crop=tuple(opts["crop"]) if opts.get("crop") else None,
+        crop=crop_tuple(opts.get("crop")),
         fit=opts.get("fit", "cover"),
     )
 
@@ -99,11 +100,11 @@ class ProgressWriter:
         fields = {}
         if self.painting_since is None and progress.stage not in ("loading", "done"):
             self.painting_since = now
-            fields.update(painting_started_at=timezone.now(), painting_from=min(0.98, progress.fraction * 0.98))
+            fields.update(work_started_at=timezone.now(), work_from=min(SPAN, progress.fraction * SPAN))
         if progress.stage == "done" and self.painting_since is not None:
             self.paint_seconds = now - self.painting_since
         # The engine's fraction is monotonic; keep ours so too, leaving the last few percent for saving.
-        self.fraction = max(self.fraction, min(0.98, progress.fraction * 0.98))
+        self.fraction = max(self.fraction, min(SPAN, progress.fraction * SPAN))
         # The feed-forward result is the first preview: shown at once, later ones every few seconds. Not the
         # finished picture: the result replaces the preview a moment later, and encoding it would only lengthen
         # the saving, the part of the wait the page cannot watch.
@@ -121,11 +122,17 @@ class ProgressWriter:
         old = self.job.preview.name if self.job.preview else ""
         preview = image.convert("RGB")
         preview.thumbnail((1024, 1024))
-        name = save_image(preview, "style/previews", fmt="JPEG")
+        data = encode_image(preview, "JPEG")
+        name = save_bytes(data, "style/previews", "jpg")
+        byte_size = self.job.byte_size + len(data)  # the quota counts the preview with the uploads
         if old:
+            try:
+                byte_size -= default_storage.size(old)
+            except OSError:  # already gone: nothing of it was counted twice
+                pass
             default_storage.delete(old)
         self.job.preview.name = name
-        return {"preview": name, "preview_at": timezone.now()}
+        return {"preview": name, "preview_at": timezone.now(), "byte_size": max(0, byte_size)}
 
     def should_cancel(self):
         if not self.canceled and time.monotonic() - self.last_write >= settings.IMOGEN_STYLE_PROGRESS_SECONDS:
@@ -188,7 +195,7 @@ def paint(job):
             image, kind=CreationKind.STYLE, owner=job.owner, session_key=job.session_key, client=job.client,
             title=title, metadata=metadata, pnginfo=info,
         )
-        return {"result": creation, "paint_seconds": writer.paint_seconds}
+        return {"result": creation, "work_seconds": writer.paint_seconds}
 
 
 run_style_transfer = job_task(StyleTransferJob)(paint)

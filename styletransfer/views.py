@@ -1,6 +1,7 @@
 """Style transfer pages: create, one job (progress → result), my jobs; and the bundled sample images."""
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -9,13 +10,14 @@ from django.views.decorators.http import require_GET
 
 from core import sizes, uploads
 from core.ownership import get_job_for, is_owner, owned_q
-from fairqueue.words import page_strings as queue_page_strings
 from gallery.models import Creation
-from gallery.sharing import download_response
+from gallery.sharing import download_name, download_response
 
 from . import remix, samples
+from .engine.images import STYLE_STRENGTH_MAX, STYLE_STRENGTH_MIN
 from .models import StyleTransferJob
-from .serializers import JobSerializer, presets, size_presets
+from .serializers import JobSerializer, size_presets
+from .words import page_strings as queue_page_strings
 
 
 def _shared_style(request):
@@ -51,7 +53,7 @@ def create(request):
         if source is not None:
             remix_of = creation
             initial = remix.initial_options(source)
-            remix_inputs = {side: remix.input_of(source, side) for side in remix.SIDES}
+            remix_inputs = {side: remix.input_of(source, side, creation) for side in remix.SIDES}
             chosen = remix_inputs.get("content") or {}
             content_default = chosen.get("sample") or content_default
             chosen = remix_inputs.get("style") or {}
@@ -59,13 +61,15 @@ def create(request):
     context = {
         "style_default": style_sample or samples.by_kind("style")[0],
         "style_creation": style_creation,
+        # Another's post keeps the words of its prompt out of the file name unless its settings are shown.
+        "style_creation_name": download_name(style_creation, is_owner(request, style_creation))
+        if style_creation else "",
         "content_default": content_default,
         "remix_of": remix_of,
         "remix_inputs": remix_inputs,
         "initial": initial,
         "content_samples": samples.by_kind("content"),
         "style_samples": samples.by_kind("style"),
-        "presets": list(presets()),
         "size_presets": size_presets(),
         "sizes": sizes.fitting(settings.IMOGEN_STYLE_MAX_SIDE, settings.IMOGEN_STYLE_MAX_PIXELS),
         "min_side": settings.IMOGEN_STYLE_MIN_SIDE,
@@ -78,8 +82,8 @@ def create(request):
             % {"formats": uploads.FORMAT_NAMES},
             "too_large": _("This photo is too large to send (%(size)s; the limit is %(mb)d MB) and this browser "
                            "cannot make it smaller. Save it as JPEG and try again.")
-            % {"size": "{size}", "mb": settings.IMOGEN_UPLOAD_MAX_BYTES // (1024 * 1024)},
-            "reduced": _("Reduced from {from}, {from_size} to {to}, {to_size} before sending."),
+            % {"size": "%(size)s", "mb": settings.IMOGEN_UPLOAD_MAX_BYTES // (1024 * 1024)},  # filled in the page
+            "reduced": _("Reduced from %(from)s, %(from_size)s to %(to)s, %(to_size)s before sending."),
             "no_preview": _("This browser cannot show this photo, but the server can read it: it is sent as it is "
                             "and centre-cropped."),
             "nothing": _("Nothing chosen"),
@@ -87,11 +91,17 @@ def create(request):
             "need_style": _("Choose a style first"),
             "need_both": _("Choose a photo and a style first"),
             "preparing": _("Preparing the photo…"),
-            "uploading": _("Sending… {percent}% ({done} of {total})"),
+            "uploading": _("Sending… %(percent)s (%(done)s of %(total)s)"),
             "uploaded": _("Sent. Starting the job…"),
             "failed": _("The job could not be started."),
             "starting": _("Starting…"),
+            "preview_painting": _("Painting the preview…"),
+            "preview_shown": _("A quick preview at low resolution: the wallpaper is painted at full size, and with "
+                               "more detail at Standard and High quality."),
+            "preview_failed": _("The preview could not be painted."),
         },
+        "strength_min": STYLE_STRENGTH_MIN,
+        "strength_max": STYLE_STRENGTH_MAX,
         "max_bytes": settings.IMOGEN_UPLOAD_MAX_BYTES,
         "max_pixels": settings.IMOGEN_UPLOAD_MAX_PIXELS,
     }
@@ -165,3 +175,23 @@ def download(request, pk):
     if not item.result:
         raise Http404
     return download_response(request, item.result)
+
+
+@require_GET
+def creation_input(request, pk, side):
+    """The thumbnail of an uploaded input of the style transfer that made creation `pk`, for whoever sees its
+    settings (remix.settings_visible). The stored original itself is never served to anyone but its owner's jobs."""
+    creation = Creation.objects.filter(pk=pk).first()
+    job = remix.job_of(creation) if creation is not None and remix.settings_visible(request, creation) else None
+    if job is None or side not in remix.SIDES:
+        raise Http404
+    try:
+        name = remix.thumbnail_of(job, side)
+        handle = default_storage.open(name, "rb") if name else None
+    except (OSError, ValueError, uploads.UploadRejected):
+        handle = None
+    if handle is None:
+        raise Http404
+    response = FileResponse(handle, content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response

@@ -1,11 +1,15 @@
 """A text-to-image request and its outcome (the background job pattern from core.models)."""
+from django.conf import settings
 from django.db import models
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Job, JobStatus
+from core.registry import UnknownProvider
 from gallery.models import Creation
+
+from .providers import get_provider
 
 
 class TextToImageJob(Job):
@@ -39,6 +43,14 @@ class TextToImageJob(Job):
 
     class Meta(Job.Meta):
         verbose_name = "text-to-image job"
+
+    def time_limit_seconds(self):
+        """Its provider's timeouts, every retry spent, plus the translation and a minute to save the pictures."""
+        try:
+            provider = get_provider(self.provider)
+        except UnknownProvider:
+            return super().time_limit_seconds()
+        return provider.time_budget(self.samples) + 2 * settings.IMOGEN_TRANSLATE_TIMEOUT + 60
 
     def creations(self):
         """The Creation rows of the results, in order (skipping any deleted since)."""

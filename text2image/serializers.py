@@ -1,19 +1,45 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.registry import UnknownProvider
 from core.serializers import BaseJobSerializer
 from gallery.sharing import edit_url
 
 from .models import TextToImageJob
-from .providers import PROVIDERS, active_provider
+from .providers import PROVIDERS, active_provider, offline
 from .tasks import MAX_SEED
 from .translation import get_translator, guess_language, needs_english_message
 
 
 def provider_label(name):
     return PROVIDERS.label(name)
+
+
+def sketch_reading(job):
+    """The offline engine's reading of the job's prompt (offline.understand), or None for another provider."""
+    if job.provider != offline.OfflineProvider.name:
+        return None
+    return offline.understand(job.prompt, job.negative_prompt)
+
+
+def negative_prompt_note(job, reading):
+    """What happened to the job's negative prompt, in words ('' without one); `reading` from sketch_reading."""
+    if not job.negative_prompt.strip():
+        return ""
+    if reading is not None:
+        return reading["negative_note"]
+    try:
+        takes_negative = PROVIDERS.get(job.provider).supports_negative
+    except UnknownProvider:  # a job of a provider this server no longer lists: it was sent as one then
+        takes_negative = True
+    if takes_negative:
+        return _("The negative prompt was sent to %(provider)s, which leaves out what it names.") % {
+            "provider": provider_label(job.provider)}
+    return _("%(provider)s takes no negative prompt: it was added to the prompt as “Avoid: …”.") % {
+        "provider": provider_label(job.provider)}
 
 
 class TextToImageJobCreateSerializer(serializers.Serializer):
@@ -84,8 +110,24 @@ class TextToImageResultSerializer(serializers.Serializer):
     edit_url = serializers.CharField(help_text="The editor, opened on the picture.")
 
 
+class SketchReadingSerializer(serializers.Serializer):
+    understood = serializers.ListField(child=serializers.CharField(), help_text=gettext_lazy(
+        "The prompt's words the offline engine paints from (each once, as written)."))
+    missing = serializers.ListField(child=serializers.CharField(), help_text=gettext_lazy(
+        "The prompt's words it could not draw (filler words such as “a” or “the” are in neither list)."))
+    motifs = serializers.ListField(child=serializers.CharField(), help_text=gettext_lazy(
+        "What it paints, in the request's language (e.g. “night sky”, “forest”)."))
+    removed = serializers.ListField(child=serializers.CharField(), help_text=gettext_lazy(
+        "The motifs the negative prompt took away (empty when it took nothing away)."))
+
+
 class TextToImageJobSerializer(BaseJobSerializer):
     images = serializers.SerializerMethodField()
+    sketch = serializers.SerializerMethodField(help_text=gettext_lazy(
+        "Offline engine only (else null): which words it understood, which it could not draw, what it paints."))
+    negative_prompt_note = serializers.SerializerMethodField(help_text=gettext_lazy(
+        "What happened to the negative prompt, in words: for the offline engine, which motifs it took away (or that "
+        "it had nothing to take away); for another provider, that it was sent there. Empty without one."))
     provider_label = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField(help_text="The job's page (the same as page_url).")
     preview_url = serializers.SerializerMethodField()
@@ -95,7 +137,8 @@ class TextToImageJobSerializer(BaseJobSerializer):
         model = TextToImageJob
         fields = [*BaseJobSerializer.Meta.fields, "provider", "provider_label", "prompt", "negative_prompt",
                   "translated_prompt", "translated_negative_prompt", "source_language", "notice", "width", "height",
-                  "samples", "seed", "steps", "images", "url", "preview_url", "queue"]
+                  "samples", "seed", "steps", "images", "url", "preview_url", "queue", "sketch",
+                  "negative_prompt_note"]
         read_only_fields = fields
 
     @staticmethod
@@ -111,6 +154,15 @@ class TextToImageJobSerializer(BaseJobSerializer):
 
     def get_images(self, job) -> TextToImageResultSerializer(many=True):
         return TextToImageResultSerializer([self._image(c, seed) for c, seed in job.creations()], many=True).data
+
+    @extend_schema_field(SketchReadingSerializer(allow_null=True))
+    def get_sketch(self, job):
+        reading = sketch_reading(job)
+        return None if reading is None else {key: reading[key] for key in ("understood", "missing", "motifs",
+                                                                           "removed")}
+
+    def get_negative_prompt_note(self, job) -> str:
+        return negative_prompt_note(job, sketch_reading(job))
 
     def get_provider_label(self, job) -> str:
         return provider_label(job.provider)

@@ -9,7 +9,7 @@ from gallery.sharing import download_response
 
 from .models import TextToImageJob
 from .providers import active_provider, offline
-from .serializers import provider_label
+from .serializers import negative_prompt_note, provider_label, sketch_reading
 from .tasks import MAX_SEED
 from .translation import get_translator
 
@@ -89,11 +89,11 @@ def job_page(request, pk):
         "seed": _("seed"), "canceled": _("The job was canceled."), "waiting": _("Waiting for a worker…"),
         "steps": _("%(n)s steps"), "queue": _("Queue number %(number)s at %(provider)s · prompt id %(id)s"),
     }
-    reading = offline.understand(job.prompt, job.negative_prompt) if job.provider == offline.OfflineProvider.name \
-        else None
+    reading = sketch_reading(job)
     return render(request, "text2image/job.html", {"job": job, "texts": texts, **_provider_context(),
                                                    "provider_label": provider_label(job.provider),
-                                                   "reading": reading})
+                                                   "reading": reading,
+                                                   "negative_note": negative_prompt_note(job, reading)})
 
 
 def download(request, pk):

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 def fill_keys(apps, schema_editor):
     """Earlier deliveries count under the limit too."""
-    from mailer.addresses import normalise_address
+    from core.mail.addresses import normalise_address
 
     Delivery = apps.get_model("mailer", "Delivery")
     for delivery in Delivery.objects.only("pk", "recipient").iterator():
@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='delivery',
             name='recipient_key',
-            field=models.CharField(blank=True, db_index=True, help_text='The address as the per-recipient limit counts it: lowercase, without a +tag (mailer.addresses.normalise_address).', max_length=254),
+            field=models.CharField(blank=True, db_index=True, help_text='The address as the per-recipient limit counts it: lowercase, without a +tag (core.mail.addresses.normalise_address).', max_length=254),
         ),
         migrations.RunPython(fill_keys, migrations.RunPython.noop),
     ]

@@ -100,9 +100,26 @@
     });
   }
 
+  /** The one placeholder syntax of every page's words: "%(name)s" (what Django's translators already use). */
+  function fill(template, values) {
+    return String(template || "").replace(/%\((\w+)\)s/g, (match, key) => (key in values ? String(values[key]) : match));
+  }
+
+  /** A page's words, put there with {{ words|json_script:"<id>" }} (read once, then kept). */
+  const tables = {};
+  function strings(id) {
+    if (!(id in tables)) {
+      const el = document.getElementById(id);
+      tables[id] = el ? JSON.parse(el.textContent || "{}") : {};
+    }
+    return tables[id];
+  }
+
   const builtin = {
-    en: { network: "Could not reach Imogen. Check your connection and try again." },
-    ko: { network: "Imogen에 연결할 수 없습니다. 인터넷 연결을 확인하고 다시 시도하세요." },
+    en: { network: "Could not reach Imogen. Check your connection and try again.",
+          downloaded: "Saved to your downloads. This browser cannot hand pictures to Photos directly: open the file from your downloads to set it as wallpaper." },
+    ko: { network: "Imogen에 연결할 수 없습니다. 인터넷 연결을 확인하고 다시 시도하세요.",
+          downloaded: "다운로드 폴더에 저장했습니다. 이 브라우저는 사진 앱으로 바로 보낼 수 없으니, 다운로드한 파일을 열어 배경화면으로 설정하세요." },
   };
   function t(key) {
     const lang = (document.documentElement.lang || "en").slice(0, 2);
@@ -153,8 +170,29 @@
     const button = event.target.closest("[data-action=save-image]");
     if (!button || !button.dataset.url) return;
     event.preventDefault();
-    saveImage(button.dataset.url, button.dataset.name, button.dataset.title);
+    saveImage(button.dataset.url, button.dataset.name, button.dataset.title).then((outcome) => {
+      if (outcome === "downloaded") toast(t("downloaded"), "success");  // never a silent download
+    });
   });
 
-  window.imogen = Object.assign(window.imogen || {}, { toast, api, poll, FINAL, errorText, cookie, t, download, saveImage });
+  // The phone menu: a real button that says whether the menu is open (aria-expanded); Escape closes it.
+  const header = document.querySelector(".site-header");
+  const menuButton = header && header.querySelector(".nav-toggle");
+  if (menuButton) {
+    header.classList.add("has-menu");
+    const setOpen = (open) => {
+      header.classList.toggle("menu-open", open);
+      menuButton.setAttribute("aria-expanded", String(open));
+    };
+    menuButton.addEventListener("click", () => setOpen(menuButton.getAttribute("aria-expanded") !== "true"));
+    header.addEventListener("keydown", (event) => {
+      if (event.key === "Escape" && header.classList.contains("menu-open")) {
+        setOpen(false);
+        menuButton.focus();
+      }
+    });
+  }
+
+  window.imogen = Object.assign(window.imogen || {}, { toast, api, poll, FINAL, fill, strings, errorText, cookie, t, download,
+    saveImage });
 })();

@@ -21,7 +21,7 @@ import threading
 from pathlib import Path
 
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageFilter
 
 from .errors import InputError, ModelMissing
 
@@ -31,6 +31,16 @@ STYLE_SIDE = 256  # the style predictor's fixed input size
 MIN_STYLE_SIDE = 16  # smaller style images carry no texture to learn from
 PAD_MULTIPLE = 4  # the transform network downsamples twice by 2; other sizes come back padded
 MAX_STRENGTH = 1.0  # the style vector itself; extrapolating past it turns the colours muddy (tried 1.5, 2)
+# The network paints at most this many pixels (768×432 for a 16:9 picture) and the result is enlarged: at a
+# wallpaper's full size it leaves streaks in flat areas, blocky colour fringes and strokes too small to see
+# (issue 22; chosen by eye on the contact sheets of bench/instant_sheets.py, see docs/engine.md).
+WORKING_PIXELS = 768 * 432
+# What the enlargement loses is given back from two sources (same sheets): half the fine band of a second pass
+# at 1280×720 worth of pixels (the strokes' edges; all of it brings back some of the full-size pass's hatching)
+# and 0.7 of the content's own luminance detail (the photo's edges: trees, the lighthouse, stay crisp).
+DETAIL_PIXELS = 1280 * 720
+BAND_AMOUNT = 0.5
+PHOTO_DETAIL = 0.7
 
 
 def model_path(name: str) -> Path:
@@ -110,6 +120,56 @@ class FeedForward:
         out = self.transformer.run(None, {self.content_input: array[None], self.vector_input: vector})[0]
         pixels = (out[0, :height, :width] * 255).clip(0, 255).round().astype(np.uint8)
         return Image.fromarray(pixels, "RGB")
+
+
+    def paint(self, content: Image.Image, vector: np.ndarray, size: tuple[int, int],
+              working_pixels: int = WORKING_PIXELS, detail_pixels: int = DETAIL_PIXELS,
+              band: float = BAND_AMOUNT, photo: float = PHOTO_DETAIL) -> Image.Image:
+        """`content` painted at its working size (see working_size) and enlarged to `size` with Lanczos, plus
+        the detail the enlargement cannot give back (what is finer than half the enlargement factor): `band` ×
+        that of a second pass at `detail_pixels`, and `photo` × that of the content's own luminance.
+
+        The one way the network paints a whole picture: `instant` and the Gatys presets' first picture.
+        """
+        working = working_size(*size, working_pixels)
+        picture = self.stylize(content, vector, working)
+        if working == size:
+            return picture
+        sigma = 0.5 * size[0] / working[0]
+        pixels = np.asarray(picture.resize(size, Image.Resampling.LANCZOS), dtype=np.float32)
+        finer = working_size(*size, detail_pixels)
+        if band and finer[0] * finer[1] > working[0] * working[1]:
+            pixels += band * fine_detail(self.stylize(content, vector, finer).resize(size, Image.Resampling.LANCZOS),
+                                         sigma)
+        if photo:
+            grey = content.convert("L").resize(size, Image.Resampling.LANCZOS)
+            pixels += photo * fine_detail(grey, sigma)[..., None]
+        return Image.fromarray(pixels.clip(0, 255).round().astype(np.uint8), "RGB")
+
+
+def fine_detail(image: Image.Image, sigma: float) -> np.ndarray:
+    """The image minus its Gaussian blur (float, same shape): what is finer than `sigma` pixels."""
+    return (np.asarray(image, dtype=np.float32)
+            - np.asarray(image.filter(ImageFilter.GaussianBlur(sigma)), dtype=np.float32))
+
+
+def working_size(width: int, height: int, pixels: int = WORKING_PIXELS) -> tuple[int, int]:
+    """The size the network paints a width×height picture at: the same aspect, at most `pixels` pixels, never
+    larger than the picture itself."""
+    if width * height <= pixels:
+        return width, height
+    factor = (pixels / (width * height)) ** 0.5
+    return max(1, round(width * factor)), max(1, round(height * factor))
+
+
+def painted_pixels(width: int, height: int, working_pixels: int = WORKING_PIXELS,
+                   detail_pixels: int = DETAIL_PIXELS) -> int:
+    """How many pixels the network paints for FeedForward.paint at width×height (its cost, for the estimate)."""
+    working = working_size(width, height, working_pixels)
+    if working == (width, height):
+        return width * height
+    finer = working_size(width, height, detail_pixels)
+    return working[0] * working[1] + (finer[0] * finer[1] if finer[0] * finer[1] > working[0] * working[1] else 0)
 
 
 _models: dict[int, FeedForward] = {}

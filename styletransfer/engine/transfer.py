@@ -20,18 +20,30 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 import torch.nn.functional as F
-from PIL import Image, ImageFilter
+from PIL import Image
 
 from core import framing
 from core.sizes import WALLPAPER_SIZES
 
 from . import feedforward
 from .errors import Canceled, EngineError, InputError, MemoryBudgetExceeded
+
+# Framing and colour helpers live in the torch-free .images (the live preview uses them); still importable from here.
+from .images import (  # noqa: F401
+    FITS,
+    MAX_SIDE,
+    MIN_SIDE,
+    cover_crop,
+    fit_whole,
+    grey_like,
+    luminance,
+    prepare,
+    to_rgb,
+    with_colors_of,
+)
 from .vgg import CAFFE_MEAN_BGR, VGG19Features, load_vgg19
 from .vgg import is_loaded as vgg_is_loaded
 
-MIN_SIDE = 32  # below this VGG's deepest style layer (1/16 resolution) sees next to nothing
-MAX_SIDE = 4096
 CONTENT_LAYER = "relu4_2"
 STYLE_LAYERS = ("relu1_1", "relu2_1", "relu3_1", "relu4_1", "relu5_1")
 
@@ -148,10 +160,9 @@ def output_size(opts: TransferOptions, content_size: tuple[int, int]) -> tuple[i
         return check_side(max(1, round(height * cw / ch)), "width (from the content's aspect ratio)"), height
     if opts.size is None:
         raise InputError("Give either a size (long side) or a width and height.")
-    long_side = check_side(opts.size, "size")
-    scale = long_side / max(cw, ch)
-    short = check_side(max(1, round(min(cw, ch) * scale)), "short side (from the content's aspect ratio)")
-    return (long_side, short) if cw >= ch else (short, long_side)
+    width, height = framing.long_side_size(content_size, check_side(opts.size, "size"))
+    check_side(min(width, height), "short side (from the content's aspect ratio)")
+    return width, height
 
 
 def plan_scales(width: int, height: int, preset: str) -> list[tuple[int, int, int]]:
@@ -225,7 +236,8 @@ def plan_stages(width: int, height: int, preset: str, init: str = "feedforward",
     stages = [Stage("loading", 0, 0.0 if loaded else LOAD_SECONDS)]
     if get_schedule(preset).feedforward_only or init == "feedforward":
         w, h = optimised_size(width, height, preset)
-        stages.append(Stage("feedforward", 0, FF_FIXED + FF_PER_MP * w * h / 1e6))
+        pixels = feedforward.painted_pixels(w, h) if get_schedule(preset).feedforward_only else w * h
+        stages.append(Stage("feedforward", 0, FF_FIXED + FF_PER_MP * pixels / 1e6))
     for index, (w, h, iterations) in enumerate(plan):
         stages.append(Stage(scale_stage(index, len(plan), w, h), iterations,
                             eval_seconds(w, h, bfloat16) * (iterations + TARGETS_FRACTION)))
@@ -281,59 +293,6 @@ def estimate_memory_bytes(opts: TransferOptions, content_size: tuple[int, int] =
 # Images
 
 
-def to_rgb(image, what: str) -> Image.Image:
-    if not isinstance(image, Image.Image):
-        raise InputError(f"The {what} is not an image (got {type(image).__name__}).")
-    if image.width < 1 or image.height < 1:
-        raise InputError(f"The {what} is empty.")
-    if image.mode == "RGB":
-        return image
-    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
-        # Flatten transparency onto white rather than black, as a viewer would show it.
-        background = Image.new("RGBA", image.size, (255, 255, 255, 255))
-        return Image.alpha_composite(background, image.convert("RGBA")).convert("RGB")
-    return image.convert("RGB")
-
-
-FITS = ("cover", "blur", "colors")
-
-
-def cover_crop(image: Image.Image, width: int, height: int, box: tuple[int, int, int, int] | None = None) -> Image.Image:
-    """Crop to the target aspect ratio, so wallpapers fill the screen without distortion.
-
-    By default the centre; with `box` (x, y, width, height in the image's pixels) that part of the picture,
-    centre-cropped further only if its aspect differs from the target's (core/framing.py, shared with the editor).
-    """
-    if box is not None and framing.box_error(box, image.size, MIN_SIDE):
-        raise InputError(f"The crop box {tuple(box)} must lie inside the {image.width}×{image.height} image "
-                         f"and be at least {MIN_SIDE} px a side.")
-    return framing.cover_crop(image, width, height, box)
-
-
-def fit_whole(image: Image.Image, width: int, height: int, fill: str = "blur") -> Image.Image:
-    """The whole picture, scaled to fit inside width×height; around it a blurred, enlarged copy of itself
-    ("blur") or bands in the colours of the picture's facing edges ("colors")."""
-    scale = min(width / image.width, height / image.height)
-    inner = image.resize((max(1, round(image.width * scale)), max(1, round(image.height * scale))),
-                         Image.Resampling.LANCZOS)
-    if fill == "blur":
-        small = cover_crop(image, width, height).resize((max(1, width // 16), max(1, height // 16)),
-                                                        Image.Resampling.BOX)
-        canvas = small.filter(ImageFilter.GaussianBlur(2)).resize((width, height), Image.Resampling.BILINEAR)
-        canvas = Image.eval(canvas, lambda v: int(v * 0.8))
-    else:
-        array = np.asarray(image, dtype=np.float32)
-        sideways = inner.width < width  # bars left and right, else top and bottom
-        first = array[:, :max(1, image.width // 20)] if sideways else array[:max(1, image.height // 20)]
-        last = array[:, -max(1, image.width // 20):] if sideways else array[-max(1, image.height // 20):]
-        canvas = Image.new("RGB", (width, height), tuple(int(v) for v in first.reshape(-1, 3).mean(0)))
-        second = Image.new("RGB", (width, height), tuple(int(v) for v in last.reshape(-1, 3).mean(0)))
-        half = (width // 2, 0, width, height) if sideways else (0, height // 2, width, height)
-        canvas.paste(second.crop(half), half[:2])
-    canvas.paste(inner, ((width - inner.width) // 2, (height - inner.height) // 2))
-    return canvas
-
-
 def to_tensor(image: Image.Image, size: tuple[int, int], device) -> torch.Tensor:
     """PIL RGB → 1×3×H×W tensor in VGG convention (BGR, 0..255, mean subtracted)."""
     if image.size != size:
@@ -347,28 +306,6 @@ def to_image(tensor: torch.Tensor) -> Image.Image:
     bgr = tensor.detach()[0].float().cpu() + torch.tensor(CAFFE_MEAN_BGR).view(3, 1, 1)
     array = bgr.flip(0).permute(1, 2, 0).clamp(0, 255).round().to(torch.uint8).numpy()
     return Image.fromarray(array, "RGB")
-
-
-def luminance(image: Image.Image) -> np.ndarray:
-    return np.asarray(image.convert("YCbCr"), dtype=np.float32)[:, :, 0]
-
-
-def grey_like(image: Image.Image, mean: float | None = None, std: float | None = None) -> Image.Image:
-    """Luminance as a grey RGB image, optionally shifted to a given mean/std (Gatys et al. 2016)."""
-    y = luminance(image)
-    if mean is not None:
-        y = (y - y.mean()) / (y.std() + 1e-6) * std + mean
-    y = np.clip(y, 0, 255).round().astype(np.uint8)
-    return Image.fromarray(y, "L").convert("RGB")
-
-
-def with_colors_of(luma_image: Image.Image, color_image: Image.Image) -> Image.Image:
-    """Luminance of the first image, chroma (Cb, Cr) of the second."""
-    y = luma_image.convert("YCbCr").getchannel(0)
-    color = color_image if color_image.size == luma_image.size else color_image.resize(
-        luma_image.size, Image.Resampling.LANCZOS)
-    _, cb, cr = color.convert("YCbCr").split()
-    return Image.merge("YCbCr", (y, cb, cr)).convert("RGB")
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -530,15 +467,8 @@ def transfer(content: Image.Image, styles: Image.Image | list[Image.Image], opts
     net = None if schedule.feedforward_only else load_vgg19(device, opts.vgg_state_dict)
     ff_model = feedforward.load_feedforward(threads) if use_feedforward else None
 
-    content = (cover_crop(content, width, height, opts.crop) if opts.fit == "cover"
-               else fit_whole(content, width, height, opts.fit))
-    color_source = content
-    if opts.preserve_colors:
-        # Luminance-only transfer: optimise a grey image against grey styles whose brightness statistics
-        # match the content's, then put the content's chroma back.
-        y = luminance(content)
-        content = grey_like(content)
-        styles = [grey_like(style, float(y.mean()), float(y.std())) for style in styles]
+    # With preserve_colors a luminance-only transfer: grey content and styles, the content's chroma put back.
+    content, styles, color_source = prepare(content, styles, width, height, opts.crop, opts.fit, opts.preserve_colors)
 
     def finish(image, size=None):
         if isinstance(image, torch.Tensor):
@@ -552,7 +482,10 @@ def transfer(content: Image.Image, styles: Image.Image | list[Image.Image], opts
         report("feedforward", 0, None)
         check_cancel()
         vector = ff_model.blended_vector(content, styles, blend, opts.style_strength)
-        start_image = ff_model.stylize(content, vector, optimised_size(width, height, opts.preset))
+        if schedule.feedforward_only:  # painted at a working size and enlarged: no streaks (issue 22)
+            start_image = ff_model.paint(content, vector, (width, height))
+        else:
+            start_image = ff_model.stylize(content, vector, optimised_size(width, height, opts.preset))
         if opts.preserve_colors:
             start_image = grey_like(start_image)  # the optimisation works on luminance only
         if schedule.feedforward_only:

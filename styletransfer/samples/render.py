@@ -12,10 +12,14 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
 
 HERE = Path(__file__).resolve().parent
-CONTENT_SIZE = (768, 512)
-STYLE_SIZE = (768, 768)
+# Each picture is drawn on a design canvas (768 units wide) and rendered at U pixels per unit, so the same
+# drawing comes out at any resolution: lengths in units (shapes, noise scales, blur radii) are multiplied by U.
+DESIGN_WIDTH = 768
+CONTENT_SIZE = (2560, 1707)  # 3:2, 2560 px wide: a 1440p wallpaper without enlarging (see docs/engine.md)
+STYLE_SIZE = (2560, 2560)
 THUMB = 256
 SS = 2  # supersampling for shapes drawn with ImageDraw
+U = 1.0  # pixels per design unit of the picture being rendered (set by render())
 
 
 # --- helpers ----------------------------------------------------------------------------------------------
@@ -32,6 +36,7 @@ def grid(w, h):
 def noise(w, h, scale, seed):
     """Smooth value noise in 0..1 with features about `scale` pixels wide."""
     r = rng(seed)
+    scale *= U
     gw, gh = max(2, int(w / scale) + 2), max(2, int(h / scale) + 2)
     small = Image.fromarray((r.random((gh, gw)) * 255).astype(np.uint8), "L")
     big = small.resize((int(gw * scale), int(gh * scale)), Image.Resampling.BICUBIC)
@@ -88,7 +93,8 @@ def from_image(image):
 
 
 def blur(array, radius):
-    """Gaussian blur of an H×W or H×W×3 float array (0..255 range kept)."""
+    """Gaussian blur of an H×W or H×W×3 float array (0..255 range kept); `radius` in design units."""
+    radius *= U
     if array.ndim == 2:
         img = Image.fromarray(np.clip(array * 255, 0, 255).astype(np.uint8), "L")
         return np.asarray(img.filter(ImageFilter.GaussianBlur(radius)), np.float32) / 255
@@ -96,9 +102,9 @@ def blur(array, radius):
 
 
 def mask_from_draw(w, h, draw_fn):
-    """Antialiased 0..1 mask from ImageDraw calls made at SS× size (draw_fn(draw, s) with s the scale)."""
+    """Antialiased 0..1 mask from ImageDraw calls in design units (draw_fn(draw, s), s the pixels per unit)."""
     img = Image.new("L", (w * SS, h * SS), 0)
-    draw_fn(ImageDraw.Draw(img), SS)
+    draw_fn(ImageDraw.Draw(img), SS * U)
     return np.asarray(img.resize((w, h), Image.Resampling.LANCZOS), np.float32) / 255
 
 
@@ -109,13 +115,16 @@ def ridge_mask(w, h, profile):
 
 
 def glow(w, h, cx, cy, radius, power=2.0):
+    """A soft light around (cx, cy) in pixels, `radius` in design units."""
     x, y = np.mgrid[0:h, 0:w].astype(np.float32)[::-1]
-    d = np.sqrt((x - cx) ** 2 + (y - cy) ** 2) / radius
+    d = np.sqrt((x - cx) ** 2 + (y - cy) ** 2) / (radius * U)
     return 1 / (1 + d**power)
 
 
 def stars(w, h, seed, count, max_y=1.0, bright=1.0):
+    """`count` stars on the design canvas: as many per unit² at any resolution."""
     r = rng(seed)
+    count = round(count * U * U)
     layer = np.zeros((h, w), np.float32)
     xs, ys = r.integers(0, w, count), (r.random(count) ** 1.3 * h * max_y).astype(int)
     layer[ys.clip(0, h - 1), xs] = r.random(count) ** 3 * bright
@@ -192,7 +201,7 @@ def desert_dunes(w, h):
         depth = np.clip((y * h - profile[None, :]) / (h * 0.25), 0, 1)
         col = mix(np.broadcast_to(hexrgb(dark), (h, w, 3)), np.broadcast_to(hexrgb(light), (h, w, 3)),
                   np.clip(lit * (1 - depth * 0.5) + depth * 0.25, 0, 1))
-        ripples = 0.5 + 0.5 * np.sin((y * h * 0.9 + 25 * fbm(w, h, 60, 70 + i)) * 0.9)
+        ripples = 0.5 + 0.5 * np.sin((y * h / U * 0.9 + 25 * fbm(w, h, 60, 70 + i)) * 0.9)
         col = col * (0.93 + 0.07 * ripples[..., None] * (depth[..., None] > 0.05))
         img = mix(img, col, m)
     return img
@@ -202,28 +211,33 @@ def city_night(w, h):
     img = sky(w, h, [(0, "#070a1f"), (0.45, "#1a1f4d"), (0.62, "#5a3a78"), (0.7, "#c0607a")])
     img += stars(w, h, 3, 500, 0.5, 0.8)[..., None] * 255
     moon = mask_from_draw(w, h, lambda d, s: d.ellipse([600 * s, 50 * s, 650 * s, 100 * s], fill=255))
-    img = mix(img, np.broadcast_to(hexrgb("#f5f0d8"), img.shape), np.clip(moon + glow(w, h, 625, 75, 45, 2) * 0.4, 0, 1))
+    img = mix(img, np.broadcast_to(hexrgb("#f5f0d8"), img.shape),
+              np.clip(moon + glow(w, h, 625 * U, 75 * U, 45, 2) * 0.4, 0, 1))
     horizon = int(h * 0.68)
     r = rng(7)
     for _layer, (colour, lit_p, hmin, hmax) in enumerate([("#241c46", 0.15, 80, 220), ("#120f26", 0.35, 50, 180)]):
         city = Image.new("RGB", (w, h), (0, 0, 0))
         alpha = Image.new("L", (w, h), 0)
         dc, da = ImageDraw.Draw(city), ImageDraw.Draw(alpha)
+        base = horizon / U  # the buildings are laid out in design units, drawn at U pixels per unit
+
+        def box(x0, y0, x1, y1):
+            return [x0 * U, y0 * U, x1 * U, y1 * U]
         x = -10
-        while x < w:
+        while x < w / U:
             bw = int(r.integers(28, 70))
             bh = int(r.integers(hmin, hmax)) * (1.4 if r.random() < 0.12 else 1)
-            top = horizon - bh
-            dc.rectangle([x, top, x + bw, horizon], fill=colour)
-            da.rectangle([x, top, x + bw, horizon], fill=255)
+            top = base - bh
+            dc.rectangle(box(x, top, x + bw, base), fill=colour)
+            da.rectangle(box(x, top, x + bw, base), fill=255)
             if r.random() < 0.25:
-                dc.rectangle([x + bw // 2 - 1, top - 25, x + bw // 2 + 1, top], fill=colour)
-                da.rectangle([x + bw // 2 - 1, top - 25, x + bw // 2 + 1, top], fill=255)
-            for wy in range(int(top) + 6, horizon - 4, 9):
+                dc.rectangle(box(x + bw // 2 - 1, top - 25, x + bw // 2 + 1, top), fill=colour)
+                da.rectangle(box(x + bw // 2 - 1, top - 25, x + bw // 2 + 1, top), fill=255)
+            for wy in range(int(top) + 6, int(base) - 4, 9):
                 for wx in range(x + 4, x + bw - 5, 7):
                     if r.random() < lit_p:
                         tint = (255, int(r.integers(190, 235)), int(r.integers(110, 170)))
-                        dc.rectangle([wx, wy, wx + 3, wy + 4], fill=tint)
+                        dc.rectangle(box(wx, wy, wx + 3, wy + 4), fill=tint)
             x += bw + int(r.integers(0, 6))
         a = np.asarray(alpha, np.float32)[..., None] / 255
         img = img * (1 - a) + from_image(city) * a
@@ -231,7 +245,7 @@ def city_night(w, h):
     top = img[:horizon]
     flipped = top[::-1][: h - horizon]
     yy, _ = np.mgrid[0:h - horizon, 0:w]
-    wobble = (np.sin(yy * 0.9 + fbm(w, h - horizon, 30, 9) * 12) * 4).astype(int)
+    wobble = (np.sin(yy / U * 0.9 + fbm(w, h - horizon, 30, 9) * 12) * 4 * U).astype(int)
     cols = np.clip(np.arange(w)[None, :] + wobble, 0, w - 1)
     reflection = flipped[np.arange(h - horizon)[:, None], cols]
     fade = np.linspace(0.75, 0.35, h - horizon)[:, None, None]
@@ -256,7 +270,8 @@ def aurora(w, h):
     m = ridge_mask(w, h, snow)
     shade = 0.8 + 0.2 * fbm(w, h, 80, 13)
     img = mix(img, np.broadcast_to(hexrgb("#b7c9e6"), img.shape) * shade[..., None], m)
-    trees = mask_from_draw(w, h, lambda d, s: [pine(d, float(tx), float(snow[int(tx)] + 8), float(th), float(th * 0.45), s, 255)
+    trees = mask_from_draw(w, h, lambda d, s: [pine(d, float(tx), float(snow[int(tx * U)] / U + 8), float(th),
+                                                    float(th * 0.45), s, 255)
                                              for tx, th in zip(np.linspace(30, 740, 14) + rng(5).normal(0, 12, 14),
                                                                rng(6).uniform(60, 130, 14))])
     return mix(img, np.broadcast_to(hexrgb("#071022"), img.shape), trees)
@@ -273,7 +288,7 @@ def milky_way(w, h):
     img += stars(w, h, 24, 2500, 1.0, 0.9)[..., None] * 255 * (0.6 + band[..., None])
     hills = h * 0.82 - 0.1 * h * noise1d(w, 300, 25)
     img = mix(img, np.broadcast_to(hexrgb("#05040a"), img.shape), ridge_mask(w, h, hills))
-    tree = mask_from_draw(w, h, lambda d, s: pine(d, 180, float(hills[180]) + 6, 110, 50, s, 255))
+    tree = mask_from_draw(w, h, lambda d, s: pine(d, 180, float(hills[int(180 * U)]) / U + 6, 110, 50, s, 255))
     return mix(img, np.broadcast_to(hexrgb("#05040a"), img.shape), tree)
 
 
@@ -281,9 +296,11 @@ def sea_sunset(w, h):
     horizon = int(h * 0.55)
     img = sky(w, h, [(0, "#2b1d5c"), (0.3, "#a23d6e"), (0.48, "#f2794e"), (0.55, "#ffc46b"), (1, "#ffc46b")],
               seed=31, clouds=0.6)
-    sun = mask_from_draw(w, h, lambda d, s: d.ellipse([(w / 2 - 55) * s, (horizon - 70) * s, (w / 2 + 55) * s,
-                                                       (horizon + 40) * s], fill=255))
-    img = mix(img, np.broadcast_to(hexrgb("#fff0b8"), img.shape), np.clip(sun + glow(w, h, w / 2, horizon - 15, 90) * 0.5, 0, 1))
+    cx, cy = w / 2 / U, horizon / U  # in design units
+    sun = mask_from_draw(w, h, lambda d, s: d.ellipse([(cx - 55) * s, (cy - 70) * s, (cx + 55) * s,
+                                                       (cy + 40) * s], fill=255))
+    img = mix(img, np.broadcast_to(hexrgb("#fff0b8"), img.shape),
+              np.clip(sun + glow(w, h, w / 2, horizon - 15 * U, 90) * 0.5, 0, 1))
     x, y = grid(w, h)
     sea_t = (y * h - horizon) / (h - horizon)
     sea = ramp(sea_t, [(0, "#e8795a"), (0.3, "#8a3e66"), (1, "#1e1740")])
@@ -335,14 +352,14 @@ def forest(w, h):
     layers = [("#9fb8ad", 0.55, 70), ("#6f9485", 0.68, 95), ("#41695d", 0.82, 125), ("#1d3b33", 0.98, 170)]
     for i, (colour, base, size) in enumerate(layers):
         count = 26 - i * 4
-        xs = np.sort(r.uniform(-30, w + 30, count))
+        xs = np.sort(r.uniform(-30, w / U + 30, count))
         hs = r.uniform(0.7, 1.3, count) * size * 1.7
         m = mask_from_draw(w, h, lambda d, s, xs=xs, hs=hs, base=base, size=size: [
-            pine(d, float(tx), base * h, float(th), size * 0.75, s, 255) for tx, th in zip(xs, hs)])
+            pine(d, float(tx), base * h / U, float(th), size * 0.75, s, 255) for tx, th in zip(xs, hs)])
         ground = ridge_mask(w, h, np.full(w, base * h - 2))
         m = np.clip(m + ground, 0, 1)
         img = mix(img, np.broadcast_to(hexrgb(colour), img.shape), m)
-        fog = smoothstep(base * h - 80, base * h, y * h) * 0.35
+        fog = smoothstep(base * h - 80 * U, base * h, y * h) * 0.35
         img = mix(img, np.broadcast_to(hexrgb("#e6eee4"), img.shape), fog * (i < 3))
     return img
 
@@ -352,14 +369,14 @@ def lake(w, h):
     img = sky(w, h, [(0, "#3d6fb6"), (0.5, "#a9c9e8"), (0.56, "#f2d6b5")], seed=61, clouds=0.8)
     img = layered_ridges(img, w, h, [(0.48, 0.3, 140, "#6c7fa8", "#b8c6e0", 0.7),
                                      (0.53, 0.2, 90, "#3e5478", "#8aa0c4", 0.4)], seed=62)
-    trees = mask_from_draw(w, h, lambda d, s: [pine(d, float(tx), horizon + 2.0, float(th), float(th * 0.4), s, 255)
-                                             for tx, th in zip(np.linspace(0, w, 40) + rng(63).normal(0, 6, 40),
+    trees = mask_from_draw(w, h, lambda d, s: [pine(d, float(tx), horizon / U + 2.0, float(th), float(th * 0.4), s, 255)
+                                             for tx, th in zip(np.linspace(0, w / U, 40) + rng(63).normal(0, 6, 40),
                                                                rng(64).uniform(30, 75, 40))])
     img = mix(img, np.broadcast_to(hexrgb("#1c3329"), img.shape), trees)
     rows = h - horizon
     src = img[horizon - rows:horizon][::-1]
     yy, _ = np.mgrid[0:rows, 0:w]
-    wob = (np.sin(yy * 0.7 + fbm(w, rows, 50, 65) * 10) * (1 + yy / rows * 4)).astype(int)
+    wob = (np.sin(yy / U * 0.7 + fbm(w, rows, 50, 65) * 10) * (1 + yy / rows * 4) * U).astype(int)
     cols = np.clip(np.arange(w)[None, :] + wob, 0, w - 1)
     refl = src[np.arange(rows)[:, None], cols]
     water = np.broadcast_to(hexrgb("#26405e"), refl.shape)
@@ -374,7 +391,7 @@ def cat_moon(w, h):
     moon = mask_from_draw(w, h, lambda d, s: d.ellipse([(mx - mr) * s, (my - mr) * s, (mx + mr) * s, (my + mr) * s], fill=255))
     craters = 0.88 + 0.12 * fbm(w, h, 60, 72)
     moon_c = hexrgb("#fbf1cf") * craters[..., None]
-    img = mix(img, np.broadcast_to(hexrgb("#fff4d0"), img.shape), np.clip(glow(w, h, mx, my, 190, 3) * 0.6, 0, 1))
+    img = mix(img, np.broadcast_to(hexrgb("#fff4d0"), img.shape), np.clip(glow(w, h, mx * U, my * U, 190, 3) * 0.6, 0, 1))
     img = mix(img, moon_c, moon)
 
     def cat(d, s):
@@ -418,7 +435,7 @@ def heron(w, h):
 
     def reeds(d, s):
         for _ in range(90):
-            bx = rng_r.uniform(0, w)
+            bx = rng_r.uniform(0, w / U)
             if 300 < bx < 720 and rng_r.random() < 0.6:
                 continue
             top = rng_r.uniform(250, 380)
@@ -451,7 +468,7 @@ def tulips(w, h):
 
     def mill(d, s):
         cx, cy = 590, 150
-        d.polygon([((cx - 22) * s, (horizon * h + 2) * s), ((cx + 22) * s, (horizon * h + 2) * s),
+        d.polygon([((cx - 22) * s, (horizon * h / U + 2) * s), ((cx + 22) * s, (horizon * h / U + 2) * s),
                    ((cx + 12) * s, cy * s), ((cx - 12) * s, cy * s)], fill=255)
         for a in (0.3, 0.3 + math.pi / 2, 0.3 + math.pi, 0.3 + 3 * math.pi / 2):
             ex, ey = cx + math.cos(a) * 75, cy + math.sin(a) * 75
@@ -462,7 +479,7 @@ def tulips(w, h):
 def lighthouse(w, h):
     img = sky(w, h, [(0, "#0f1c3f"), (0.5, "#3d4f87"), (0.62, "#d98a7a"), (0.7, "#f4c08a")], seed=101, clouds=0.3)
     x, y = grid(w, h)
-    lx, ly = 560, 150
+    lx, ly = 560 * U, 150 * U
     angle = np.arctan2(y * h - ly, x * w - lx)
     beam = np.exp(-((angle - math.pi + 0.2) / 0.07) ** 2) * smoothstep(0.0, 0.3, np.abs(x * w - lx) / w) * 0.7
     img = img + hexrgb("#fff0c0") * beam[..., None] * 0.8
@@ -471,8 +488,8 @@ def lighthouse(w, h):
     sea = ramp((y - sea_y) / 0.3, [(0, "#6b5d8a"), (1, "#1b2145")])
     sea = sea * (0.9 + 0.1 * np.sin(y * 500 + fbm(w, h, 60, 102) * 10)[..., None])
     img = np.where((y > sea_y)[..., None], sea, img)
-    cliff_profile = np.where(np.arange(w) > 430, h * 0.42 + 20 * noise1d(w, 60, 103), h * 1.2)
-    cliff_profile = np.minimum(cliff_profile, h * 0.42 + (430 - np.arange(w)).clip(0) * 3)
+    cliff_profile = np.where(np.arange(w) > 430 * U, h * 0.42 + 20 * U * noise1d(w, 60, 103), h * 1.2)
+    cliff_profile = np.minimum(cliff_profile, h * 0.42 + (430 * U - np.arange(w)).clip(0) * 3)
     cliff = ridge_mask(w, h, cliff_profile)
     rock = ramp(fbm(w, h, 30, 104), [(0, "#1a1526"), (1, "#3b2e45")])
     img = mix(img, rock, cliff)
@@ -482,9 +499,9 @@ def lighthouse(w, h):
         d.rectangle([540 * s, 135 * s, 580 * s, 160 * s], fill=2)
         d.polygon([(536 * s, 137 * s), (584 * s, 137 * s), (560 * s, 112 * s)], fill=1)
     t = Image.new("L", (w * SS, h * SS), 0)
-    tower(ImageDraw.Draw(t), SS)
+    tower(ImageDraw.Draw(t), SS * U)
     t = np.asarray(t.resize((w, h), Image.Resampling.NEAREST))
-    stripes = (np.sin(y * h * 0.45) > 0)
+    stripes = (np.sin(y * h / U * 0.45) > 0)
     body = np.where(stripes[..., None], hexrgb("#e8e0e0"), hexrgb("#b8323a"))
     img = np.where((t == 1)[..., None], body * 0.85, img)
     img = np.where((t == 2)[..., None], hexrgb("#ffe9a8"), img)
@@ -504,7 +521,7 @@ def hills(w, h):
         col = col * (0.95 + 0.05 * fbm(w, h, 8, 120 + i, 2)[..., None])
         img = mix(img, col, m)
         if i == 1:
-            ty = profile[520]
+            ty = profile[int(520 * U)] / U
 
             def tree(d, s, ty=ty):
                 d.rectangle([515 * s, (ty - 70) * s, 525 * s, (ty + 4) * s], fill=255)
@@ -520,7 +537,7 @@ def planet(w, h):
     img = ramp(neb, [(0, "#020208"), (0.45, "#12082a"), (0.62, "#4a1a6a"), (0.75, "#d0467a"), (1, "#ffb36b")])
     img = img * (0.5 + 0.5 * smoothstep(0.3, 0.8, fbm(w, h, 90, 122)))[..., None]
     img += stars(w, h, 123, 1500, 1.0, 1.0)[..., None] * 255
-    cx, cy, r = 330, 270, 150
+    cx, cy, r = 330 * U, 270 * U, 150 * U
     dx, dy = (x * w - cx) / r, (y * h - cy) / r
     d2 = dx * dx + dy * dy
     inside = np.clip((1 - d2) * r * 0.5, 0, 1)
@@ -538,7 +555,8 @@ def planet(w, h):
     img = mix(img, np.broadcast_to(hexrgb("#f0d8a8"), img.shape), ring * (~behind) * 0.9 * np.clip(0.4 + light + (d2 > 1), 0, 1))
     for mx, my, mr in ((620, 120, 22), (680, 400, 12)):
         m = mask_from_draw(w, h, lambda d, s, mx=mx, my=my, mr=mr: d.ellipse([(mx - mr) * s, (my - mr) * s, (mx + mr) * s, (my + mr) * s], fill=255))
-        shade = np.clip(1.2 - ((x * w - mx + mr * 0.5) ** 2 + (y * h - my + mr * 0.5) ** 2) ** 0.5 / (mr * 1.6), 0.1, 1)
+        shade = np.clip(1.2 - ((x * w / U - mx + mr * 0.5) ** 2 + (y * h / U - my + mr * 0.5) ** 2) ** 0.5 / (mr * 1.6),
+                        0.1, 1)
         img = mix(img, hexrgb("#d8d0e8") * shade[..., None], m)
     return img
 
@@ -550,6 +568,7 @@ def cherry_blossom(w, h):
     bokeh = np.zeros((h, w), np.float32)
     for _ in range(25):
         bokeh += glow(w, h, r.uniform(0, w), r.uniform(0, h), r.uniform(15, 40), 8) * r.uniform(0.2, 0.5)
+    S = SS * U  # noqa: N806  (the branches and petals are drawn in design units)
     img = mix(img, np.broadcast_to(hexrgb("#ffffff"), img.shape), np.clip(bokeh, 0, 0.6))
     branch_img = Image.new("L", (w * SS, h * SS), 0)
     petals_img = Image.new("RGBA", (w * SS, h * SS), (0, 0, 0, 0))
@@ -558,8 +577,8 @@ def cherry_blossom(w, h):
 
     def grow(x0, y0, angle, length, width, depth):
         x1, y1 = x0 + math.cos(angle) * length, y0 + math.sin(angle) * length
-        db.line([x0 * SS, y0 * SS, x1 * SS, y1 * SS], fill=255, width=max(1, int(width * SS)))
-        db.ellipse([(x1 - width / 2) * SS, (y1 - width / 2) * SS, (x1 + width / 2) * SS, (y1 + width / 2) * SS], fill=255)
+        db.line([x0 * S, y0 * S, x1 * S, y1 * S], fill=255, width=max(1, int(width * S)))
+        db.ellipse([(x1 - width / 2) * S, (y1 - width / 2) * S, (x1 + width / 2) * S, (y1 + width / 2) * S], fill=255)
         if depth == 0:
             tips.append((x1, y1))
             return
@@ -576,8 +595,8 @@ def cherry_blossom(w, h):
             for k in range(5):
                 a = k * 2 * math.pi / 5 + r.uniform(0, 1)
                 px, py = bx + math.cos(a) * size * 0.7, by + math.sin(a) * size * 0.7
-                dp.ellipse([(px - size * 0.6) * SS, (py - size * 0.6) * SS, (px + size * 0.6) * SS, (py + size * 0.6) * SS], fill=pink)
-            dp.ellipse([(bx - 2.5) * SS, (by - 2.5) * SS, (bx + 2.5) * SS, (by + 2.5) * SS], fill=(200, 60, 110, 255))
+                dp.ellipse([(px - size * 0.6) * S, (py - size * 0.6) * S, (px + size * 0.6) * S, (py + size * 0.6) * S], fill=pink)
+            dp.ellipse([(bx - 2.5) * S, (by - 2.5) * S, (bx + 2.5) * S, (by + 2.5) * S], fill=(200, 60, 110, 255))
     bm = np.asarray(branch_img.resize((w, h), Image.Resampling.LANCZOS), np.float32) / 255
     img = mix(img, np.broadcast_to(hexrgb("#4a2c2a"), img.shape), bm)
     petals = np.asarray(petals_img.resize((w, h), Image.Resampling.LANCZOS), np.float32)
@@ -594,8 +613,8 @@ def advect(field_x, field_y, tex, steps=18, step=1.5):
         px, py = xx.copy(), yy.copy()
         for _ in range(steps):
             ix, iy = px.astype(int) % w, py.astype(int) % h
-            px += sign * field_x[iy, ix] * step
-            py += sign * field_y[iy, ix] * step
+            px += sign * field_x[iy, ix] * step * U
+            py += sign * field_y[iy, ix] * step * U
             acc += tex[py.astype(int) % h, px.astype(int) % w]
     return acc / (2 * steps + 1)
 
@@ -628,29 +647,40 @@ def swirls(w, h):
     return mix(base * 0.85, light, np.clip(streaks * 1.6 - 0.2, 0, 1))
 
 
-def voronoi(w, h, points):
-    """Nearest and second-nearest distance and index for every pixel (chunked to save memory)."""
+def voronoi(w, h, points, reach=None):
+    """Nearest and second-nearest distance and index for every pixel. With `reach` (pixels), each point only
+    counts within that distance: exact where every pixel has its two nearest points that close, and fast."""
     yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
     d1 = np.full((h, w), np.inf, np.float32)
     d2 = np.full((h, w), np.inf, np.float32)
     idx = np.zeros((h, w), np.int32)
     for i, (px, py) in enumerate(points):
-        d = np.sqrt((xx - px) ** 2 + (yy - py) ** 2)
-        closer = d < d1
-        d2 = np.where(closer, d1, np.minimum(d2, d))
-        idx = np.where(closer, i, idx)
-        d1 = np.where(closer, d, d1)
+        if reach is None:
+            window = np.s_[:, :]
+        else:
+            x0, x1 = int(max(0, px - reach)), int(min(w, px + reach + 1))
+            y0, y1 = int(max(0, py - reach)), int(min(h, py + reach + 1))
+            if x0 >= x1 or y0 >= y1:
+                continue
+            window = np.s_[y0:y1, x0:x1]
+        d = np.sqrt((xx[window] - px) ** 2 + (yy[window] - py) ** 2)
+        near, second = d1[window], d2[window]
+        closer = d < near
+        d2[window] = np.where(closer, near, np.minimum(second, d))
+        idx[window] = np.where(closer, i, idx[window])
+        d1[window] = np.where(closer, d, near)
     return d1, d2, idx
 
 
 def mosaic(w, h):
     x, y = grid(w, h)
     r = rng(211)
-    tile = 22
+    tile = 22 * U
     gx, gy = np.meshgrid(np.arange(0, w + tile, tile), np.arange(0, h + tile, tile))
     # tiles follow concentric rings around the centre (opus vermiculatum), jittered
-    pts = np.stack([gx.ravel() + r.normal(0, 3, gx.size), gy.ravel() + r.normal(0, 3, gy.size)], 1)
-    d1, d2, idx = voronoi(w, h, pts)
+    pts = np.stack([gx.ravel() + r.normal(0, 3, gx.size) * U, gy.ravel() + r.normal(0, 3, gy.size) * U], 1)
+    d1, d2, idx = voronoi(w, h, pts, reach=3 * tile)
+    d1, d2 = d1 / U, d2 / U
     cx, cy = pts[idx, 0] / w - 0.5, pts[idx, 1] / h - 0.5
     rad = np.sqrt(cx**2 + cy**2)
     ang = np.arctan2(cy, cx)
@@ -668,6 +698,7 @@ def stained_glass(w, h):
     r = rng(221)
     pts = np.stack([r.uniform(0, w, 110), r.uniform(0, h, 110)], 1)
     d1, d2, idx = voronoi(w, h, pts)
+    d1, d2 = d1 / U, d2 / U
     palette = np.stack([hexrgb(c) for c in ("#b0132c", "#1a4fb5", "#f2b705", "#0c8a5b", "#7a2fa3", "#e85d04", "#1e9fc2")])
     cell_colour = palette[r.integers(0, len(palette), len(pts))][idx]
     x, y = grid(w, h)
@@ -701,7 +732,7 @@ def watercolour(w, h):
 def ukiyoe_waves(w, h):
     """Seigaiha: overlapping wave scales in Prussian blue, with white foam crests and spray."""
     img = np.broadcast_to(hexrgb("#efe3c6"), (h, w, 3)).copy()
-    rad = 64
+    rad = 64 * U
     yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
     rows = int(h / (rad * 0.5)) + 3
     colours = [hexrgb(c) for c in ("#0e2a5c", "#1e4a8a", "#3f77b5", "#9cc3e0", "#efe3c6")]
@@ -725,7 +756,7 @@ def ukiyoe_waves(w, h):
             region[inside] = ringc[inside]
     # bottom edge of every scale sits on top of the next row: redraw from bottom to top order is implicit
     paper = 0.93 + 0.07 * fbm(w, h, 3, 251, 2)
-    spray = (rng(252).random((h, w)) > 0.997).astype(np.float32)
+    spray = (rng(252).random((h, w)) > 1 - 0.003 / U**2).astype(np.float32)
     spray = np.clip(blur(spray, 1.0) * 6, 0, 1) * smoothstep(0.4, 0.7, fbm(w, h, 120, 253))
     img = mix(img * paper[..., None], np.full_like(img, 250), spray)
     return img
@@ -734,13 +765,13 @@ def ukiyoe_waves(w, h):
 def pointillism(w, h):
     x, y = grid(w, h)
     base = ramp(y + 0.15 * (fbm(w, h, 200, 261) - 0.5), [(0, "#6fb7e8"), (0.45, "#f7d774"), (0.55, "#8ccf6a"), (1, "#2f7a4a")])
-    base = mix(base, np.broadcast_to(hexrgb("#ff9a3c"), base.shape), glow(w, h, 560, 260, 90, 2) * 0.9)
+    base = mix(base, np.broadcast_to(hexrgb("#ff9a3c"), base.shape), glow(w, h, 560 * U, 260 * U, 90, 2) * 0.9)
     canvas = Image.new("RGB", (w * SS, h * SS), (246, 240, 226))
     d = ImageDraw.Draw(canvas)
     r = rng(262)
     n = 26000
     xs, ys = r.uniform(0, w, n), r.uniform(0, h, n)
-    for px, py, jitter, size in zip(xs, ys, r.normal(0, 22, (n, 3)), r.uniform(2.2, 3.6, n)):
+    for px, py, jitter, size in zip(xs, ys, r.normal(0, 22, (n, 3)), r.uniform(2.2, 3.6, n) * U):
         c = base[int(py), int(px)] + jitter
         c = tuple(int(v) for v in np.clip(c, 0, 255))
         d.ellipse([(px - size) * SS, (py - size) * SS, (px + size) * SS, (py + size) * SS], fill=c)
@@ -802,7 +833,7 @@ def wood(w, h):
 def art_deco(w, h):
     img = np.broadcast_to(hexrgb("#0f3b3a"), (h, w, 3)).copy()
     yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
-    rad = 48
+    rad = 48 * U
     gold = hexrgb("#d9b46a")
     rows = int(h / rad) + 2
     for row in range(rows):
@@ -820,7 +851,7 @@ def art_deco(w, h):
             inside = (d <= rad) & (dy <= 0)
             fill = np.where(((d / rad * 4) % 1 < 0.85), 1, 0)
             rays = (np.abs(((ang / math.pi * 12) % 1) - 0.5) > 0.42) & (d > rad * 0.3)
-            outline = (d > rad - 2.5)
+            outline = (d > rad - 2.5 * U)
             base = np.where((row + col) % 3 == 0, hexrgb("#14524f")[None, None, :] * np.ones(d.shape + (1,)),
                             hexrgb("#0b2e2e")[None, None, :] * np.ones(d.shape + (1,)))
             col_arr = np.where((rays | outline | (fill == 0))[..., None], gold, base)
@@ -839,17 +870,17 @@ def impasto(w, h):
     dc, dh = ImageDraw.Draw(canvas), ImageDraw.Draw(height)
     angle_field = fbm(w, h, 250, 313) * math.pi * 2
     for _ in range(5200):
-        px, py = r.uniform(-10, w + 10), r.uniform(-10, h + 10)
+        px, py = r.uniform(-10 * U, w + 10 * U), r.uniform(-10 * U, h + 10 * U)
         ix, iy = int(np.clip(px, 0, w - 1)), int(np.clip(py, 0, h - 1))
         a = angle_field[iy, ix] + r.normal(0, 0.25)
-        length, width = r.uniform(14, 34), r.uniform(5, 10)
+        length, width = r.uniform(14, 34) * U, r.uniform(5, 10) * U
         x1, y1 = px + math.cos(a) * length, py + math.sin(a) * length
         c = np.clip(under[iy, ix] + r.normal(0, 18, 3), 0, 255).astype(int)
         dc.line([px, py, x1, y1], fill=tuple(c), width=int(width))
         dh.line([px, py, x1, y1], fill=int(r.uniform(120, 255)), width=int(width))
     img = from_image(canvas)
-    hmap = np.asarray(height.filter(ImageFilter.GaussianBlur(1.5)), np.float32) / 255
-    gy, gx = np.gradient(hmap)
+    hmap = np.asarray(height.filter(ImageFilter.GaussianBlur(1.5 * U)), np.float32) / 255
+    gy, gx = np.gradient(hmap * U)  # slopes per design unit
     shade = np.clip(1 + (-gx - gy) * 6, 0.6, 1.5)
     return img * shade[..., None]
 
@@ -880,7 +911,7 @@ def halftone(w, h):
     regions = ((x * 2 + y + tone) * 2).astype(int) % 4
     bgs = np.stack([hexrgb(c) for c in ("#ffde21", "#ff3e8a", "#20c4f4", "#ff8a1c")])
     dots = np.stack([hexrgb(c) for c in ("#e8202a", "#1b1b8f", "#ffde21", "#1b1b1b")])
-    cell = 16
+    cell = 16 * U
     angle = math.radians(30)
     u = (x * w * math.cos(angle) - y * h * math.sin(angle)) / cell
     v = (x * w * math.sin(angle) + y * h * math.cos(angle)) / cell
@@ -902,9 +933,10 @@ def kaleidoscope(w, h):
     seg = math.pi / 6
     a = np.abs((ang % (2 * seg)) - seg)
     u, v = rad * np.cos(a), rad * np.sin(a)
-    src = fbm(512, 512, 60, 351, 5)
-    ui = np.clip((u * 900).astype(int), 0, 511)
-    vi = np.clip((v * 900).astype(int), 0, 511)
+    side = round(512 * U)  # the texture the mirrors repeat, at the picture's resolution
+    src = fbm(side, side, 60, 351, 5)
+    ui = np.clip((u * 900 * U).astype(int), 0, side - 1)
+    vi = np.clip((v * 900 * U).astype(int), 0, side - 1)
     t = src[vi, ui]
     hue = (t * 2.2 + rad * 2) % 1
     hsv = np.stack([hue * 255, np.full_like(hue, 210), 120 + 135 * smoothstep(0.3, 0.7, t)], -1)
@@ -922,7 +954,7 @@ def flames(w, h):
     tongues = 0.5 + 0.5 * np.sin((x + 0.15 * warp_x) * 22 + warp * 5)
     heat = np.clip(yy * 1.25 - 0.25 + 0.35 * (tongues - 0.5) + 0.25 * (fbm(w, h, 25, 363, 4) - 0.5), 0, 1)
     img = ramp(heat, [(0, "#06010a"), (0.25, "#3a0612"), (0.45, "#a3150f"), (0.6, "#f2550f"), (0.78, "#ffb22e"), (1, "#fff2b0")])
-    embers = (rng(364).random((h, w)) > 0.998).astype(np.float32)
+    embers = (rng(364).random((h, w)) > 1 - 0.002 / U**2).astype(np.float32)
     embers = np.clip(blur(embers, 1.0) * 8, 0, 1) * (1 - y)
     return img + hexrgb("#ffb040") * embers[..., None]
 
@@ -948,13 +980,19 @@ STYLE_FUNCTIONS = [swirls, mosaic, stained_glass, watercolour, ukiyoe_waves, poi
 
 
 def render(function, size):
-    return to_image(function(*size))
+    global U
+    U = size[0] / DESIGN_WIDTH
+    try:
+        return to_image(function(*size))
+    finally:
+        U = 1.0
 
 
 def save(sample_id, image):
     (HERE / "images").mkdir(exist_ok=True)
     (HERE / "thumbs").mkdir(exist_ok=True)
-    image.save(HERE / "images" / f"{sample_id}.jpg", "JPEG", quality=86, optimize=True, progressive=True)
+    image.save(HERE / "images" / f"{sample_id}.jpg", "JPEG", quality=88, subsampling=2, optimize=True,
+               progressive=True)
     thumb = image.copy()
     side = min(thumb.size)
     left, top = (thumb.width - side) // 2, (thumb.height - side) // 2

@@ -183,3 +183,12 @@ def test_change_password_and_display_name(client):
     assert client.post("/accounts/", {"first_name": "x" * 41}).status_code == 200
     user.refresh_from_db()
     assert user.first_name == "New Name"
+
+
+def test_password_reset_mail_goes_through_the_mail_provider(client, mailoutbox, settings, tmp_path):
+    # The same provider as every other mail (here the folder), not Django's EMAIL_BACKEND (the test outbox).
+    settings.IMOGEN_MAIL_PROVIDER, settings.IMOGEN_MAIL_FOLDER = "folder", str(tmp_path)
+    make_user("forgetful@example.com")
+    assert client.post("/accounts/password/reset/", {"email": "forgetful@example.com"}).status_code == 302
+    (written,) = tmp_path.iterdir()
+    assert "To: forgetful@example.com" in written.read_text() and mailoutbox == []

@@ -34,10 +34,31 @@ def test_phone_layout_has_a_menu_and_no_sideways_scroll(browser_context_factory)
     page = context.new_page()
     page.goto("/")
     assert not page.locator(".site-nav").is_visible()
-    page.locator(".nav-toggle-label").click()
+    menu = page.get_by_role("button", name="Menu")
+    assert menu.get_attribute("aria-expanded") == "false"
+    menu.click()
     assert page.locator(".site-nav").is_visible()
+    assert menu.get_attribute("aria-expanded") == "true"
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(page, "home-phone")
+
+
+def test_phone_menu_works_from_the_keyboard(browser_context_factory):
+    """A real button (not a label over a hidden checkbox): reachable with Tab, opened with Enter, closed with Escape,
+    and a screen reader hears whether it is open."""
+    context = browser_context_factory(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.goto("/")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.getAttribute('aria-controls')") == "site-nav"
+    page.keyboard.press("Enter")
+    assert page.locator(".site-nav").is_visible()
+    assert page.get_by_role("button", name="Menu").get_attribute("aria-expanded") == "true"
+    page.keyboard.press("Escape")
+    assert not page.locator(".site-nav").is_visible()
+    assert page.get_by_role("button", name="Menu").get_attribute("aria-expanded") == "false"
+    assert page.evaluate("document.activeElement.getAttribute('aria-controls')") == "site-nav"
 
 
 def test_toast_component_shows_success_and_failure(page):

@@ -1,6 +1,7 @@
 """Phone photos: HEIC/HEIF, WebP and AVIF come in (recognised by content, limits checked before decoding,
 orientation applied, metadata including GPS dropped, animations reduced to the first frame with a note);
 truncated files of every format are refused with words."""
+import base64
 import io
 import struct
 
@@ -128,3 +129,20 @@ def test_refusal_names_the_formats_that_work_in_korean(client):
     assert response.status_code == 400
     message = response.json()["image"][0]
     assert "GIF" in message and "PNG, JPEG, WebP, HEIC/HEIF, AVIF" in message and "형식" in message
+
+
+def test_inspect_can_answer_a_small_upright_preview_without_metadata(client):
+    """For pages whose browser cannot show the file (HEIC in Chromium): the picture as the server reads it."""
+    data = heic(left_white_right_black((2400, 1200)), exif=exif_with_gps(orientation=6).tobytes())
+    response = client.post(URL, {"image": SimpleUploadedFile("IMG_0001.HEIC", data, content_type="image/heic"),
+                                 "preview": "true"})
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert (body["width"], body["height"]) == (1200, 2400)  # the full picture, upright
+    assert body["preview"].startswith("data:image/jpeg;base64,")
+    jpeg = base64.b64decode(body["preview"].split(",", 1)[1])
+    preview = Image.open(io.BytesIO(jpeg))
+    assert preview.format == "JPEG" and preview.size == (512, 1024)
+    assert min(preview.getpixel((256, 100))) > 200 and max(preview.getpixel((256, 900))) < 60  # white on top
+    assert b"Exif" not in jpeg and b"GPS" not in jpeg and not preview.getexif()
+    assert "preview" not in post(client, data).json()  # only when asked

@@ -1,10 +1,15 @@
 """One provider registry for mail, text-to-image and translation: names, aliases, dotted paths, plain errors."""
+import os
+import subprocess
+import sys
+
 import pytest
 
+from core.context_processors import mail
+from core.mail import PROVIDERS as MAIL
+from core.mail import mail_goes_to_folder
 from core.registry import UnknownProvider, describe_all
-from mailer.context_processors import mail
-from mailer.providers import PROVIDERS as MAIL
-from mailer.providers import mail_goes_to_folder
+from tests.conftest import ROOT
 from text2image.providers import PROVIDERS as PICTURES
 from text2image.providers import active_provider
 from text2image.translation import get_translator
@@ -43,3 +48,16 @@ def test_the_pages_say_mail_goes_to_a_folder_only_when_it_does(settings, provide
 def test_the_mail_page_context_uses_the_same_decision(settings, rf):
     settings.IMOGEN_MAIL_PROVIDER, settings.EMAIL_HOST = "django", ""
     assert mail(rf.get("/")) == {"MAIL_TO_FOLDER": False}
+
+
+def test_the_django_mail_provider_sends_through_the_backend_the_environment_names():
+    backend = "django.core.mail.backends.console.EmailBackend"
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "imogen.settings", "EMAIL_BACKEND": backend,
+           "IMOGEN_MAIL_PROVIDER": "django"}
+    code = ("import django; django.setup()\n"
+            "from core.mail import OutgoingMail, get_provider\n"
+            "get_provider().send(OutgoingMail(to='a@example.com', subject='Hello there', body='b', "
+            "from_email='imogen@localhost'))")
+    run = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert "Subject: Hello there" in run.stdout, "the console backend, not the SMTP default, printed the mail"

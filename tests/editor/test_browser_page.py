@@ -180,7 +180,10 @@ def test_phone_with_touch(browser_context_factory):
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.get_by_role("button", name="Mono").tap()
     assert preview_filter(page) == "contrast(1.2) grayscale(1)"
-    # drag the saturation slider with a finger: a tap on the track moves it
+    # drag the saturation slider with a finger: a tap on the track moves it (scrolled to first: the page settles a
+    # slider below the pinned picture)
+    page.locator("#f-saturate").scroll_into_view_if_needed()
+    page.wait_for_timeout(400)
     box = page.locator("#f-saturate").bounding_box()
     page.touchscreen.tap(box["x"] + box["width"] * 0.9, box["y"] + box["height"] / 2)
     assert float(page.locator("#n-saturate").input_value()) > 2
@@ -199,3 +202,31 @@ def test_korean_page(browser_context_factory, korean):
     assert page.locator("h1").inner_text() == "편집기"
     assert page.get_by_text("밝기", exact=True).count() == 1
     assert page.get_by_role("button", name="빈티지").count() == 1
+
+
+def test_phone_pinned_picture_never_hides_a_slider_label(browser_context_factory):
+    """On a phone the picture stays pinned while the sliders scroll: a slider reached with Tab, or where a scroll
+    comes to rest, shows its label below the picture, not under it."""
+    context = browser_context_factory(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    source, _ = source_creation(size=(1080, 1920))
+    page.goto(f"/editor/?creation={source.pk}")
+    wait_in_page(page, "!document.getElementById('editor-download').disabled")
+    # A slider whose track shows below the picture while its label is under the picture: what the person must not meet.
+    hidden = """() => { const f = document.querySelector('.editor-frame').getBoundingClientRect();
+        return [...document.querySelectorAll('.editor-slider')].filter(s => {
+          const label = s.querySelector('label').getBoundingClientRect();
+          const track = s.querySelector('input[type=range]').getBoundingClientRect();
+          return track.top >= f.bottom && label.top < f.bottom; }).map(s => s.dataset.filter); }"""
+    for name in ("contrast", "sepia", "blur"):
+        page.locator(f"#n-{name}").focus()
+        page.wait_for_timeout(150)
+        assert page.evaluate(hidden) == [], name
+    met = {}
+    for distance in range(600, 1400, 20):  # wherever a scroll comes to rest
+        page.evaluate("window.scrollTo(0, 0)")
+        page.mouse.wheel(0, distance)
+        page.wait_for_timeout(400)  # the scroll settles (snaps)
+        if found := page.evaluate(hidden):
+            met[distance] = found
+    assert met == {}

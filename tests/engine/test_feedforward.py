@@ -63,6 +63,36 @@ def test_instant_result_has_the_requested_size_at_any_aspect(content, style, opt
     assert transfer(content, style, instant(**opts)).size == size
 
 
+@pytest.fixture
+def painted_sizes(monkeypatch):
+    """The sizes the network really paints at (the real pass runs; its input size is written down)."""
+    sizes, real = [], feedforward.FeedForward.stylize
+
+    def recording(self, content, vector, size):
+        sizes.append(size)
+        return real(self, content, vector, size)
+
+    monkeypatch.setattr(feedforward.FeedForward, "stylize", recording)
+    return sizes
+
+
+@pytest.mark.parametrize("size,working,finer", [((1920, 1080), (768, 432), (1280, 720)),
+                                                ((1080, 2400), (386, 859), (644, 1431))])
+def test_instant_paints_at_the_working_size_whatever_the_output_size(content, style, painted_sizes, size, working,
+                                                                     finer):
+    width, height = size
+    image = transfer(content, style, instant(width=width, height=height, size=None))
+    assert image.size == size
+    assert painted_sizes == [working, finer]  # 768×432 worth of pixels, then the detail pass, never the full size
+    assert feedforward.painted_pixels(width, height) == working[0] * working[1] + finer[0] * finer[1]
+
+
+def test_instant_smaller_than_the_working_size_is_painted_at_its_own_size(content, style, painted_sizes):
+    assert transfer(content, style, instant(width=400, height=300, size=None)).size == (400, 300)
+    assert painted_sizes == [(400, 300)] and feedforward.painted_pixels(400, 300) == 400 * 300
+    assert feedforward.working_size(3840, 2160) == (768, 432)  # 4K too: the same strokes, enlarged further
+
+
 def test_colours_move_towards_the_style(content):
     for style in (swirls(128, 128), mosaic(128, 128)):
         image = transfer(content, style, instant())

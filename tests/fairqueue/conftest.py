@@ -1,3 +1,5 @@
+import itertools
+
 import pytest
 from django.test import Client
 
@@ -5,12 +7,17 @@ TINY = {"width": "48", "height": "32", "preset": "preview"}
 URL = "/api/style-transfer/jobs/"
 
 
+_addresses = itertools.count(1)
+
+
 class Visitor:
-    """One browser (its own session) submitting and following style jobs through the API."""
+    """One browser (its own session, from its own address: the queue serves addresses in turn) submitting and
+    following style jobs through the API."""
 
     def __init__(self, name, client=None):
         self.name = name
-        self.client = client or Client()
+        n = next(_addresses)
+        self.client = client or Client(REMOTE_ADDR=f"127.1.{n // 256 % 256}.{n % 256}")
         self.jobs = []
 
     def submit(self, **extra):

@@ -49,7 +49,7 @@ def test_phone_korean_position_start_time_and_estimate(browser_context_factory, 
     painted = timedelta(seconds=0.3 * job.work_units * 8.0)  # 30 % done, on the learned pace
     StyleTransferJob.objects.filter(pk=running).update(
         status=JobStatus.RUNNING, started_at=now - painted - timedelta(seconds=3), heartbeat_at=now,
-        machine=this_machine(), painting_started_at=now - painted, painting_from=0.0, progress=0.3 * 0.98,
+        machine=this_machine(), work_started_at=now - painted, work_from=0.0, progress=0.3 * 0.98,
         stage="Painting: pass 3 of 5 (270×600)")
 
     page.goto(f"/style/jobs/{waiting}/")
@@ -85,7 +85,7 @@ def test_cancel_asks_first_once_a_job_has_run_a_minute(browser_context_factory, 
     now = timezone.now()
     StyleTransferJob.objects.filter(pk=job_id).update(
         status=JobStatus.RUNNING, started_at=now - timedelta(minutes=3), heartbeat_at=now, machine=this_machine(),
-        painting_started_at=now - timedelta(minutes=3), painting_from=0.0, progress=0.5)
+        work_started_at=now - timedelta(minutes=3), work_from=0.0, progress=0.5)
     page.goto(f"/style/jobs/{job_id}/")
     page.click(".st-cancel")
     question = page.locator(".st-cancel-question")

@@ -4,6 +4,7 @@ import pytest
 
 from styletransfer.models import StyleTransferJob
 from tests.conftest import HttpClient, wait_for
+from tests.loopback import LoopbackClient
 from tests.mailer.conftest import SmtpServer, attachments, stored_bytes, worker_env
 from tests.styletransfer.conftest import FAST_WORKER_ENV
 
@@ -20,7 +21,7 @@ def submit(client, **extra):
 
 def test_b_starts_second_behind_three_of_a_positions_count_down_and_cancel_frees_a_place(live_server,
                                                                                        worker_factory):
-    a, b = HttpClient(live_server.url), HttpClient(live_server.url)
+    a, b = LoopbackClient(live_server.url, "127.0.0.31"), LoopbackClient(live_server.url, "127.0.0.32")  # two clients
     a_jobs = [submit(a, seed=str(i)) for i in range(3)]  # no worker yet: all three wait
     b_job = submit(b)
     position = {j: a.get(f"{URL}{j}/").json()["queue_position"] for j in a_jobs}
@@ -81,7 +82,7 @@ def test_email_me_when_ready_is_delivered_once_after_the_browser_is_gone(live_se
 
 
 def test_two_workers_share_the_queue_fairly_and_never_run_a_job_twice(live_server, worker_factory):
-    a, b = HttpClient(live_server.url), HttpClient(live_server.url)
+    a, b = LoopbackClient(live_server.url, "127.0.0.31"), LoopbackClient(live_server.url, "127.0.0.32")  # two clients
     a_jobs = [submit(a, seed=str(i)) for i in range(3)]
     b_job = submit(b)
     workers = [worker_factory(queues="style", extra_env=FAST_WORKER_ENV) for _ in range(2)]

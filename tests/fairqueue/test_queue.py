@@ -86,14 +86,15 @@ def test_start_times_follow_the_queue_and_are_null_without_a_worker(visitors):
     job = start_next()
     painted = timedelta(seconds=job.work_units * 2.0 / 2)  # half done, on time
     StyleTransferJob.objects.filter(pk=job.pk).update(
-        started_at=timezone.now() - painted - timedelta(seconds=3), painting_started_at=timezone.now() - painted,
+        started_at=timezone.now() - painted - timedelta(seconds=3), work_started_at=timezone.now() - painted,
         progress=0.49)
     running = a.get(a.jobs[0])
     total = 3.0 + job.work_units * 2.0 + 1.0
     assert running["starts_in_seconds"] == 0 and 0 < running["eta_seconds"] < total
     second, third = b.get(b.jobs[0]), a.get(a.jobs[1])
     assert (second["queue_position"], third["queue_position"]) == (0, 1)
-    assert second["starts_in_seconds"] == running["eta_seconds"]
+    # the next job starts when the running one ends (two requests apart: a busy machine may round a second apart)
+    assert second["starts_in_seconds"] == pytest.approx(running["eta_seconds"], abs=1.5)
     assert third["starts_in_seconds"] == pytest.approx(second["starts_in_seconds"] + total, abs=1.5)
     assert third["eta_seconds"] == pytest.approx(third["starts_in_seconds"] + total, abs=1.5)
 
@@ -132,10 +133,10 @@ def test_rates_are_learned_from_finished_jobs_and_predict_the_next(visitors):
     job = start_next()
     now = timezone.now()
     job.started_at = now - timedelta(seconds=5 + job.work_units * 3.0)
-    job.painting_started_at = now - timedelta(seconds=3 + job.work_units * 3.0)
+    job.work_started_at = now - timedelta(seconds=3 + job.work_units * 3.0)
     StyleTransferJob.objects.filter(pk=job_id).update(started_at=job.started_at,
-                                                      painting_started_at=job.painting_started_at)
-    job.finish(JobStatus.SUCCEEDED, paint_seconds=job.work_units * 3.0)  # a success teaches the rates
+                                                      work_started_at=job.work_started_at)
+    job.finish(JobStatus.SUCCEEDED, work_seconds=job.work_units * 3.0)  # a success teaches the rates
     row = WorkRate.objects.get(machine=this_machine(), key=job.work_key())
     assert row.samples == 1 and row.seconds_per_unit == pytest.approx(3.0)
     assert row.before_seconds == pytest.approx(2.0, abs=0.05) and row.after_seconds == pytest.approx(3.0, abs=0.3)
@@ -144,7 +145,7 @@ def test_rates_are_learned_from_finished_jobs_and_predict_the_next(visitors):
     assert estimate.predicted_total(nxt, estimate.Rates.load(), [this_machine()]) == pytest.approx(
         5 + nxt.work_units * 3.0, rel=0.01)
     # a twice-as-slow run moves the average part of the way, not all of it
-    job.paint_seconds = job.work_units * 6.0
+    job.work_seconds = job.work_units * 6.0
     assert 3.0 < estimate.learn(job).seconds_per_unit < 6.0
 
 
@@ -154,14 +155,14 @@ def test_the_running_estimate_blends_towards_the_jobs_own_pace():
     rates = estimate.Rates([WorkRate(machine="m", key=job.work_key(), seconds_per_unit=1.0, before_seconds=0,
                                      after_seconds=0)])
     now = timezone.now()
-    job.started_at = job.painting_started_at = now - timedelta(seconds=10)
+    job.started_at = job.work_started_at = now - timedelta(seconds=10)
     # predicted 10 s in all, but after 10 s only 25 % is done: the job is 4× slower than predicted
     job.progress = 0.25 * 0.98
     left = estimate.remaining(job, rates, now)
     assert 10 < left < 30  # far from the prediction, so mostly the pace (30 s left), not quite all of it
     job.progress = 0.27 * 0.98  # a pace that agrees with the measured rate keeps to the prediction
-    job.started_at = job.painting_started_at = now - timedelta(seconds=2.7)
+    job.started_at = job.work_started_at = now - timedelta(seconds=2.7)
     assert estimate.remaining(job, rates, now) == pytest.approx(7.3, rel=0.05)
     job.progress = 0.5 * 0.98
-    job.started_at = job.painting_started_at = now - timedelta(seconds=20)
+    job.started_at = job.work_started_at = now - timedelta(seconds=20)
     assert 12 < estimate.remaining(job, rates, now) <= 20  # half done after 20 s: mostly the pace (20 s left)

@@ -45,7 +45,8 @@ def test_one_like_per_account_and_unlike(people, published):
     assert post_json(people["clients"]["staff"], url).json()["like_count"] == 2
     assert people["clients"]["other"].delete(url).json() == {"liked": False, "like_count": 1}
     denied = post_json(people["clients"]["anonymous"], url)
-    assert denied.status_code == 403 and "Log in" in denied.json()["detail"]
+    assert denied.status_code == 401 and "Log in" in denied.json()["detail"]
+    assert denied["WWW-Authenticate"] == "Bearer"  # how a script authenticates: an API token
     published.refresh_from_db()
     assert published.like_count == 1
     board = people["clients"]["staff"].get("/api/board/").json()["results"]

@@ -32,9 +32,10 @@ MATRIX = [
     ("API: board post", "get", "/api/board/{id}/", "published", ALL_200),
     ("API: board post that is private", "get", "/api/board/{id}/", "private", expect(404, 404, 404, 404)),
     ("API: board post hidden by staff", "get", "/api/board/{id}/", "hidden", expect(404, 404, 404, 404)),
-    ("API: like", "post", "/api/board/{id}/like/", "published", expect(403, 200, 403, 200)),  # nobody likes their own post (issue 17)
-    ("API: unlike", "delete", "/api/board/{id}/like/", "published", expect(403, 200, 200, 200)),
-    ("API: like a private creation", "post", "/api/board/{id}/like/", "private", expect(403, 404, 404, 404)),
+    # Not logged in: 401 with `WWW-Authenticate: Bearer` (the API's own scheme, an API token; or log in).
+    ("API: like", "post", "/api/board/{id}/like/", "published", expect(401, 200, 403, 200)),  # nobody likes their own post (issue 17)
+    ("API: unlike", "delete", "/api/board/{id}/like/", "published", expect(401, 200, 200, 200)),
+    ("API: like a private creation", "post", "/api/board/{id}/like/", "private", expect(401, 404, 404, 404)),
     ("account page", "get", "/accounts/", None, expect(302, 200, 200, 200)),
     ("change password page", "get", "/accounts/password/change/", None, expect(302, 200, 200, 200)),
     ("sign-up page", "get", "/accounts/signup/", None, expect(200, 302, 302, 302)),

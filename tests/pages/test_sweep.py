@@ -26,6 +26,8 @@ DESKTOP = {"width": 1440, "height": 900}
 LATIN_OK = {"Imogen", "Text2Imagen", "PNG", "JPEG", "API", "English", "HEIC", "WebP", "AVIF", "ComfyUI",
             "Karlo", "Kakao", "OpenAI", "Stable", "Diffusion", "web", "UI", "CC0", "render", "py", "Wide",
             "Tall", "Lake", "Painter", "Neighbour", "example", "com", "name",
+            # HTTP's own words on the account page's API-token help (a header to type as it is)
+            "Authorization", "Bearer", "CSRF",
             # the English words the offline text-to-image engine understands, listed beside the Korean ones
             "sunset", "sea", "night", "sky", "forest", "mountain", "snow", "flowers", "rain"}
 # Korean on purpose on the English pages: the language switch, and the Korean words the offline text-to-image

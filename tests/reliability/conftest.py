@@ -85,3 +85,31 @@ def gunicorn_factory(broker, transactional_db):
 def submit_text2image(client, prompt="sunset over the sea", seed=1):
     return client.post("/api/text2image/jobs/", json={
         "prompt": prompt, "negative_prompt": "", "width": 1920, "height": 1080, "samples": 1, "seed": seed})
+
+
+@pytest.fixture
+def redis_server():
+    """A Redis of this test's own on a fixed port, so the test can stop it and start it there again; this process
+    sends its jobs there too."""
+    from tests.conftest import RedisServer, use_broker
+
+    server = RedisServer().start()
+    use_broker(server.url)
+    yield server
+    server.stop()
+
+
+def echo_job(delay, message="still here"):
+    from core.models import EchoJob
+
+    job = EchoJob.objects.create(message=message, delay_seconds=delay)
+    job.enqueue()
+    return job
+
+
+def wait_status(job, status, timeout=30, message=None):
+    def reached():
+        job.refresh_from_db()
+        return job.status == status
+
+    wait_for(reached, timeout=timeout, message=message or f"{job} to be {status}")

@@ -130,3 +130,14 @@ def test_the_shipped_config_passes_nginx_own_check(tmp_path, broker):
     proxy = Nginx(tmp_path / "nginx", free_port())
     result = subprocess.run([*proxy.command, "-t"], capture_output=True, text=True, timeout=30)
     assert result.returncode == 0, result.stderr
+
+
+def test_over_nginx_connection_limit_is_429_with_retry_after(web):
+    """Issue 21, item 12: `limit_conn` answered 503, which monitors read as the site being down."""
+    server, proxy = web
+    plain = f"http://127.0.0.1:{proxy.http_port}/healthz"
+    with SlowClients(proxy.https_port, 32, tls=True):  # the recipe's limit_conn: 32 at once from one address
+        over = requests.get(plain, timeout=8)
+        assert over.status_code == 429 and int(over.headers["Retry-After"]) > 0, over.text
+        assert "Too many connections" in over.text
+    assert requests.get(plain, timeout=8).status_code in (200, 503)  # 503: no worker in this test

@@ -51,6 +51,37 @@ def content_picker(page):
     return picker
 
 
+def frame_for_64x32(page):
+    """An instant 64×32 wallpaper keeping the photo's colours; the chooser's frame once it shows."""
+    page.select_option("#st-size", "custom")
+    page.fill("#st-width", "64")
+    page.fill("#st-height", "32")
+    page.locator("#st-height").dispatch_event("change")
+    page.select_option("#st-preset", "instant")
+    page.check("#st-colors")
+    frame = page.locator(".framing-box")
+    frame.wait_for(state="visible")
+    return frame
+
+
+def thumb_colour(page):
+    return page.evaluate("""() => { const c = document.querySelector('.framing-thumb');
+        return Array.from(c.getContext('2d').getImageData(c.width / 2, c.height / 2, 1, 1).data.slice(0, 3)); }""")
+
+
+def paint_the_bottom_quarter(page, button):
+    """Submit and run the job in process: the box sent is the bottom quarter of the 200×400 red-over-blue photo,
+    and the result is blue (the "top-right" quadrant's colour)."""
+    page.get_by_role("button", name=button).click()
+    page.wait_for_url("**/style/jobs/*/", timeout=30000)
+    job = StyleTransferJob.objects.get()
+    assert job.options["crop"] == {"x": 0, "y": 300, "width": 200, "height": 100}
+    creation = run_in_process(job.pk)
+    with creation.image.open("rb") as handle:
+        result = Image.open(io.BytesIO(handle.read()))
+    assert result.size == (64, 32) and nearest_quadrant(result) == "top-right"
+
+
 def test_a_14_mb_phone_photo_is_shrunk_in_the_page_and_sent_with_a_progress_bar(phone_page, broker, tmp_path):
     page = phone_page
     photo = big_phone_photo(tmp_path / "IMG_4032.jpg")
@@ -82,7 +113,7 @@ def test_a_14_mb_phone_photo_is_shrunk_in_the_page_and_sent_with_a_progress_bar(
     job = StyleTransferJob.objects.get()
     with job.content_image.open("rb") as handle:
         stored = Image.open(io.BytesIO(handle.read()))
-    assert stored.size == (3840, 2880) and stored.format == "PNG"
+    assert stored.size == (3840, 2880) and stored.format == "JPEG"  # the JPEG the page sent, kept as it came
 
 
 def test_touch_drag_moves_the_frame_and_the_result_shows_that_part(phone_page, broker, tmp_path):
@@ -94,23 +125,12 @@ def test_touch_drag_moves_the_frame_and_the_result_shows_that_part(phone_page, b
     page.goto("/style/")
     picker = content_picker(page)
     picker.locator("input[type=file]").set_input_files(str(path))
-    page.select_option("#st-size", "custom")
-    page.fill("#st-width", "64")
-    page.fill("#st-height", "32")
-    page.locator("#st-height").dispatch_event("change")
-    page.select_option("#st-preset", "instant")
-    page.check("#st-colors")
-    frame = page.locator(".framing-box")
-    frame.wait_for(state="visible")
+    frame = frame_for_64x32(page)
     frame.scroll_into_view_if_needed()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390  # the chooser fits the phone
     stage = page.locator(".framing-stage").bounding_box()
     box = frame.bounding_box()
     assert abs(box["width"] - stage["width"]) < 2 and abs(box["height"] - stage["height"] / 4) < 2  # 2:1, centred
-
-    def thumb_colour():
-        return page.evaluate("""() => { const c = document.querySelector('.framing-thumb');
-            return Array.from(c.getContext('2d').getImageData(c.width / 2, c.height / 2, 1, 1).data.slice(0, 3)); }""")
 
     # A finger on the frame's middle, dragged down past the photo's bottom edge.
     x, y = box["x"] + box["width"] / 3, box["y"] + box["height"] / 2
@@ -121,17 +141,10 @@ def test_touch_drag_moves_the_frame_and_the_result_shows_that_part(phone_page, b
     page.cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
     moved = frame.bounding_box()
     assert abs(moved["y"] + moved["height"] - (stage["y"] + stage["height"])) < 2  # at the bottom now
-    red, green, blue = thumb_colour()
+    red, green, blue = thumb_colour(page)
     assert blue > 150 and red < 100, (red, green, blue)  # the live thumbnail shows the bottom half
     screenshot(page, "style-framing-phone")
-    page.get_by_role("button", name="배경화면 그리기").click()
-    page.wait_for_url("**/style/jobs/*/", timeout=30000)
-    job = StyleTransferJob.objects.get()
-    assert job.options["crop"] == [0, 300, 200, 100]
-    creation = run_in_process(job.pk)
-    with creation.image.open("rb") as handle:
-        result = Image.open(io.BytesIO(handle.read()))
-    assert result.size == (64, 32) and nearest_quadrant(result) == "top-right"  # blue: the bottom half
+    paint_the_bottom_quarter(page, "배경화면 그리기")
     page.locator(".st-result").wait_for(state="visible", timeout=30000)
 
 

@@ -55,3 +55,22 @@ def test_create_page_offers_instant_with_honest_words_in_both_languages(client):
     assert 'value="instant"' in page and "a few seconds" in page
     korean = client.get("/style/", HTTP_ACCEPT_LANGUAGE="ko").content.decode()
     assert "즉시 (몇 초)" in korean and "몇 분 동안" in korean
+
+
+def test_instant_phone_wallpaper_is_painted_at_the_working_size_and_delivered_at_full_size(client, monkeypatch):
+    from styletransfer.engine import feedforward
+
+    painted, real = [], feedforward.FeedForward.stylize
+
+    def recording(self, content, vector, size):
+        painted.append(size)
+        return real(self, content, vector, size)
+
+    monkeypatch.setattr(feedforward.FeedForward, "stylize", recording)
+    job_id = submit(client, preset="instant", width="1080", height="2400")
+    run_style_transfer(job_id)  # what the worker runs, in this process
+    job = StyleTransferJob.objects.get(pk=job_id)
+    assert job.status == "succeeded", job.error
+    creation = Creation.objects.get(pk=job.result_id)
+    assert (creation.width, creation.height) == (1080, 2400)
+    assert max(w * h for w, h in painted) <= feedforward.DETAIL_PIXELS < 1080 * 2400

@@ -18,4 +18,4 @@ def test_the_finished_picture_is_not_encoded_as_a_preview(client, settings):
     job = StyleTransferJob.objects.get(pk=response.json()["id"])
     assert job.status == "succeeded" and job.result_id
     assert not job.preview  # `instant` hands over only the finished picture
-    assert job.painting_started_at and job.paint_seconds is not None  # the estimate's measurements are there
+    assert job.work_started_at and job.work_seconds is not None  # the estimate's measurements are there

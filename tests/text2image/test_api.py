@@ -249,13 +249,13 @@ def test_run_again_and_use_this_prompt_fill_in_every_parameter(api, no_broker, s
     assert ">a lighthouse</textarea>" in html and ">people</textarea>" in html
     assert 'value="768x1344" selected' in html and 'value="3" selected' in html
     assert 'value="99"' in html and 'id="t2i-steps"' in html and 'value="31"' in html
-    # A shared picture's "Use this prompt" link (gallery.sharing.use_prompt_url) carries its parameters too.
-    from gallery.sharing import use_prompt_url
+    # A shared picture's "Use this prompt" link (text2image.describe.use_prompt_url) carries its parameters too.
     from tests.factories import make_creation
+    from text2image.describe import use_prompt_url
 
     shared = make_creation(metadata={"prompt": "a lighthouse", "negative_prompt": "", "width": 768, "height": 1344,
                                      "seed": 5, "steps": 12, "provider": "comfyui"})
-    link = use_prompt_url(shared, shared_only=False)
+    link = use_prompt_url(shared, mine=True)
     assert link == "/text2image/?prompt=a+lighthouse&width=768&height=1344&seed=5&steps=12"
     html = api.get(link).content.decode()
     assert 'value="768x1344" selected' in html and 'value="5"' in html and 'value="12"' in html

@@ -82,5 +82,9 @@ def test_korean_sketch_mode_explains_and_marks_the_words_it_understood(browser_c
     assert page.locator("#t2i-understood .t2i-words-label").inner_text() == "알아들은 단어:"
     assert page.locator("#t2i-missing .t2i-words-label").inner_text() == "그릴 수 없는 단어:"
     assert page.locator("#t2i-motifs").inner_text() == "그릴 것: 노을 진 하늘, 바다나 호수"
+    page.fill("#t2i-negative", "구름")  # the sketch adds clouds unasked: the negative prompt takes them away
+    note = page.locator("#t2i-negative-note")
+    note.wait_for()
+    assert note.inner_text() == "네거티브 프롬프트에 따라 뺀 것: 구름."
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(page, "text2image-sketch-mode-ko")

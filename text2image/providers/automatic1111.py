@@ -5,14 +5,16 @@ seed, steps, cfg_scale}` answers `{images: [base64 PNG], parameters, info: "<JSO
 While it draws, `GET /sdapi/v1/progress` reports `{progress: 0..1, eta_relative, state}`. Optional HTTP
 basic auth (`--api-auth user:password`).
 """
+import contextvars
 import json
+import logging
 import threading
 
-import requests
 from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.fetch import FetchError, request
 from core.jobs import JobCanceled
 
 from .base import (
@@ -24,13 +26,16 @@ from .base import (
     GeneratedImage,
     Provider,
     ProviderError,
+    basic_auth,
     call_json,
     decode_base64_image,
     error_json,
     presets,
 )
 
+log = logging.getLogger(__name__)
 PROGRESS_INTERVAL = 1.0
+SMALL_ANSWER = 1024 * 1024  # the progress and interrupt answers are a few hundred bytes
 
 
 class Automatic1111Provider(Provider):
@@ -50,8 +55,8 @@ class Automatic1111Provider(Provider):
     @property
     def auth(self):
         if settings.IMOGEN_T2I_A1111_USER:
-            return (settings.IMOGEN_T2I_A1111_USER, settings.IMOGEN_T2I_A1111_PASSWORD)
-        return None
+            return basic_auth(settings.IMOGEN_T2I_A1111_USER, settings.IMOGEN_T2I_A1111_PASSWORD)
+        return {}
 
     def classify(self, response):
         body = error_json(response)
@@ -71,13 +76,16 @@ class Automatic1111Provider(Provider):
         return ProviderError(_("The Stable Diffusion web UI answered with an error (HTTP %(status)d).")
                              % {"status": status})
 
+    def _call(self, method, path, **kwargs):
+        return request(method, settings.IMOGEN_T2I_A1111_URL + path, origin=settings.IMOGEN_T2I_A1111_URL,
+                       headers=self.auth, max_bytes=SMALL_ANSWER, timeout=5, **kwargs)
+
     def _poll_progress(self):
         try:
-            response = requests.get(settings.IMOGEN_T2I_A1111_URL + "/sdapi/v1/progress",
-                                    params={"skip_current_image": "true"}, auth=self.auth, timeout=5)
-            value = float(response.json().get("progress") or 0)
+            value = float(self._call("GET", "/sdapi/v1/progress", params={"skip_current_image": "true"},
+                                     stop=False).json().get("progress") or 0)
             return max(0.0, min(1.0, value))
-        except Exception:  # progress is a nicety: never fail a job over it
+        except (FetchError, ValueError, TypeError, AttributeError):  # progress is a nicety: never fail a job over it
             return None
 
     def generate(self, request, progress):
@@ -92,12 +100,15 @@ class Automatic1111Provider(Provider):
         def draw():
             try:
                 outcome["body"] = call_json(self.label, "POST", settings.IMOGEN_T2I_A1111_URL + "/sdapi/v1/txt2img",
-                                            classify=self.classify, json=payload, auth=self.auth)
+                                            classify=self.classify, origin=settings.IMOGEN_T2I_A1111_URL,
+                                            json=payload, headers=self.auth)
             except BaseException as exc:  # handed to the job's thread below
                 outcome["error"] = exc
 
         progress(0.02, _("The Stable Diffusion web UI is drawing"))
-        worker = threading.Thread(target=draw, daemon=True, name="a1111-txt2img")
+        # The drawing thread runs in this one's context, so the job's stop check cuts its call as well.
+        worker = threading.Thread(target=contextvars.copy_context().run, args=(draw,), daemon=True,
+                                  name="a1111-txt2img")
         worker.start()
         while worker.is_alive():
             worker.join(PROGRESS_INTERVAL)
@@ -108,10 +119,9 @@ class Automatic1111Provider(Provider):
                         progress(0.02 + 0.9 * value, _("The Stable Diffusion web UI is drawing"))
                 except JobCanceled:
                     try:
-                        requests.post(settings.IMOGEN_T2I_A1111_URL + "/sdapi/v1/interrupt", auth=self.auth,
-                                      timeout=5)
-                    except requests.RequestException:
-                        pass
+                        self._call("POST", "/sdapi/v1/interrupt", stop=False)
+                    except FetchError as exc:
+                        log.warning("Stable Diffusion web UI: could not interrupt: %s", exc)
                     raise
         if "error" in outcome:
             raise outcome["error"]

@@ -2,8 +2,9 @@
 
 A provider turns a `GenerationRequest` into a list of `GeneratedImage`s, calling `progress(fraction, stage)`
 now and then (which raises when the user canceled), and raises `ProviderError("plain words")` when it cannot.
-HTTP providers use `call_json()`: short timeouts, retries with exponential backoff for 429 and 5xx answers
-(never for a 4xx that cannot succeed), and readable messages for every way a remote service can fail.
+HTTP providers use `call_json()` (core.fetch's rules: the configured origin only, capped, a total deadline, the
+job's cancel checked while it waits), retries with exponential backoff for 429 and 5xx answers (never for a 4xx
+that cannot succeed), and readable messages for every way a remote service can fail.
 """
 import base64
 import binascii
@@ -11,12 +12,11 @@ import logging
 import time
 from dataclasses import dataclass, field
 
-import requests
 from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.fetch import FetchError, fetch
+from core.fetch import FetchError, fetch, request
 from core.uploads import UploadRejected, read_image
 
 log = logging.getLogger(__name__)
@@ -123,6 +123,18 @@ class Provider:
     def is_configured(self):
         return True
 
+    def calls(self, samples):
+        """How many drawing calls `samples` pictures take (each may be retried)."""
+        return 1
+
+    def time_budget(self, samples):
+        """The most seconds `samples` pictures can take when every call and download runs to its timeout and
+        every retry is spent: what the job's time limit is made of."""
+        retries = max(0, settings.IMOGEN_T2I_RETRIES)
+        pauses = sum(max(settings.IMOGEN_T2I_BACKOFF * 2 ** attempt, 30.0) for attempt in range(retries))
+        call = (retries + 1) * settings.IMOGEN_T2I_TIMEOUT + pauses
+        return self.calls(samples) * call + samples * (retries + 1) * settings.IMOGEN_T2I_FETCH_TIMEOUT
+
     def generate(self, request, progress):
         """`progress(fraction, stage=None, remote=None, preview=None)`: `remote` (a dict) is kept on the job
         (merged), `preview` (JPEG/PNG bytes) is shown on the job page; both optional."""
@@ -133,8 +145,10 @@ class Provider:
 RETRY = "retry"
 
 
-def _timeout():
-    return (min(10.0, settings.IMOGEN_T2I_TIMEOUT), settings.IMOGEN_T2I_TIMEOUT)
+def basic_auth(user, password):
+    """The Authorization header for HTTP basic auth."""
+    token = base64.b64encode(f"{user}:{password}".encode()).decode()
+    return {"Authorization": f"Basic {token}"}
 
 
 def _pause(attempt, response=None):
@@ -147,25 +161,30 @@ def _pause(attempt, response=None):
     time.sleep(delay)
 
 
-def call_json(label, method, url, *, classify, session=None, **kwargs):
-    """Send a request and return the decoded JSON body.
+def call_json(label, method, url, *, classify, origin, json=None, headers=None, max_bytes=None, timeout=None):
+    """Send a request to the provider's own API (`origin`: its configured URL) and return the decoded JSON body.
 
-    `classify(response)` looks at a non-2xx answer and returns RETRY (try again after a pause) or a
-    ProviderError to raise. Timeouts are not retried: the provider may still be drawing (and charging).
+    Under core.fetch's rules: that origin only, no redirect elsewhere, at most `max_bytes` (default
+    IMOGEN_T2I_ANSWER_MAX_BYTES) within `timeout` seconds in all (default IMOGEN_T2I_TIMEOUT), the job's cancel
+    checked while it waits. `classify(answer)` looks at a non-2xx answer and returns RETRY (try again after a
+    pause) or a ProviderError to raise. Timeouts are not retried: the provider may still be drawing (and charging).
     """
-    http = session or requests
     retries = max(0, settings.IMOGEN_T2I_RETRIES)
+    timeout = timeout or settings.IMOGEN_T2I_TIMEOUT
     last_status = None
     for attempt in range(retries + 1):
         try:
-            response = http.request(method, url, timeout=_timeout(), **kwargs)
-        except requests.Timeout:
-            raise ProviderError(
-                _("%(provider)s did not answer within %(seconds)s seconds. Please try again later.")
-                % {"provider": label, "seconds": f"{settings.IMOGEN_T2I_TIMEOUT:g}"}
-            )
-        except requests.RequestException as exc:
-            log.warning("%s unreachable (attempt %d): %s", label, attempt + 1, exc)
+            response = request(method, url, origin=origin, json_body=json, headers=headers, timeout=timeout,
+                               max_bytes=max_bytes or settings.IMOGEN_T2I_ANSWER_MAX_BYTES)
+        except FetchError as exc:
+            log.warning("%s: %s %s not done (attempt %d): %s", label, method, url[:200], attempt + 1, exc)
+            if exc.reason == "timeout":
+                raise ProviderError(
+                    _("%(provider)s did not answer within %(seconds)s seconds. Please try again later.")
+                    % {"provider": label, "seconds": f"{timeout:g}"}
+                )
+            if exc.reason in ("too_big", "refused"):
+                raise ProviderError(unreadable(label))
             last_status = "unreachable"
             if attempt < retries:
                 _pause(attempt)
@@ -173,25 +192,21 @@ def call_json(label, method, url, *, classify, session=None, **kwargs):
             raise ProviderError(
                 _("Imogen could not reach %(provider)s. Please try again later.") % {"provider": label}
             )
-        if 200 <= response.status_code < 300:
+        if 200 <= response.status < 300:
             try:
                 body = response.json()
             except ValueError:
                 body = None
             if not isinstance(body, dict):
                 log.warning("%s answered %d with a body that is not a JSON object: %r",
-                            label, response.status_code, response.text[:200])
-                raise ProviderError(
-                    _("%(provider)s sent an answer Imogen could not read. Please try again later.")
-                    % {"provider": label}
-                )
+                            label, response.status, response.text[:200])
+                raise ProviderError(unreadable(label))
             return body
         outcome = classify(response)
-        log.warning("%s answered %d (attempt %d): %s", label, response.status_code, attempt + 1,
-                    response.text[:300])
+        log.warning("%s answered %d (attempt %d): %s", label, response.status, attempt + 1, response.text[:300])
         if outcome != RETRY:
             raise outcome
-        last_status = response.status_code
+        last_status = response.status
         if attempt < retries:
             _pause(attempt, response)
     if last_status == 429:
@@ -201,6 +216,10 @@ def call_json(label, method, url, *, classify, session=None, **kwargs):
     raise ProviderError(
         _("%(provider)s is having trouble right now. Please try again later.") % {"provider": label}
     )
+
+
+def unreadable(label):
+    return _("%(provider)s sent an answer Imogen could not read. Please try again later.") % {"provider": label}
 
 
 def error_json(response):

@@ -35,13 +35,14 @@ import uuid
 from copy import deepcopy
 from pathlib import Path
 
-import requests
 from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from websockets.exceptions import WebSocketException
 from websockets.sync.client import connect as ws_connect
 
+from core.fetch import FetchError
+from core.fetch import request as http_request  # `request` is the GenerationRequest here
 from core.jobs import JobCanceled
 
 from .base import (
@@ -68,6 +69,10 @@ HISTORY_EVERY = 5.0  # seconds between /history checks while the WebSocket is up
 RECONNECT_EVERY = 3.0  # seconds between WebSocket reconnects after it dropped
 PREVIEW_EVERY = 0.5  # at most this often a preview is stored on the job
 PREVIEW_EVENT, PREVIEW_WITH_METADATA_EVENT = 1, 4
+# What ComfyUI may send, at most (core.fetch cuts a longer answer): the answers to /prompt, /queue and /interrupt
+# are a few kilobytes, one /history entry lists file names; a WebSocket message is JSON or one preview frame.
+CONTROL_MAX_BYTES = 2 * 1024 * 1024
+WS_MAX_BYTES = 8 * 1024 * 1024
 
 
 def parse_node_map(items):
@@ -104,6 +109,10 @@ class ComfyUIProvider(Provider):
     @property
     def default_steps(self):
         return settings.IMOGEN_T2I_COMFYUI_STEPS
+
+    def time_budget(self, samples):
+        """The prompt's call, the longest wait for ComfyUI (queue included), then the pictures."""
+        return super().time_budget(samples) + settings.IMOGEN_T2I_COMFYUI_MAX_WAIT
 
     # --- the workflow ---------------------------------------------------------------------------
     def load_workflow(self):
@@ -186,12 +195,17 @@ class ComfyUIProvider(Provider):
             return RETRY
         return ProviderError(_("ComfyUI answered with an error (HTTP %(status)d).") % {"status": status})
 
+    def _call(self, method, path, **kwargs):
+        """A short call to ComfyUI itself under core.fetch's rules (its own origin, small answers, 10 s in all)."""
+        return http_request(method, self.url + path, origin=self.url, max_bytes=CONTROL_MAX_BYTES, timeout=10, **kwargs)
+
     def _get_json(self, path, **kwargs):
-        """A quick GET that never raises: the decoded object, or None."""
+        """A quick GET that never raises (but for the job's stop check): the decoded object, or None."""
         try:
-            response = requests.get(self.url + path, timeout=(3, 10), **kwargs)
-            body = response.json() if response.status_code == 200 else None
-        except (requests.RequestException, ValueError):
+            response = self._call("GET", path, **kwargs)
+            body = response.json() if response.status == 200 else None
+        except (FetchError, ValueError) as exc:
+            log.info("ComfyUI %s not read: %s", path, exc)
             return None
         return body if isinstance(body, dict) else None
 
@@ -200,9 +214,9 @@ class ComfyUIProvider(Provider):
         entry = (body or {}).get(prompt_id)
         return entry if isinstance(entry, dict) else None
 
-    def queue_place(self, prompt_id):
+    def queue_place(self, prompt_id, stop=None):
         """'running', 'pending', None (not in the queue) or 'unknown' (the queue could not be read)."""
-        body = self._get_json("/queue")
+        body = self._get_json("/queue", stop=stop)
         if body is None:
             return "unknown"
         for place, key in (("running", "queue_running"), ("pending", "queue_pending")):
@@ -215,20 +229,20 @@ class ComfyUIProvider(Provider):
 
     def cancel(self, prompt_id):
         """Stop our prompt on the server: interrupt it if it runs, take it out of the queue if it waits."""
-        place = self.queue_place(prompt_id)
+        place = self.queue_place(prompt_id, stop=False)  # after a cancel: these calls must still go out
         try:
             if place == "running":
-                requests.post(self.url + "/interrupt", json={"prompt_id": prompt_id}, timeout=(3, 10))
+                self._call("POST", "/interrupt", json_body={"prompt_id": prompt_id}, stop=False)
             if place in ("pending", "unknown"):
-                requests.post(self.url + "/queue", json={"delete": [prompt_id]}, timeout=(3, 10))
-        except requests.RequestException as exc:
+                self._call("POST", "/queue", json_body={"delete": [prompt_id]}, stop=False)
+        except FetchError as exc:
             log.warning("ComfyUI: could not cancel prompt %s: %s", prompt_id, exc)
         log.info("ComfyUI: canceled prompt %s (it was %s)", prompt_id, place or "no longer queued")
 
     def _connect(self, client_id):
         ws_url = re.sub(r"^http", "ws", self.url) + f"/ws?clientId={client_id}"
         try:
-            return ws_connect(ws_url, open_timeout=5, proxy=None, compression=None, max_size=16 * 1024 * 1024,
+            return ws_connect(ws_url, open_timeout=5, proxy=None, compression=None, max_size=WS_MAX_BYTES,
                               ping_interval=20, ping_timeout=20, close_timeout=2, legacy=True)
         except (OSError, WebSocketException, TimeoutError) as exc:
             log.warning("ComfyUI WebSocket %s not available (%s); following the job through /history", ws_url, exc)
@@ -245,8 +259,8 @@ class ComfyUIProvider(Provider):
             if prompt_id and (self.history(prompt_id) or self.queue_place(prompt_id) in ("running", "pending")):
                 log.info("ComfyUI: picking up prompt %s from the earlier attempt", prompt_id)
             else:
-                body = call_json(self.label, "POST", self.url + "/prompt", classify=self.classify,
-                                 json={"prompt": workflow, "client_id": client_id})
+                body = call_json(self.label, "POST", self.url + "/prompt", classify=self.classify, origin=self.url,
+                                 json={"prompt": workflow, "client_id": client_id}, max_bytes=CONTROL_MAX_BYTES)
                 if body.get("node_errors"):
                     raise ProviderError(node_errors_message(body))
                 prompt_id = body.get("prompt_id")
@@ -289,13 +303,15 @@ class ComfyUIProvider(Provider):
             params = {"filename": item["filename"], "subfolder": item.get("subfolder", ""),
                       "type": item.get("type", "output")}
             try:
-                response = requests.get(self.url + "/view", params=params, timeout=(5, settings.IMOGEN_T2I_TIMEOUT))
-            except requests.RequestException:
+                response = http_request("GET", self.url + "/view", origin=self.url, params=params,
+                                   max_bytes=settings.IMOGEN_T2I_FETCH_MAX_BYTES, timeout=settings.IMOGEN_T2I_FETCH_TIMEOUT)
+            except FetchError as exc:
+                log.warning("ComfyUI: picture %s not fetched: %s", str(item["filename"])[:100], exc)
                 response = None
-            if response is None or response.status_code != 200:
+            if response is None or response.status != 200:
                 raise ProviderError(_("ComfyUI made the picture, but Imogen could not download it. Please try "
                                       "again."))
-            results.append(GeneratedImage(image=_decode(self.label, response.content), seed=seed,
+            results.append(GeneratedImage(image=_decode(self.label, response.body), seed=seed,
                                           extra={"batch_index": index}))
         return results
 

@@ -109,7 +109,7 @@ class KarloProvider(Provider):
             payload["seed"] = list(request.seeds)
         progress(0.1, _("Kakao Karlo is drawing"))
         body = call_json(
-            self.label, "POST", self.url, classify=self.classify, json=payload,
+            self.label, "POST", self.url, classify=self.classify, origin=settings.IMOGEN_T2I_KARLO_URL, json=payload,
             headers={"Authorization": f"KakaoAK {settings.IMOGEN_T2I_KARLO_KEY}", "Content-Type": "application/json"},
         )
         items = body.get("images")

@@ -95,7 +95,8 @@ def understand(prompt, negative_prompt=""):
     """What the sketch engine makes of a prompt, word by word, for the page to show.
 
     {"words": [{"word", "motifs": [labels], "drawn"}], "understood": [words], "missing": [words],
-     "motifs": [labels it will paint]} — a word is understood when it carries one of the keywords `read_prompt`
+     "motifs": [labels it will paint], "removed": [labels the negative prompt takes away], "negative_note": words
+     saying what happened to the negative prompt ('' without one)} — a word is understood when it carries one of the keywords `read_prompt`
     paints from (the same substring test), missing when it names something the engine cannot draw; filler
     words are left out of both. A word the negative prompt takes away is understood but not drawn.
     """
@@ -121,8 +122,10 @@ def understand(prompt, negative_prompt=""):
         words.append({"word": word, "motifs": [str(MOTIF_LABELS[h]) for h in hits], "drawn": bool(drawn),
                       "understood": bool(hits)})
     painted = [str(MOTIF_LABELS[t]) for t in THEMES if t in themes] + [str(MOTIF_LABELS[c]) for c in colours]
+    removed, negative_note = negative_reading(prompt, negative_prompt)
     return {"words": words, "understood": [w["word"] for w in words if w["understood"]],
-            "missing": [w["word"] for w in words if not w["understood"]], "motifs": painted}
+            "missing": [w["word"] for w in words if not w["understood"]], "motifs": painted, "removed": removed,
+            "negative_note": negative_note}
 
 
 def _keywords():
@@ -150,6 +153,38 @@ def read_prompt(prompt, negative_prompt=""):
     if "stars" in themes and not themes & {"sunset", "sunrise", "day"}:
         themes.add("night")
     return themes, colours, banned
+
+
+def sky_motifs(themes, banned):
+    """Which of stars, moon, sun and clouds `Scene.render` puts in the sky. Some come unasked (clouds by day, the
+    sun in a day sky), so the negative prompt can take away what the prompt never named: one rule for both."""
+    out = set()
+    if "rain" not in themes:
+        if "stars" in themes and "stars" not in banned:
+            out.add("stars")
+        if "moon" in themes and "moon" not in banned:
+            out.add("moon")
+        elif themes & {"sunset", "sunrise", "sun", "day", "desert"} and "sun" not in banned:
+            out.add("sun")
+    if (themes & {"cloud", "rain"} or not themes & {"night", "stars"}) and "cloud" not in banned:
+        out.add("cloud")
+    return out
+
+
+def _painted(prompt, negative_prompt):
+    themes, colours, banned = read_prompt(prompt, negative_prompt)
+    return themes | set(colours) | sky_motifs(themes, banned)
+
+
+def negative_reading(prompt, negative_prompt):
+    """(labels of the motifs the negative prompt takes away, the sentence that says so; '' without one)."""
+    if not (negative_prompt or "").strip():
+        return [], ""
+    gone = _painted(prompt, "") - _painted(prompt, negative_prompt)
+    removed = [str(MOTIF_LABELS[name]) for name, _words in _keywords() if name in gone]
+    if removed:
+        return removed, _("The negative prompt took away: %(motifs)s.") % {"motifs": ", ".join(removed)}
+    return [], _("The negative prompt took nothing away: the sketch would not have drawn what it names.")
 
 
 # --- palettes: sky top, sky middle, horizon, glow, ground ------------------------------------------------
@@ -186,6 +221,7 @@ class Scene:
         if "flower" in self.themes:
             self.themes.add("spring")
         self.scale = min(width, height) / 1080.0
+        self.disc = None  # (mask, the image under it) once a sun or moon disc is drawn
         self.palette = self._palette(prompt)
         self.y = np.linspace(0, 1, height, dtype=np.float32)[:, None]
         self.x = np.linspace(0, 1, width, dtype=np.float32)[None, :]
@@ -244,14 +280,16 @@ class Scene:
             palette[4] = _c(["#4f6584"])[0]  # slate rock under white caps
         elif "snow" in t and "night" in t:
             palette[4] = _c(["#c9d6ea"])[0]
+        # A colour word tints the picture; at night only a little (a red fox at night does not make the sky red).
+        weight = 0.35 if "night" in t else 1.0
         for name in self.colours:
             rgb = np.array(COLOURS[name][1], dtype=np.float32) / 255
             if name == "black":
                 palette *= 0.55
                 continue
-            palette[1] = _mix(palette[1], rgb, 0.55)
-            palette[2] = _mix(palette[2], rgb, 0.35)
-            palette[4] = _mix(palette[4], rgb * 0.4, 0.3)
+            palette[1] = _mix(palette[1], rgb, 0.55 * weight)
+            palette[2] = _mix(palette[2], rgb, 0.35 * weight)
+            palette[4] = _mix(palette[4], rgb * 0.4, 0.3 * weight)
         return palette
 
     # --- layers ---
@@ -270,6 +308,7 @@ class Scene:
         image = image + halo * colour
         if disc:
             core = np.clip((1.08 - d) * 12, 0, 1)[..., None]
+            self.disc = (core * strength, image.copy())  # the sea reflects the glow, not the disc (see sea)
             image = _mix(image, np.minimum(colour * 1.1 + 0.15, 1), core * strength)
         return image
 
@@ -338,14 +377,63 @@ class Scene:
         profile = hs[:, None] - np.abs(px[None, :] - xs[:, None]) / self.w * slope
         return np.clip(profile.max(axis=0), 0, None).astype(np.float32)
 
+    def conifers(self, image, horizon, colour, haze_to, snowy):
+        """Rows of fir trees, far to near: each a trunk under stacked tiers, hazier and smaller in the distance;
+        snow lies on the tiers and on the ground when it snows. Drawn as polygons at twice the size, then reduced,
+        for clean edges."""
+        w2, h2 = self.w * 2, self.h * 2
+        snow = np.array([0.88, 0.92, 1.0] if "night" not in self.themes else [0.62, 0.7, 0.86], np.float32)
+        if snowy:  # the snow field the forest stands on, with soft drifts
+            top = int(horizon * self.h)
+            drift = 0.9 + 0.1 * self.noise(260 * self.scale, 3)[top:]
+            fade = np.clip((self.y[top:] - horizon) * 8, 0, 1)[..., None]
+            image[top:] = _mix(image[top:], snow * drift[..., None], fade)
+        rows = 4
+        for row in range(rows):
+            depth = row / (rows - 1)  # 0 far -> 1 near
+            mask, caps = Image.new("L", (w2, h2), 0), Image.new("L", (w2, h2), 0)
+            draw, cap_draw = ImageDraw.Draw(mask), ImageDraw.Draw(caps)
+            size = (0.07 + 0.2 * depth ** 1.6) * self.h * 2
+            base = (horizon + 0.015 + 0.13 * depth ** 1.3) * h2
+            x = -self.rng.random() * size * 0.5
+            while x < w2 + size:
+                tall = size * (0.65 + 0.5 * self.rng.random())
+                half = tall * (0.2 + 0.06 * self.rng.random())
+                foot = base + self.rng.random() * size * 0.12
+                trunk = half * 0.12
+                draw.rectangle([x - trunk, foot - tall * 0.12, x + trunk, foot], fill=255)
+                tiers = 4 if depth > 0.3 else 3
+                for tier in range(tiers):
+                    frac = tier / tiers
+                    tier_top = foot - tall * (0.35 + 0.65 * (frac + 1 / tiers))
+                    tier_foot = foot - tall * (0.1 + 0.62 * frac)
+                    reach = half * (1 - 0.62 * frac)
+                    tier_shape = [(x, tier_top), (x + reach, tier_foot), (x - reach, tier_foot)]
+                    draw.polygon(tier_shape, fill=255)
+                    if snowy:  # a white band along the top of each tier's slopes
+                        drop = (tier_foot - tier_top) * 0.38
+                        cap_draw.polygon([(x, tier_top), (x + reach * 0.62, tier_top + drop * 1.6),
+                                          (x, tier_top + drop), (x - reach * 0.62, tier_top + drop * 1.6)],
+                                         fill=235)
+                x += half * (1.1 + 0.9 * self.rng.random()) * (1.6 - 0.6 * depth)
+            alpha = np.asarray(mask.resize((self.w, self.h), Image.Resampling.BOX), np.float32)[..., None] / 255
+            shade = _mix(haze_to, colour, 0.3 + 0.7 * depth) * (1 - 0.35 * depth)
+            image = _mix(image, shade, alpha)
+            if snowy:
+                cap = np.asarray(caps.resize((self.w, self.h), Image.Resampling.BOX), np.float32)[..., None] / 255
+                image = _mix(image, snow * (0.8 + 0.2 * depth), cap * alpha)
+        return image
+
     def sea(self, image, horizon, sun_x):
         top = max(0, int(horizon * self.h) - 1)
         ys = self.y[top:]
         below = np.clip((ys - horizon) * self.h, 0, 1)[..., None]
         depth = np.clip((ys - horizon) / (1 - horizon), 0, 1)
-        # Reflection of the sky, flipped about the horizon and darkened with depth.
+        # Reflection of the sky, flipped about the horizon and darkened with depth. Water does not mirror the sun's
+        # disc (blended with the dark water it read as a second, green sun): its light is the glitter path below.
         src = np.clip((2 * horizon - ys[:, 0]) * (self.h - 1), 0, self.h - 1).astype(int)
-        reflected = image[src, :, :]
+        mirror = image if self.disc is None else _mix(image, self.disc[1], self.disc[0])
+        reflected = mirror[src, :, :]
         water = _mix(reflected * 0.8, self.palette[4] * 0.6 + self.palette[0] * 0.3, (depth ** 0.7)[..., None])
         # Long, thin horizontal glints that grow thicker towards the viewer.
         rows = (depth ** 1.6 * (self.h * 0.2) / max(self.scale, 0.1)).astype(np.float32)
@@ -355,8 +443,12 @@ class Scene:
         glints = field[np.minimum(rows.astype(int)[:, 0], streak_rows - 1)]
         glints = np.clip((glints - 0.52) * 3.5, 0, 1) ** 2
         column = np.exp(-((self.x - sun_x) * self.w / (self.w * 0.05 + 60 * self.scale * (1 + 3 * depth))) ** 2)
-        sparkle = glints * (0.18 * (1 - depth) + 0.8 * column)
-        water = water + sparkle[..., None] * self.palette[3]
+        lit = self.disc is not None
+        sparkle = glints * (0.18 * (1 - depth) + (1.3 if lit else 0.8) * column)
+        if lit:  # a calm, bright path straight under the sun, fading towards the viewer
+            path = np.exp(-((self.x - sun_x) * self.w / (24 * self.scale * (1 + 2.5 * depth))) ** 2)
+            sparkle = sparkle + path * (0.35 + 0.65 * glints) * (1 - depth) ** 1.5 * 0.8
+        water = water + sparkle[..., None] * np.minimum(self.palette[3] * 1.1, 1)
         image[top:] = _mix(image[top:], water, below)
         return image
 
@@ -436,14 +528,15 @@ class Scene:
         lowsun = t & {"sunset", "sunrise"}
         if "aurora" in t:
             image = self.aurora(image, horizon)
-        if "stars" in t and "stars" not in self.banned and "rain" not in t:
+        sky = sky_motifs(t, self.banned)
+        if "stars" in sky:
             image = self.stars(image, horizon)
-        if "moon" in t and "moon" not in self.banned and "rain" not in t:
+        if "moon" in sky:
             image = self.glow(image, sun_x, horizon * 0.3, 42, np.array([0.95, 0.95, 0.85], np.float32), 0.9)
-        elif (lowsun or "sun" in t or "day" in t or "desert" in t) and "sun" not in self.banned and "rain" not in t:
+        elif "sun" in sky:
             cy = horizon * (0.92 if lowsun else 0.35)
             image = self.glow(image, sun_x, cy, 70 if lowsun else 50, self.palette[3], 1.0)
-        if ("cloud" in t or "rain" in t or not (t & {"night", "stars"})) and "cloud" not in self.banned:
+        if "cloud" in sky:
             image = self.clouds(image, horizon, 1.0 if t & {"cloud", "rain"} else 0.45)
         if not landscape:
             image = self.abstract_waves(image)
@@ -456,7 +549,9 @@ class Scene:
                                 snowcap="snow" in t or "mountain" in t and "night" not in t and "sunset" not in t)
         if "forest" in t:
             green = _mix(ground, np.array([0.05, 0.22, 0.12], np.float32), 0.6)
-            image = self.ridges(image, horizon + 0.02, 3, 0.07, green, haze, trees=True)
+            if "night" in t:
+                green = green * 0.45 + np.array([0.01, 0.03, 0.06], np.float32)
+            image = self.conifers(image, horizon, green, haze, snowy="snow" in t)
         if "city" in t:
             image = self.city(image, horizon + 0.03)
         if "sea" in t:
@@ -510,6 +605,9 @@ class OfflineProvider(Provider):
     # The site's one list of wallpaper sizes (core.sizes), the same phones as style transfer; 4K is left out
     # because this engine renders in the web worker's time.
     size_presets = presets(*[(s.width, s.height, s.label) for s in fitting(2560, 2560 * 2560)])
+
+    def time_budget(self, samples):
+        return 60.0 * samples  # a picture takes seconds on one core: a minute each is room enough
 
     def generate(self, request, progress):
         results = []

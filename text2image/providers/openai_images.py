@@ -29,6 +29,7 @@ class OpenAIImagesProvider(Provider):
     prefers_english = True  # these models were trained on English captions
     label = gettext_lazy("OpenAI-compatible images API")
     max_prompt_chars = 1000
+    supports_negative = False  # the API has none: generate() adds it to the prompt as "Avoid: …"
 
     @property
     def size_presets(self):
@@ -36,6 +37,9 @@ class OpenAIImagesProvider(Provider):
 
     def is_configured(self):
         return bool(settings.IMOGEN_T2I_OPENAI_KEY) or "api.openai.com" not in settings.IMOGEN_T2I_OPENAI_URL
+
+    def calls(self, samples):
+        return samples if settings.IMOGEN_T2I_OPENAI_MODEL == "dall-e-3" else 1
 
     def classify(self, response):
         error = error_json(response).get("error")
@@ -68,13 +72,13 @@ class OpenAIImagesProvider(Provider):
         if settings.IMOGEN_T2I_OPENAI_KEY:
             headers["Authorization"] = f"Bearer {settings.IMOGEN_T2I_OPENAI_KEY}"
         # dall-e-3 draws one picture per request; other models and servers take n at once.
-        batches = [1] * request.samples if settings.IMOGEN_T2I_OPENAI_MODEL == "dall-e-3" else [request.samples]
+        batches = [1] * request.samples if self.calls(request.samples) > 1 else [request.samples]
         results = []
         for number, n in enumerate(batches):
             progress(0.05 + 0.9 * number / len(batches), _("The image service is drawing"))
             body = call_json(
                 self.label, "POST", settings.IMOGEN_T2I_OPENAI_URL + "/v1/images/generations",
-                classify=self.classify, headers=headers,
+                classify=self.classify, origin=settings.IMOGEN_T2I_OPENAI_URL, headers=headers,
                 json={"model": settings.IMOGEN_T2I_OPENAI_MODEL, "prompt": prompt[: self.max_prompt_chars * 4],
                       "n": n, "size": f"{request.width}x{request.height}", "response_format": "b64_json"},
             )

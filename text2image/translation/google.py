@@ -21,10 +21,14 @@ from google.auth.exceptions import DefaultCredentialsError
 from google.auth.transport.requests import AuthorizedSession
 from google.cloud import translate_v2, translate_v3
 
+from core.fetch import FetchAdapter
+
 from .base import TranslationError, Translator
 
 log = logging.getLogger(__name__)
 SCOPES = ("https://www.googleapis.com/auth/cloud-translation",)
+DEFAULT_ENDPOINT = "https://translation.googleapis.com"  # the client library's own default
+ANSWER_MAX_BYTES = 1024 * 1024  # a prompt's translation or detection is a few kilobytes
 
 
 def _credentials():
@@ -65,10 +69,15 @@ class GoogleTranslator(Translator):
                     kwargs["timeout"] = timeout  # the client library waits 60 s by default
                     return super().request(method, url, data=data, headers=headers, **kwargs)
 
+            endpoint = settings.IMOGEN_TRANSLATE_ENDPOINT or DEFAULT_ENDPOINT
             options = {"api_endpoint": settings.IMOGEN_TRANSLATE_ENDPOINT} if settings.IMOGEN_TRANSLATE_ENDPOINT else None
             credentials = _credentials()
-            self._client = translate_v2.Client(credentials=credentials, _http=Session(credentials),
-                                               client_options=options)
+            session = Session(credentials)
+            # Under core.fetch's rules: that endpoint only, no redirect elsewhere, a capped answer, one deadline.
+            adapter = FetchAdapter(endpoint, max_bytes=ANSWER_MAX_BYTES, timeout=timeout)
+            session.mount("https://", adapter)
+            session.mount("http://", adapter)
+            self._client = translate_v2.Client(credentials=credentials, _http=session, client_options=options)
         return self._client
 
     # --- v3 ---

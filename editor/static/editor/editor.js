@@ -266,14 +266,17 @@
     });
   }
 
-  function openFile(file) {
+  async function openFile(file) {
     if (!file) return;
     if (!/^image\/(png|jpeg|webp|avif)$/.test(file.type)) {
       imogen.toast(strings.notImage, "error");
       return;
     }
     if (state.source && state.source.file) URL.revokeObjectURL(state.source.url);
-    showSource({ url: URL.createObjectURL(file), name: file.name, file: file });
+    // Upright as the server reads it (Chromium ignores a WebP's EXIF orientation): preview, box, download and the
+    // server render then all see the same picture.
+    const upright = await imogenFraming.uprightFile(file);
+    showSource({ url: URL.createObjectURL(upright), name: file.name, file: upright });
   }
 
   els.file.addEventListener("change", () => openFile(els.file.files[0]));
@@ -399,7 +402,7 @@
     render();
     setStatus(strings.rendering);
     try {
-      const res = await imogen.api("/api/editor/renders/", { method: "POST", body: body });
+      const res = await imogen.api(document.getElementById("editor").dataset.rendersUrl, { method: "POST", body: body });
       if (!res.ok) {
         imogen.toast(imogen.errorText(res.body, strings.renderFailed), "error");
         return null;

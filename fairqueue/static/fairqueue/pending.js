@@ -1,13 +1,12 @@
 /* Live tiles for waiting and running style jobs ({% pending_style_jobs %}): one list request keeps them all
    current; when one finishes the page reloads so the new picture takes its place. */
-(function () {
+document.addEventListener("DOMContentLoaded", () => {  // after site.js, which the page loads last
   "use strict";
   const section = document.getElementById("fq-pending");
   if (!section) return;
   const Q = window.imogen.queue;
-  const words = JSON.parse(document.getElementById("fq-strings").textContent);
-  const statuses = JSON.parse(document.getElementById("fq-statuses").textContent);
-  const FINAL = ["succeeded", "failed", "canceled"];
+  const words = imogen.strings("fq-strings");
+  const statuses = imogen.strings("fq-statuses");
   const tiles = {};
   const num = (v) => (v === "" || v === undefined || v === null ? null : Number(v));
 
@@ -43,24 +42,21 @@
       : (job.status === "queued" ? Q.waitingWords(job, words, t.start.left(now), t.finish.left(now)) : "");
   }
 
-  let delay = 2000;
-  async function poll() {
-    const res = await imogen.api(section.dataset.api);
-    if (res.ok && Array.isArray(res.body)) {
-      let finished = false;
-      for (const job of res.body) {
-        const t = tiles[job.id];
-        if (!t) continue;
-        if (FINAL.includes(job.status)) finished = true;
-        update(t, job);
-      }
-      if (finished && !document.querySelector("input:focus, textarea:focus")) { window.location.reload(); return; }
-      delay = document.hidden ? 6000 : 2000;
-    } else {
-      delay = Math.min(delay * 2, 15000);
+  // The one poller (site.js) follows the list; a job that finished reloads the page so its picture takes its place.
+  imogen.poll(section.dataset.api, (list) => {
+    if (!Array.isArray(list)) return undefined;
+    let finished = false;
+    for (const job of list) {
+      const t = tiles[job.id];
+      if (!t) continue;
+      if (imogen.FINAL.includes(job.status)) finished = true;
+      update(t, job);
     }
-    setTimeout(poll, delay);
-  }
+    if (finished && !document.querySelector("input:focus, textarea:focus")) {
+      window.location.reload();
+      return false;
+    }
+    return undefined;
+  }, { first: 2000, min: 2000, max: 6000 });
   setInterval(() => Object.values(tiles).forEach(draw), 1000);
-  setTimeout(poll, delay);
-})();
+});

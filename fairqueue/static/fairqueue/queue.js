@@ -2,9 +2,8 @@
    Strings come from the page (fairqueue.words.page_strings via json_script). */
 (function () {
   "use strict";
-  function fill(template, values) {
-    return String(template || "").replace(/%\((\w+)\)s/g, (m, key) => (key in values ? values[key] : m));
-  }
+  // site.js may load after this file (tiles inside a page's content): its helpers are looked up when used.
+  const fill = (template, values) => window.imogen.fill(template, values);
 
   function duration(seconds, strings, prefix) {
     if (seconds < 90) return fill(strings[prefix + "_seconds"], { n: Math.max(1, Math.round(seconds / 5) * 5 || 1) });
@@ -63,5 +62,5 @@
   }
 
   window.imogen = window.imogen || {};
-  window.imogen.queue = { fill, duration, Deadline, Bar, waitingWords, leftWords };
+  window.imogen.queue = { duration, Deadline, Bar, waitingWords, leftWords };
 })();

@@ -1,7 +1,7 @@
 /* My creations, the board and the creation page: delete, publish, unpublish, like, copy link. */
 (function () {
   "use strict";
-  const strings = JSON.parse(document.getElementById("gallery-strings").textContent);
+  const strings = imogen.strings("gallery-strings");
 
   function fail(result) {
     imogen.toast(imogen.errorText(result.body, strings.failed), "error");

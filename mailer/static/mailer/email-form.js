@@ -11,12 +11,8 @@
   const imogen = (window.imogen = window.imogen || {});
   const POLL_LIMIT_MS = 5 * 60 * 1000;
 
-  function fill(template, to) {
-    return (template || "").split("{to}").join(to);
-  }
-
   function msg(form, name, to) {
-    return fill(form.dataset["msg" + name.charAt(0).toUpperCase() + name.slice(1)], to);
+    return imogen.fill(form.dataset["msg" + name.charAt(0).toUpperCase() + name.slice(1)], { to: to });
   }
 
   function setStatus(form, text) {

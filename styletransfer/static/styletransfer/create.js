@@ -8,12 +8,14 @@
   "use strict";
   const form = document.getElementById("st-form");
   if (!form) return;
-  const strings = JSON.parse(document.getElementById("st-strings").textContent);
+  const strings = imogen.strings("st-strings");
   const maxBytes = parseInt(form.dataset.maxBytes, 10) || 0;
   const maxPixels = parseInt(form.dataset.maxPixels, 10) || 0;
   const maxSide = parseInt(form.dataset.maxSide, 10) || 3840;
   const FILE_TYPES = /^image\/(png|jpeg|webp|heic|heif|avif)$/;
   const FILE_NAMES = /\.(png|jpe?g|webp|heic|heif|avif)$/i;
+  const PREVIEW_UPLOAD_SIDE = 1024;  // uploads are sent for previews at most this large (long side, px)
+  const PREVIEW_DEBOUNCE_MS = 300;  // a slider being dragged asks for one preview when it rests
   const state = {};  // side -> {sample, image, width, height} | {file, url, width, height} | undefined
   const objectUrls = {};
   const size = form.querySelector("#st-size");
@@ -21,9 +23,7 @@
   const button = form.querySelector(".st-submit");
   const paintLabel = button.textContent;
 
-  function fill(template, values) {
-    return template.replace(/\{(\w+)\}/g, (m, key) => (key in values ? values[key] : m));
-  }
+  const fill = imogen.fill;
 
   function megabytes(n) {
     return (n / (1024 * 1024)).toFixed(1) + " MB";
@@ -86,12 +86,6 @@
     update();
   }
 
-  function decode(file) {
-    // createImageBitmap turns the picture upright (EXIF orientation), as the server does.
-    if (!window.createImageBitmap) return Promise.reject(new Error("no createImageBitmap"));
-    return createImageBitmap(file, { imageOrientation: "from-image" });
-  }
-
   function toBlob(canvas, quality) {
     return new Promise((resolve) => canvas.toBlob(resolve, "image/jpeg", quality));
   }
@@ -118,6 +112,22 @@
     return null;
   }
 
+  /** A small JPEG of the upright photo for live previews (made once: not the whole file at every slider move), and
+   * its scale against the picture the crop box is measured in. */
+  async function previewCopy(bitmap, chosen) {
+    const scale = Math.min(1, PREVIEW_UPLOAD_SIDE / Math.max(chosen.width, chosen.height));
+    if (scale === 1) return null;
+    const canvas = document.createElement("canvas");
+    canvas.width = Math.max(1, Math.round(chosen.width * scale));
+    canvas.height = Math.max(1, Math.round(chosen.height * scale));
+    const ctx = canvas.getContext("2d");
+    ctx.imageSmoothingQuality = "high";
+    ctx.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+    const blob = await toBlob(canvas, 0.9);
+    return blob ? { file: new File([blob], "preview.jpg", { type: "image/jpeg" }), width: canvas.width,
+      height: canvas.height, scale: canvas.width / chosen.width } : null;
+  }
+
   async function chooseFile(p, file) {
     const side = p.dataset.side;
     if (!file) return;
@@ -128,13 +138,21 @@
       return;
     }
     showNote(side, strings.preparing);
-    let bitmap = null;
+    // Upright as the server reads it, whatever the format (static/js/framing.js): the crop box is in its pixels.
+    let picture = null;
     try {
-      bitmap = await decode(file);
+      picture = await imogenFraming.upright(file, form.dataset.inspect);
     } catch (e) {
-      bitmap = null;  // e.g. HEIC in a browser that cannot show it: the server still reads it
+      const res = e.response;
+      if (res && res.status === 400) {  // the server read it and refuses it: say why now, not at submit
+        clearChoice(side);
+        showError(side, imogen.errorText(res.body, strings.wrong_type));
+        return;
+      }
+      picture = null;  // neither could show it (offline, say): it is sent as it is and checked on submit
     }
-    let chosen = { file: file, width: bitmap ? bitmap.width : 0, height: bitmap ? bitmap.height : 0 };
+    const bitmap = picture && picture.bitmap;
+    let chosen = { file: file, width: picture ? picture.width : 0, height: picture ? picture.height : 0 };
     let note = "";
     const tooBig = bitmap && ((maxBytes && file.size > maxBytes) || (maxPixels && bitmap.width * bitmap.height > maxPixels)
       || Math.max(bitmap.width, bitmap.height) > 2 * maxSide);
@@ -148,19 +166,20 @@
         chosen = small;
       }
     }
+    if (bitmap) chosen.preview = await previewCopy(bitmap, chosen);
     if (bitmap && bitmap.close) bitmap.close();
     if (maxBytes && chosen.file.size > maxBytes) {
       clearChoice(side);
       showError(side, fill(strings.too_large, { size: megabytes(file.size) }));
       return;
     }
-    if (!bitmap) note = strings.no_preview;
+    if (!picture) note = strings.no_preview;
     deselectSamples(side);
     if (objectUrls[side]) URL.revokeObjectURL(objectUrls[side]);
-    objectUrls[side] = URL.createObjectURL(chosen.file);
+    objectUrls[side] = picture ? picture.url : "";
     chosen.url = objectUrls[side];
     state[side] = chosen;
-    setChosen(side, bitmap ? chosen.url : "", file.name);
+    setChosen(side, chosen.url, file.name);
     p.querySelector(".st-drop").classList.add("has-file");
     showNote(side, note);
     update();
@@ -213,6 +232,7 @@
   const chooser = imogenFraming.create({
     stage: framing.querySelector(".framing-stage"), image: stageImage, frame: framing.querySelector(".framing-box"),
     handle: framing.querySelector(".framing-handle"), thumb: framing.querySelector(".framing-thumb"), fit: fit,
+    onChange: () => schedulePreview(),
   });
   let shown = "";  // the src the chooser's image holds
 
@@ -252,7 +272,10 @@
     }
   }
 
-  framing.querySelectorAll("input[name=fit]").forEach((radio) => radio.addEventListener("change", chooser.redraw));
+  framing.querySelectorAll("input[name=fit]").forEach((radio) => radio.addEventListener("change", () => {
+    chooser.redraw();
+    schedulePreview();
+  }));
 
   // --- The submit button says what is missing ------------------------------------------------------------------
   function missing() {
@@ -267,6 +290,7 @@
     button.textContent = gap || paintLabel;
     button.classList.toggle("st-missing", !!gap);
     updateFraming();
+    schedulePreview();
   }
 
   // Touch screens are told to tap, not to drop.
@@ -280,12 +304,19 @@
     size.dataset.userChoice = "1";
     custom.classList.toggle("hidden", size.value !== "custom");
     updateFraming();
+    schedulePreview();
   });
-  form.querySelectorAll("#st-width, #st-height").forEach((input) => input.addEventListener("change", updateFraming));
+  form.querySelectorAll("#st-width, #st-height").forEach((input) => input.addEventListener("change", () => {
+    updateFraming();
+    schedulePreview();
+  }));
   const strength = form.querySelector("#st-strength");
   const strengthValue = form.querySelector("#st-strength-value");
-  strength.addEventListener("input", () => { strengthValue.textContent = Number(strength.value).toFixed(1); });
-  update();
+  strength.addEventListener("input", () => {
+    strengthValue.textContent = Number(strength.value).toFixed(1);
+    schedulePreview();
+  });
+  form.querySelector("#st-colors").addEventListener("change", () => schedulePreview());
 
   /** Mark the size fields the server refused (aria-invalid + the words under them), or clear them. */
   function markSize(names, body) {
@@ -299,6 +330,115 @@
     showError("size", names.map((name) => [].concat(body[name]).join(" ")).join(" "));
   }
 
+  /** What a job and its preview share: the pictures, size, strength, colours and framing. For a preview an upload
+   * goes as its small copy, the crop box scaled to it. */
+  function fields(forPreview) {
+    const body = new FormData();
+    const box = framing.classList.contains("hidden") ? null : chooser.box();
+    let scaled = box;
+    for (const side of ["content", "style"]) {
+      const chosen = state[side] || {};
+      let small = forPreview && chosen.preview;
+      if (small && side === "content" && box) {
+        scaled = scaleBox(box, small);
+        if (Math.min(scaled.width, scaled.height) < 32) [small, scaled] = [null, box];  // too small a box for the copy
+      }
+      if (chosen.file) body.append(side + "_image", small ? small.file : chosen.file, small ? small.file.name : chosen.file.name);
+      else if (chosen.sample) body.append(side + "_sample", chosen.sample);
+      else if (chosen.from) body.append(side + "_from", chosen.from);
+    }
+    if (size.value === "custom") {
+      body.append("width", form.querySelector("#st-width").value);
+      body.append("height", form.querySelector("#st-height").value);
+    } else {
+      body.append("size_preset", size.value);
+    }
+    body.append("style_strength", strength.value);
+    body.append("preserve_colors", form.querySelector("#st-colors").checked ? "true" : "false");
+    if (box) {
+      body.append("fit", fit());
+      if (fit() === "cover") body.append("crop", JSON.stringify(scaled));
+    }
+    // Remix with the same photo: the framing it was painted with (crop box and fit), for the same picture.
+    const content = state.content || {};
+    if (form.dataset.remixContent && (content.from || content.sample) === form.dataset.remixContent) {
+      body.delete("crop");
+      body.delete("fit");
+      if (form.dataset.remixCrop) body.append("crop", form.dataset.remixCrop);
+      if (form.dataset.remixFit) body.append("fit", form.dataset.remixFit);
+    }
+    return body;
+  }
+
+  /** The crop box in the pixels of the preview copy (kept inside it). */
+  function scaleBox(box, small) {
+    const scale = small.scale, x = Math.round(box.x * scale), y = Math.round(box.y * scale);
+    return { x: x, y: y, width: Math.max(1, Math.min(small.width - x, Math.round(box.width * scale))),
+      height: Math.max(1, Math.min(small.height - y, Math.round(box.height * scale))) };
+  }
+
+  // --- The live preview: asked for when both pictures are chosen and after every change (debounced) -----------
+  const live = form.querySelector(".st-live");
+  const liveImage = live.querySelector(".st-live-image");
+  const liveStatus = live.querySelector(".st-live-status");
+  let liveTimer = 0, liveAsked = 0, liveUrl = "", liveKey = "";
+
+  function schedulePreview(delay) {
+    clearTimeout(liveTimer);
+    liveTimer = setTimeout(refreshPreview, delay || PREVIEW_DEBOUNCE_MS);
+  }
+
+  async function refreshPreview() {
+    if (missing() || !form.dataset.preview) {
+      live.classList.add("hidden");
+      liveKey = "";
+      return;
+    }
+    const body = fields(true);
+    const key = Array.from(body.entries(), ([name, value]) =>
+      name + "=" + (value instanceof File ? [value.name, value.size, value.lastModified].join("/") : value)).join("&");
+    if (key === liveKey) return;  // the frame redrawn, the same choice again: the picture shown is still right
+    liveKey = key;
+    const asked = ++liveAsked;
+    live.dataset.asked = String(asked);
+    live.classList.remove("hidden");
+    live.classList.add("st-live-busy");
+    liveStatus.textContent = strings.preview_painting;
+    let res = null;
+    try {
+      res = await fetch(form.dataset.preview, { method: "POST", body: body, credentials: "same-origin",
+        headers: { "X-CSRFToken": imogen.cookie("csrftoken"), Accept: "image/jpeg, application/json" } });
+    } catch (e) { /* offline: said below */ }
+    if (asked !== liveAsked) return;  // a newer preview was asked for meanwhile: only the latest is shown
+    live.classList.remove("st-live-busy");
+    if (res && res.ok) {
+      const blob = await res.blob();
+      if (asked !== liveAsked) return;
+      const url = URL.createObjectURL(blob);
+      liveImage.onload = () => {
+        liveImage.width = liveImage.naturalWidth;
+        liveImage.height = liveImage.naturalHeight;
+        if (liveUrl) URL.revokeObjectURL(liveUrl);
+        liveUrl = url;
+        liveImage.classList.remove("hidden");
+        live.dataset.shown = String(asked);  // browser tests wait for this
+      };
+      liveImage.src = url;
+      liveStatus.textContent = strings.preview_shown;
+      return;
+    }
+    liveKey = "";  // not shown: the same fields may be asked for again
+    if (res && res.status === 503 && res.headers.get("Retry-After")) {  // the painter is busy: again shortly
+      schedulePreview(1000 * (parseInt(res.headers.get("Retry-After"), 10) || 1));
+      return;
+    }
+    let answer = null;
+    if (res) { try { answer = await res.json(); } catch (e) { /* not JSON */ } }
+    liveStatus.textContent = res ? imogen.errorText(answer, strings.preview_failed) : imogen.t("network");
+  }
+
+  update();
+
   // --- Sending, with upload progress ---------------------------------------------------------------------------
   const upload = form.querySelector(".st-upload");
   const uploadBar = form.querySelector(".st-upload-bar");
@@ -309,7 +449,7 @@
     upload.classList.remove("hidden");
     uploadBar.style.width = percent + "%";
     uploadText.textContent = done >= total ? strings.uploaded
-      : fill(strings.uploading, { percent: percent, done: megabytes(done), total: megabytes(total) });
+      : fill(strings.uploading, { percent: percent + "%", done: megabytes(done), total: megabytes(total) });
     form.dataset.uploadPercent = String(Math.max(percent, parseInt(form.dataset.uploadPercent || "0", 10)));
   }
 
@@ -339,37 +479,10 @@
       picker(side).scrollIntoView({ behavior: "smooth", block: "center" });
       return;
     }
-    const body = new FormData();
-    for (const side of ["content", "style"]) {
-      const chosen = state[side] || {};
-      if (chosen.file) body.append(side + "_image", chosen.file, chosen.file.name);
-      else if (chosen.sample) body.append(side + "_sample", chosen.sample);
-      else if (chosen.from) body.append(side + "_from", chosen.from);
-    }
+    const body = fields(false);
     body.append("preset", form.querySelector("#st-preset").value);
-    if (size.value === "custom") {
-      body.append("width", form.querySelector("#st-width").value);
-      body.append("height", form.querySelector("#st-height").value);
-    } else {
-      body.append("size_preset", size.value);
-    }
-    body.append("style_strength", strength.value);
-    body.append("preserve_colors", form.querySelector("#st-colors").checked ? "true" : "false");
-    const box = framing.classList.contains("hidden") ? null : chooser.box();
-    if (box) {
-      body.append("fit", fit());
-      if (fit() === "cover") body.append("crop", JSON.stringify(box));
-    }
     const seed = form.querySelector("#st-seed");
     if (seed && seed.value !== "") body.append("seed", seed.value);
-    // Remix with the same photo: the framing it was painted with (crop box and fit), for the same picture.
-    const content = state.content || {};
-    if (form.dataset.remixContent && (content.from || content.sample) === form.dataset.remixContent) {
-      body.delete("crop");
-      body.delete("fit");
-      if (form.dataset.remixCrop) body.append("crop", form.dataset.remixCrop);
-      if (form.dataset.remixFit) body.append("fit", form.dataset.remixFit);
-    }
     markSize([]);
     button.disabled = true;
     button.textContent = strings.starting;

@@ -3,7 +3,7 @@
   "use strict";
   const form = document.getElementById("t2i-form");
   if (!form) return;
-  const texts = JSON.parse(document.getElementById("t2i-texts").textContent || "{}");
+  const texts = imogen.strings("t2i-texts");
   const prompt = document.getElementById("t2i-prompt");
   const submit = document.getElementById("t2i-submit");
   const limit = parseInt(form.dataset.maxChars, 10) || 0;
@@ -21,7 +21,7 @@
       const message = counter.querySelector(".t2i-count-over");
       counter.classList.toggle("over", excess > 0);
       message.classList.toggle("hidden", excess <= 0);
-      message.textContent = excess > 0 ? String(texts.over || "").replace("%(over)s", String(excess)) : "";
+      message.textContent = excess > 0 ? imogen.fill(texts.over, { over: excess }) : "";
       field.setAttribute("aria-invalid", excess > 0 ? "true" : "false");
       over = over || excess > 0;
     });

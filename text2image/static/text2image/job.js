@@ -4,9 +4,10 @@
   "use strict";
   const root = document.getElementById("t2i-job");
   if (!root) return;
-  const texts = JSON.parse(document.getElementById("t2i-texts").textContent || "{}");
+  const texts = imogen.strings("t2i-texts");
   const $ = (id) => document.getElementById(id);
-  const FINAL = ["succeeded", "failed", "canceled"];
+  const FINAL = imogen.FINAL;
+  const fill = imogen.fill;
   let shown = new Set();
   let announced = false;
   let cancelUrl = "";
@@ -53,9 +54,6 @@
     }
   }
 
-  function fill(text, values) {
-    return String(text || "").replace(/%\((\w+)\)s/g, (match, name) => (name in values ? String(values[name]) : match));
-  }
 
   function addResult(image) {
     if (shown.has(image.creation_id)) return;

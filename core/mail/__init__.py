@@ -1,4 +1,5 @@
-"""Mail providers: one module per provider, chosen by `settings.IMOGEN_MAIL_PROVIDER`.
+"""The mail transport, below every app that mails (accounts' confirmation and reset mails, the mailer's deliveries):
+one module per provider, chosen by `settings.IMOGEN_MAIL_PROVIDER`.
 
 A provider takes an `OutgoingMail` and either returns the Message-ID it handed over, or raises
 `TemporaryMailError` (worth retrying later: server unreachable, 4xx) or `PermanentMailError` (retrying
@@ -6,24 +7,24 @@ cannot help: recipient refused with 5xx, login refused, misconfiguration). Error
 already translated into the active language.
 
     auto    SMTP when EMAIL_HOST is set, else the folder provider (the default)
-    smtp    mailer.providers.smtp.SmtpProvider — Django's SMTP backend with EMAIL_* settings
-    folder  mailer.providers.folder.FolderProvider — .log files (one per message) under IMOGEN_MAIL_FOLDER (var/mail)
-    django  mailer.providers.django_backend.DjangoBackendProvider — whatever EMAIL_BACKEND is
+    smtp    core.mail.smtp.SmtpProvider — Django's SMTP backend with EMAIL_* settings
+    folder  core.mail.folder.FolderProvider — .log files (one per message) under IMOGEN_MAIL_FOLDER (var/mail)
+    django  core.mail.base.DjangoBackendProvider — the backend EMAIL_BACKEND names (Django's test outbox in tests)
     a.b.C   any class with the same interface
 """
 from django.conf import settings
 
 from core.registry import ProviderRegistry
 
-from .base import Attachment, MailProvider, OutgoingMail, PermanentMailError, TemporaryMailError
+from .base import Attachment, MailError, MailProvider, OutgoingMail, PermanentMailError, TemporaryMailError
 
-__all__ = ["Attachment", "MailProvider", "OutgoingMail", "PermanentMailError", "TemporaryMailError",
+__all__ = ["Attachment", "MailError", "MailProvider", "OutgoingMail", "PermanentMailError", "TemporaryMailError",
            "get_provider", "mail_goes_to_folder", "provider_path"]
 
 PROVIDERS = ProviderRegistry("mail", {
-    "smtp": "mailer.providers.smtp.SmtpProvider",
-    "folder": "mailer.providers.folder.FolderProvider",
-    "django": "mailer.providers.django_backend.DjangoBackendProvider",
+    "smtp": "core.mail.smtp.SmtpProvider",
+    "folder": "core.mail.folder.FolderProvider",
+    "django": "core.mail.base.DjangoBackendProvider",
 }, setting="IMOGEN_MAIL_PROVIDER")
 
 
