@@ -120,7 +120,7 @@ class PreviewView(APIView):
                    429: OpenApiResponse(description="Too many previews; Retry-After says when"),
                    503: OpenApiResponse(description="The preview painter is busy; try again")})
     def post(self, request):
-        from .engine.errors import InputError, ModelMissing
+        from .engine.errors import InputError, ModelMissing  # the engine package, imported lazily: no torch here
         from .preview import Busy, preview_jpeg  # onnxruntime: loaded with the first preview, never torch
 
         refuse_extra_files(request)

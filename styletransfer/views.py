@@ -121,6 +121,7 @@ def job(request, pk):
         "queue_strings": queue_page_strings(),
         "strings": {
             "waiting": _("Waiting for a free painter…"),
+            "starting": _("Starting to paint…"),  # running, before the engine names its first stage
             "eta_seconds": _("about %(n)s s left"),
             "eta_minutes": _("about %(n)s min left"),
             "canceling": _("Stopping…"),

@@ -4,12 +4,12 @@
   "use strict";
   const root = document.getElementById("st-job");
   if (!root) return;
-  const strings = JSON.parse(document.getElementById("st-strings").textContent);
-  const words = JSON.parse(document.getElementById("st-queue-strings").textContent);
+  const strings = imogen.strings("st-strings");
+  const words = imogen.strings("st-queue-strings");
   const Q = window.imogen.queue;
-  let job = JSON.parse(document.getElementById("st-job-data").textContent);
+  let job = imogen.strings("st-job-data");  // the job's first answer, put in the page the same way
   const $ = (sel) => root.querySelector(sel);
-  const FINAL = ["succeeded", "failed", "canceled"];
+  const FINAL = imogen.FINAL;
   let shownResult = false;
   try {  // notes from the submit (e.g. "the first frame of the animation is used"), shown once
     const notes = JSON.parse(sessionStorage.getItem("st-notes-" + job.id) || "[]");
@@ -28,9 +28,7 @@
     box.style.setProperty("--width", Math.max(resultWidth, MIN_BOX) + "px");
   }
 
-  function fill(template, values) {
-    return template.replace(/%\((\w+)\)s/g, (m, key) => (key in values ? values[key] : m));
-  }
+  const fill = imogen.fill;
 
   /** Everything that moves with the clock: the queue line, the time left, the bar, the title. */
   function tick() {
@@ -68,7 +66,7 @@
       if (job.eta_seconds === null || job.eta_seconds === undefined) finish.reset();
       else finish.update(job.eta_seconds);
       const stage = $(".st-job-stage");
-      stage.textContent = stage.title = job.stage || strings.waiting;
+      stage.textContent = stage.title = job.stage || (job.status === "running" ? strings.starting : strings.waiting);
       tick();
       const preview = $(".st-preview");
       if (job.preview_url && preview.getAttribute("src") !== job.preview_url) {
