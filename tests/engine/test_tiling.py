@@ -1,0 +1,129 @@
+"""Tiled evaluation (memory that does not grow with the wallpaper) and progress inside an evaluation, with the
+real VGG19 weights at small sizes and tiny tiles, so the tiles' halos and seams are exercised in seconds."""
+
+import importlib
+
+import numpy as np
+import pytest
+import torch
+
+from styletransfer.engine import InputError, Progress, TransferOptions, estimate_memory_bytes, transfer
+from styletransfer.engine.samples import landscape, swirls
+from styletransfer.engine.transfer import (
+    PRESETS,
+    TILE_ALIGN,
+    Objective,
+    Schedule,
+    load_vgg19,
+    plan_stages,
+    plan_tiles,
+    to_tensor,
+)
+
+engine = importlib.import_module("styletransfer.engine.transfer")  # the module, not the function it exports
+
+# Tiles of at most 70 000 pixels: a 420×300 image takes four (2×2), each a core plus an 80 px halo; the
+# transfers run at 320×208 in two tiles of at most 50 000 pixels, for time.
+SMALL_TILES = {"untiled_pixels": 1, "tile_pixels": 70_000}
+TWO_TILES = {"width": 320, "height": 208, "untiled_pixels": 1, "tile_pixels": 50_000}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def single_threaded():
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setitem(PRESETS, "two-scales", Schedule("test only", 128, 0.05, 3, 3))
+        yield
+    torch.set_num_threads(threads)
+
+
+@pytest.fixture(scope="module")
+def images():
+    content, style = landscape(420, 300), swirls(300, 260)
+    start = to_tensor(content, (420, 300), "cpu")
+    start = start + torch.randn(start.shape, generator=torch.Generator().manual_seed(0)) * 20
+    return to_tensor(content, (420, 300), "cpu"), to_tensor(style, (300, 260), "cpu"), start
+
+
+def test_tiles_cover_the_image_once_with_aligned_cores_and_bounded_boxes():
+    for width, height, limit in ((420, 300, 70_000), (3840, 2160, 800_000), (1080, 2400, 800_000), (97, 61, 40_000)):
+        tiles = plan_tiles(width, height, 1, limit)
+        covered = np.zeros((height, width), dtype=np.int32)
+        for tile in tiles:
+            x0, y0, x1, y1 = tile.core
+            covered[y0:y1, x0:x1] += 1
+            assert all(edge % TILE_ALIGN == 0 or edge in (width, height) for edge in tile.core)
+            bx0, by0, bx1, by1 = tile.box
+            assert (bx1 - bx0) * (by1 - by0) <= limit
+            assert bx0 <= x0 and by0 <= y0 and bx1 >= x1 and by1 >= y1
+        assert (covered == 1).all()
+    assert len(plan_tiles(420, 300, 1, 70_000)) == 4
+    assert len(plan_tiles(1920, 1080)) == 1  # the default: 1080p in one piece (fastest), larger sizes tiled
+    assert len(plan_tiles(3840, 2160)) > 1
+
+
+def test_tiled_objective_and_gradient_are_the_untiled_ones(images):
+    """The Gram matrices are gathered over the whole image, and the halo covers the receptive field, so the
+    tiles add up to exactly the untiled objective and gradient (float32, up to rounding)."""
+    content, style, start = images
+    net = load_vgg19("cpu")
+    whole = Objective(net, content, [style], [1.0], 10.0)
+    tiled = Objective(net, content, [style], [1.0], 10.0, **SMALL_TILES)
+    assert len(tiled.plan(content)) == 4
+    assert torch.allclose(whole.content_target, tiled.content_target, atol=1e-3)
+    for layer, target in whole.style_targets.items():
+        assert torch.allclose(target, tiled.style_targets[layer], rtol=1e-4, atol=1e-3 * float(target.abs().max()))
+    loss, grad = whole.value_and_grad(start, 1000.0)
+    tiled_loss, tiled_grad = tiled.value_and_grad(start, 1000.0)
+    assert tiled_loss == pytest.approx(loss, rel=1e-5)
+    assert float(tiled(start)) == pytest.approx(loss, rel=1e-5)
+    assert float((tiled_grad - grad).norm() / grad.norm()) < 1e-5
+
+
+def test_a_tiled_transfer_paints_the_untiled_picture():
+    content, style = landscape(320, 208), swirls(200, 200)
+    options = {"preset": "two-scales", "device": "cpu", "precision": "float32", "preview_every": 0}
+    tiled = np.asarray(transfer(content, style, TransferOptions(**options, **TWO_TILES)), dtype=np.float32)
+    untiled = np.asarray(transfer(content, style, TransferOptions(**options, width=320, height=208)),
+                         dtype=np.float32)
+    assert np.abs(tiled - untiled).mean() < 0.05  # 8-bit rounding of a few pixels, no seams
+    assert np.abs(tiled - untiled).max() <= 2
+
+
+def test_progress_moves_inside_each_evaluation(monkeypatch):
+    """A bar driven by the fraction moves during a long evaluation (per convolution, forward then backward),
+    not only between steps, and never goes back."""
+    monkeypatch.setattr(engine, "WORK_REPORT_SECONDS", 0.0)
+    reports: list[Progress] = []
+    transfer(landscape(320, 208), swirls(200, 200),
+             TransferOptions(preset="two-scales", device="cpu", preview_every=0, **TWO_TILES),
+             on_progress=reports.append)
+    fractions = [r.fraction for r in reports]
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0
+    final = [r for r in reports if r.stage.startswith("scale 2/2")]
+    first = final[0].step
+    steps = [{r.fraction for r in final if r.step == step} for step in range(first, first + 3)]
+    # Building the targets with the first evaluation, then each later evaluation: many distinct fractions
+    # each, not one per step.
+    assert all(len(values) > 10 for values in steps)
+    # Inside the stage's share of the cost model's time.
+    stages = plan_stages(320, 208, "two-scales", loaded=True)
+    assert min(steps[0]) >= 1 - stages[-1].seconds / sum(s.seconds for s in stages) - 1e-9
+
+
+def test_memory_estimate_stops_growing_with_the_wallpaper():
+    for preset in ("standard", "high"):
+        sizes = [estimate_memory_bytes(TransferOptions(width=w, height=h, preset=preset))
+                 for w, h in ((1920, 1080), (2560, 1440), (3840, 2160))]
+        assert max(sizes) <= 6 * 2**30
+        assert sizes[2] <= sizes[0] * 1.1  # 4 times the pixels of 1080p, no more memory
+        tiled_4k = estimate_memory_bytes(TransferOptions(width=3840, height=2160, preset=preset,
+                                                         untiled_pixels=3840 * 2160))
+        assert tiled_4k > 2 * sizes[2]  # what the tiles save
+
+
+def test_bad_tile_options_are_input_errors():
+    for bad in ({"tile_pixels": 100}, {"untiled_pixels": 0}, {"tile_pixels": 1.5e6}):
+        with pytest.raises(InputError, match="pixels must be a whole number"):
+            transfer(landscape(64, 48), swirls(64, 64), TransferOptions(size=64, device="cpu", **bad))
