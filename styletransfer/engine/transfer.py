@@ -28,7 +28,7 @@ from core.sizes import WALLPAPER_SIZES
 
 from . import feedforward
 from .errors import Canceled, EngineError, InputError, MemoryBudgetExceeded
-from .vgg import CAFFE_MEAN_BGR, VGG19Features, load_vgg19
+from .vgg import CAFFE_MEAN_BGR, VGG19Features, cost_fraction, load_vgg19
 from .vgg import is_loaded as vgg_is_loaded
 
 MIN_SIDE = 32  # below this VGG's deepest style layer (1/16 resolution) sees next to nothing
@@ -74,7 +74,17 @@ class Schedule:
     history_size: int = 10
     feedforward_only: bool = False  # `instant`: the feed-forward network's result, no optimisation
     carry_scale: bool = True  # start each scale's L-BFGS with the previous scale's inverse-Hessian scale
+    # A finest scale of at least `detail_from_pixels` runs `detail_iterations` of a cheaper objective: only
+    # the style layers in `detail_layers` (the fine texture), no content term, the network cut after the
+    # deepest of them. The coarser scales have placed the content and the coarse style; what a wallpaper's
+    # full size adds is fine texture (issue 22). Empty: every scale optimises the whole objective.
+    detail_layers: tuple[str, ...] = ()
+    detail_from_pixels: int = 0
+    detail_iterations: int = 0
 
+
+DETAIL_LAYERS = ("relu1_1", "relu2_1", "relu3_1")
+DETAIL_FROM_PIXELS = 1_500_000
 
 PRESETS = {
     "instant": Schedule("Instant: one pass of a feed-forward network, seconds even at 1920×1080.", 0, 0.0, 0, 0,
@@ -82,8 +92,12 @@ PRESETS = {
     "preview": Schedule("Fast draft: coarse scales only, at most 384 px, then upscaled.", 96, 1.5, 10, 60, 384),
     # Both start from the feed-forward result (re-tuned in issue 12: fewer coarse iterations, since the start
     # is already stylised; issue 3's were 128, 4.0, 4, 100 and 128, 12.0, 10, 300, see bench/engine_common.py).
-    "standard": Schedule("Balanced: coarse-to-fine from ~128 px, a few iterations at full size.", 128, 4.0, 4, 30),
-    "high": Schedule("Best quality: more iterations at every scale, including full size.", 128, 10.0, 10, 80),
+    # Issue 22: at wallpaper sizes (1.5 megapixels and up) the full-size scale refines only the fine texture
+    # (relu1_1…relu3_1, a third of the network's arithmetic), see docs/engine.md.
+    "standard": Schedule("Balanced: coarse-to-fine from ~128 px, a few iterations at full size.", 128, 4.0, 4, 30,
+                         detail_layers=DETAIL_LAYERS, detail_from_pixels=DETAIL_FROM_PIXELS, detail_iterations=3),
+    "high": Schedule("Best quality: more iterations at every scale, including full size.", 128, 10.0, 10, 80,
+                     detail_layers=DETAIL_LAYERS, detail_from_pixels=DETAIL_FROM_PIXELS, detail_iterations=10),
 }
 
 
@@ -182,8 +196,21 @@ def plan_scales(width: int, height: int, preset: str) -> list[tuple[int, int, in
     plan = []
     for w, h in reversed(sizes):
         iterations = round(schedule.work / (w * h / 1e6))
-        plan.append((w, h, int(min(schedule.max_iterations, max(schedule.min_iterations, iterations)))))
+        iterations = int(min(schedule.max_iterations, max(schedule.min_iterations, iterations)))
+        plan.append((w, h, schedule.detail_iterations if is_detail_scale(schedule, w, h, (w, h) == sizes[0])
+                     else iterations))
     return plan
+
+
+def is_detail_scale(schedule: Schedule, width: int, height: int, finest: bool) -> bool:
+    return bool(schedule.detail_layers) and finest and width * height >= schedule.detail_from_pixels
+
+
+def scale_layers(schedule: Schedule, width: int, height: int, finest: bool) -> tuple[tuple[str, ...], str | None]:
+    """(style layers, content layer or None) of a scale's objective."""
+    if is_detail_scale(schedule, width, height, finest):
+        return schedule.detail_layers, None
+    return STYLE_LAYERS, CONTENT_LAYER
 
 
 def get_schedule(preset: str) -> Schedule:
@@ -234,15 +261,19 @@ def eval_seconds(width: int, height: int, bfloat16: bool = False) -> float:
 
 
 def scale_costs(width: int, height: int, bfloat16: bool = False, untiled_pixels: int = UNTILED_PIXELS,
-                tile_pixels: int = TILE_PIXELS) -> tuple[float, float]:
-    """(seconds of one evaluation, seconds of building the targets) at one width×height scale."""
+                tile_pixels: int = TILE_PIXELS, layers: tuple[tuple[str, ...], str | None] | None = None
+                ) -> tuple[float, float]:
+    """(seconds of one evaluation, seconds of building the targets) at one width×height scale; `layers` as
+    scale_layers() gives them (default: the whole objective)."""
     tiles = plan_tiles(width, height, untiled_pixels, tile_pixels)
     read = tiled_pixels(tiles)  # halos are read twice
-    per_pixel = eval_seconds(1000, 1000, bfloat16) - EVAL_FIXED  # seconds per megapixel
+    style_layers, content_layer = layers or (STYLE_LAYERS, CONTENT_LAYER)
+    depth = cost_fraction([*style_layers, *([content_layer] if content_layer else [])])
+    per_pixel = (eval_seconds(1000, 1000, bfloat16) - EVAL_FIXED) * depth  # seconds per megapixel
     evaluation = EVAL_FIXED + per_pixel * read / 1e6 * (TILED_EVAL_FACTOR if len(tiles) > 1 else 1.0)
     long_side = max(width, height)
     style = plan_tiles(long_side, round(long_side / STYLE_ASPECT), untiled_pixels, tile_pixels)
-    targets = EVAL_FIXED + FORWARD_FRACTION * per_pixel * (read + tiled_pixels(style)) / 1e6
+    targets = EVAL_FIXED + FORWARD_FRACTION * per_pixel * ((read if content_layer else 0) + tiled_pixels(style)) / 1e6
     return evaluation, targets
 
 
@@ -261,8 +292,9 @@ def plan_stages(width: int, height: int, preset: str, init: str = "feedforward",
     if get_schedule(preset).feedforward_only or init == "feedforward":
         w, h = optimised_size(width, height, preset)
         stages.append(Stage("feedforward", 0, FF_FIXED + FF_PER_MP * w * h / 1e6))
+    schedule = get_schedule(preset)
     for index, (w, h, iterations) in enumerate(plan):
-        evaluation, targets = scale_costs(w, h, bfloat16)
+        evaluation, targets = scale_costs(w, h, bfloat16, layers=scale_layers(schedule, w, h, index == len(plan) - 1))
         stages.append(Stage(scale_stage(index, len(plan), w, h), iterations, evaluation * iterations + targets,
                             targets / evaluation))
     return stages
@@ -516,23 +548,26 @@ class Objective:
                  blend: list[float], style_weight: float, content_weight: float = CONTENT_WEIGHT,
                  tv_weight: float = TV_WEIGHT, precision: torch.dtype = torch.float32,
                  untiled_pixels: int = UNTILED_PIXELS, tile_pixels: int = TILE_PIXELS,
-                 on_work: Callable[[float], None] | None = None):
+                 on_work: Callable[[float], None] | None = None,
+                 style_layers: tuple[str, ...] = STYLE_LAYERS, content_layer: str | None = CONTENT_LAYER):
         self.net = net
-        self.layers = [CONTENT_LAYER, *STYLE_LAYERS]
+        self.style_layers, self.content_layer = list(style_layers), content_layer
+        self.layers = [*([content_layer] if content_layer else []), *style_layers]
         self.precision = precision
         self.untiled_pixels, self.tile_pixels = untiled_pixels, tile_pixels
         self.meter = WorkMeter(on_work)
         self.content_weight, self.style_weight, self.tv_weight = content_weight, style_weight, tv_weight
-        self.meter.start(sum(tiled_pixels(self.plan(image)) for image in [content, *styles]))
+        images = [content, *styles] if content_layer else styles
+        self.meter.start(sum(tiled_pixels(self.plan(image)) for image in images))
         with torch.no_grad():
-            self.content_target = self.whole_features(content, CONTENT_LAYER)
-            self.style_targets = {layer: 0.0 for layer in STYLE_LAYERS}
+            self.content_target = self.whole_features(content, content_layer) if content_layer else None
+            self.style_targets = {layer: 0.0 for layer in self.style_layers}
             for style, weight in zip(styles, blend):
-                grams, _ = self.statistics(style, list(STYLE_LAYERS))
-                for layer in STYLE_LAYERS:
+                grams, _ = self.statistics(style, self.style_layers)
+                for layer in self.style_layers:
                     self.style_targets[layer] = self.style_targets[layer] + weight * grams[layer]
                 del grams
-        self.content_norm = self.content_target.square().sum()
+        self.content_norm = self.content_target.square().sum() if content_layer else 1.0
         self.style_norms = {layer: g.square().sum() for layer, g in self.style_targets.items()}
 
     def plan(self, image: torch.Tensor) -> list[Tile]:
@@ -570,19 +605,20 @@ class Objective:
     def statistics(self, image: torch.Tensor, layers: list[str], content: bool = False):
         """The whole image's Gram matrices at `layers`, summed over its tiles' cores, and with `content` its
         content term's squared error (not yet divided by the target's norm)."""
+        content = content and self.content_layer is not None
         sums, error = {layer: 0.0 for layer in layers}, 0.0
-        wanted = [*layers, CONTENT_LAYER] if content else layers
+        wanted = [*layers, self.content_layer] if content else layers
         for tile in self.plan(image):
             features = self.core_features(image, tile, wanted)
             for layer in layers:
                 flat = features[layer].flatten(2)[0]
                 sums[layer] = sums[layer] + flat @ flat.T
             if content:
-                error = error + self.content_error(features[CONTENT_LAYER], tile)
+                error = error + self.content_error(features[self.content_layer], tile)
         return {layer: sums[layer] / positions(image, layer) for layer in layers}, error
 
     def content_error(self, features: torch.Tensor, tile: Tile) -> torch.Tensor:
-        rows, cols = self.target_slices(tile, LAYER_STRIDES[CONTENT_LAYER])
+        rows, cols = self.target_slices(tile, LAYER_STRIDES[self.content_layer])
         return (features - self.content_target[..., rows, cols]).square().sum()
 
     @staticmethod
@@ -592,7 +628,7 @@ class Objective:
 
     def combine(self, grams: dict, content_error: torch.Tensor, tv: torch.Tensor) -> torch.Tensor:
         style = sum((grams[layer] - self.style_targets[layer]).square().sum() / self.style_norms[layer]
-                    for layer in STYLE_LAYERS) / len(STYLE_LAYERS)
+                    for layer in self.style_layers) / len(self.style_layers)
         return (self.content_weight * content_error / self.content_norm + self.style_weight * style
                 + self.tv_weight * tv)
 
@@ -601,7 +637,7 @@ class Objective:
         tiles = self.plan(image)
         self.meter.start(tiled_pixels(tiles))
         with torch.set_grad_enabled(torch.is_grad_enabled() and len(tiles) == 1):
-            grams, error = self.statistics(image, list(STYLE_LAYERS), content=True)
+            grams, error = self.statistics(image, self.style_layers, content=True)
             return self.combine(grams, error, self.tv(image))
 
     def value_and_grad(self, image: torch.Tensor, loss_scale: float = 1.0) -> tuple[float, torch.Tensor]:
@@ -610,7 +646,7 @@ class Objective:
         x = image.detach().requires_grad_(True)
         if len(tiles) == 1:
             self.meter.start(tiled_pixels(tiles))
-            grams, error = self.statistics(x, list(STYLE_LAYERS), content=True)
+            grams, error = self.statistics(x, self.style_layers, content=True)
             loss = self.combine(grams, error, self.tv(x))
             (loss * loss_scale).backward()
             return float(loss.detach()), x.grad.detach()
@@ -619,19 +655,20 @@ class Objective:
         # matrices: d loss / d G_l is fixed by the whole image, and each tile's core adds its share of G_l.
         self.meter.start(4 * tiled_pixels(tiles))
         with torch.no_grad():
-            grams, error = self.statistics(image, list(STYLE_LAYERS), content=True)
+            grams, error = self.statistics(image, self.style_layers, content=True)
         tv = self.tv(x)
         loss = self.combine(grams, error, tv.detach())
         (self.tv_weight * tv * loss_scale).backward()
         grad = x.grad.detach()
-        slopes = {layer: 2 * self.style_weight / len(STYLE_LAYERS) * (grams[layer] - self.style_targets[layer])
-                  / self.style_norms[layer] / positions(image, layer) for layer in STYLE_LAYERS}
+        slopes = {layer: 2 * self.style_weight / len(self.style_layers) * (grams[layer] - self.style_targets[layer])
+                  / self.style_norms[layer] / positions(image, layer) for layer in self.style_layers}
         for tile in tiles:
             part = crop(image, tile.box).detach().requires_grad_(True)
             features = self.core_features(part, Tile(tuple(c - o for c, o in zip(tile.core, tile.box[:2] * 2)),
                                                      (0, 0, *part.shape[:1:-1])), self.layers, weight=3)
-            linear = self.content_weight * self.content_error(features[CONTENT_LAYER], tile) / self.content_norm
-            for layer in STYLE_LAYERS:
+            linear = (self.content_weight * self.content_error(features[self.content_layer], tile) / self.content_norm
+                      if self.content_layer else 0.0)
+            for layer in self.style_layers:
                 flat = features[layer].flatten(2)[0]
                 linear = linear + (slopes[layer] * (flat @ flat.T)).sum()
             (linear * loss_scale).backward()
@@ -812,9 +849,10 @@ def transfer(content: Image.Image, styles: Image.Image | list[Image.Image], opts
         check_cancel()
         content_tensor = to_tensor(content, (w, h), device)
         style_tensors = [to_tensor(s, style_size(s, w, h, opts.style_scale), device) for s in styles]
+        style_layers, content_layer = scale_layers(schedule, w, h, index == len(plan) - 1)
         objective = Objective(net, content_tensor, style_tensors, blend, STYLE_WEIGHT * opts.style_strength,
                               precision=precision, untiled_pixels=opts.untiled_pixels,
-                              tile_pixels=opts.tile_pixels,
+                              tile_pixels=opts.tile_pixels, style_layers=style_layers, content_layer=content_layer,
                               on_work=lambda fraction, stage=stage: report_work(stage, fraction, True))
         # The targets are built; from here the meter counts evaluations.
         objective.meter.on_work = lambda fraction, stage=stage: report_work(stage, fraction, False)

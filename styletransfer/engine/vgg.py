@@ -137,7 +137,7 @@ class VGG19Features(nn.Module):
                 conv.weight.data.copy_(state[f"{name}.weight"])
                 conv.bias.data.copy_(state[f"{name}.bias"])
                 layers += [conv, nn.ReLU(inplace=True)]  # in place: halves the activation memory
-                self.costs += [c_in * c_out * 9 / 4 ** sum(n.startswith("pool") for n in self.names), 0.0]
+                self.costs += [conv_cost(c_in, c_out, sum(n.startswith("pool") for n in self.names)), 0.0]
                 self.names += [name, "relu" + name[4:]]
             if last_layer in self.names:
                 break
@@ -177,6 +177,24 @@ class VGG19Features(nn.Module):
         def hook(grad):
             on_work(fraction)
         return hook
+
+
+def conv_cost(c_in: int, c_out: int, pools: int) -> float:
+    """A 3×3 convolution's multiply-adds per pixel of the image, after `pools` halvings of each side."""
+    return c_in * c_out * 9 / 4**pools
+
+
+def cost_fraction(layers: list[str]) -> float:
+    """The share of a pass to relu5_1's multiply-adds that a pass to the deepest of `layers` costs."""
+    cost, pools, costs = 0.0, 0, {}
+    for spec in ARCHITECTURE:
+        if spec == "pool":
+            pools += 1
+            continue
+        name, c_in, c_out = spec
+        cost += conv_cost(c_in, c_out, pools)
+        costs["relu" + name[4:]] = cost
+    return max(costs[layer] for layer in layers) / costs["relu5_1"]
 
 
 _networks: dict[str, VGG19Features] = {}

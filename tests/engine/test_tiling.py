@@ -1,5 +1,6 @@
-"""Tiled evaluation (memory that does not grow with the wallpaper) and progress inside an evaluation, with the
-real VGG19 weights at small sizes and tiny tiles, so the tiles' halos and seams are exercised in seconds."""
+"""Wallpaper sizes (issue 22): tiled evaluation (memory that does not grow with the wallpaper), the full-size
+detail pass, and progress inside an evaluation, with the real VGG19 weights at small sizes and tiny tiles, so
+the tiles' halos and seams are exercised in seconds."""
 
 import importlib
 
@@ -10,11 +11,15 @@ import torch
 from styletransfer.engine import InputError, Progress, TransferOptions, estimate_memory_bytes, transfer
 from styletransfer.engine.samples import landscape, swirls
 from styletransfer.engine.transfer import (
+    CONTENT_LAYER,
+    DETAIL_LAYERS,
     PRESETS,
+    STYLE_LAYERS,
     TILE_ALIGN,
     Objective,
     Schedule,
     load_vgg19,
+    plan_scales,
     plan_stages,
     plan_tiles,
     to_tensor,
@@ -34,6 +39,8 @@ def single_threaded():
     torch.set_num_threads(1)
     with pytest.MonkeyPatch.context() as patch:
         patch.setitem(PRESETS, "two-scales", Schedule("test only", 128, 0.05, 3, 3))
+        patch.setitem(PRESETS, "detail", Schedule("test only", 48, 0.05, 3, 3, detail_layers=DETAIL_LAYERS,
+                                                  detail_from_pixels=5000, detail_iterations=2))
         yield
     torch.set_num_threads(threads)
 
@@ -127,3 +134,34 @@ def test_bad_tile_options_are_input_errors():
     for bad in ({"tile_pixels": 100}, {"untiled_pixels": 0}, {"tile_pixels": 1.5e6}):
         with pytest.raises(InputError, match="pixels must be a whole number"):
             transfer(landscape(64, 48), swirls(64, 64), TransferOptions(size=64, device="cpu", **bad))
+
+
+def test_wallpapers_refine_only_the_fine_texture_at_full_size():
+    """At 1920×1080 the coarser scales keep issue 12's plan, the full size gets a few evaluations of the fine
+    style layers only; small outputs keep the whole objective at every scale."""
+    assert plan_scales(1920, 1080, "standard") == [(120, 68, 30), (240, 135, 30), (480, 270, 30), (960, 540, 8),
+                                                    (1920, 1080, 3)]
+    assert plan_scales(1920, 1080, "high")[-1] == (1920, 1080, 10)
+    assert plan_scales(512, 384, "standard") == [(128, 96, 30), (256, 192, 30), (512, 384, 20)]
+    assert engine.scale_layers(PRESETS["standard"], 1920, 1080, True) == (DETAIL_LAYERS, None)
+    assert engine.scale_layers(PRESETS["standard"], 1920, 1080, False) == (STYLE_LAYERS, CONTENT_LAYER)
+    # The cost model knows the detail pass is cheaper: a third of the network per evaluation.
+    full, _ = engine.scale_costs(1920, 1080)
+    detail, _ = engine.scale_costs(1920, 1080, layers=(DETAIL_LAYERS, None))
+    assert detail == pytest.approx(full * 0.311, rel=0.02)
+
+
+def test_the_detail_pass_runs_only_the_fine_layers():
+    net = load_vgg19("cpu")
+    asked: list[list[str]] = []
+    hook = net.register_forward_pre_hook(lambda module, args: asked.append(list(args[1])))
+    try:
+        image = transfer(landscape(96, 64), swirls(64, 64),
+                         TransferOptions(width=96, height=64, preset="detail", device="cpu", preview_every=0))
+    finally:
+        hook.remove()
+    assert image.size == (96, 64)
+    assert plan_scales(96, 64, "detail") == [(48, 32, 3), (96, 64, 2)]
+    # The last scale: its targets (the style image) and its two evaluations see relu1_1…relu3_1 only.
+    assert asked[-3:] == [list(DETAIL_LAYERS)] * 3
+    assert CONTENT_LAYER in asked[0]
