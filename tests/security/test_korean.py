@@ -18,7 +18,7 @@ def test_refusals_are_in_korean(client, settings, korean):
     body = {"content_sample": samples.by_kind("content")[0].id, "style_sample": samples.by_kind("style")[0].id,
             "preset": "high", "size_preset": "4k"}
     words = client.post("/api/style-transfer/jobs/", body, HTTP_ACCEPT_LANGUAGE="ko").json()["size_preset"][0]
-    assert hangul(words) and "5.0 GB" in words and "“preview”" in words, words
+    assert hangul(words) and "7.6 GB" in words and "“preview”" in words, words
 
     fields = {f"f{n}": "x" for n in range(1001)}
     answer = client.post("/api/uploads/inspect/", fields, HTTP_ACCEPT_LANGUAGE="ko")
