@@ -69,3 +69,12 @@ class FullSizeRecorder:
         if progress.stage.startswith(self.final):
             self.points.append(dict(**self.labels, step=progress.step, work=round(self.work - 1, 3),
                                     seconds=round(self.clock() - self.started, 2), objective=progress.loss))
+
+
+def issue12_presets():
+    """Issue 12's `standard` and `high` (the whole objective at every scale, full size included), the
+    baseline of issue 22's before/after."""
+    from styletransfer.engine.transfer import Schedule
+
+    return {"issue12-standard": Schedule("issue 12's standard", 128, 4.0, 4, 30),
+            "issue12-high": Schedule("issue 12's high", 128, 10.0, 10, 80)}

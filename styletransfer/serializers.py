@@ -63,9 +63,13 @@ def memory_refusal(attrs, content_size, budget):
     width, height = output_size(opts, content_size)
     fitting_presets = [name for name in presets() if estimate_memory_bytes(replace(opts, preset=name),
                                                                            content_size) <= budget]
-    fitting_sizes = sorted(((w * h, name, w, h) for name, (w, h) in size_presets().items()
-                            if estimate_memory_bytes(TransferOptions(width=w, height=h, preset=opts.preset)) <= budget),
-                           reverse=True)
+    # "or smaller" must hold: the largest size below which every size fits (tiled sizes above 1920×1080 can
+    # need less memory than 1920×1080 itself, which runs in one piece).
+    fitting_sizes = []
+    for pixels, name, w, h in sorted((w * h, name, w, h) for name, (w, h) in size_presets().items()):
+        if estimate_memory_bytes(TransferOptions(width=w, height=h, preset=opts.preset)) > budget:
+            break
+        fitting_sizes.insert(0, (pixels, name, w, h))
     words = _("%(width)d×%(height)d at “%(preset)s” quality needs about %(needed)s GB of memory; this server allows "
               "%(budget)s GB.") % {"width": width, "height": height, "preset": opts.preset, "needed": _gb(needed),
                                    "budget": _gb(budget)}

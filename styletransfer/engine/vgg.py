@@ -11,6 +11,7 @@ Input convention (as in Caffe): BGR channel order, 0..255, minus the ImageNet me
 import importlib.util
 import os
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import torch
@@ -121,9 +122,11 @@ class VGG19Features(nn.Module):
     def __init__(self, state: dict[str, torch.Tensor], last_layer: str = "relu5_1"):
         super().__init__()
         self.names: list[str] = []
+        self.costs: list[float] = []  # multiply-adds per image pixel of each layer (0 for ReLUs and pools)
         layers = []
         for spec in ARCHITECTURE:
             if spec == "pool":
+                self.costs.append(0.0)
                 # Average pooling works a bit better for style transfer (Gatys et al.), but max pooling is what
                 # the network was trained with and keeps the content features faithful.
                 layers.append(nn.MaxPool2d(2, ceil_mode=True))
@@ -134,6 +137,7 @@ class VGG19Features(nn.Module):
                 conv.weight.data.copy_(state[f"{name}.weight"])
                 conv.bias.data.copy_(state[f"{name}.bias"])
                 layers += [conv, nn.ReLU(inplace=True)]  # in place: halves the activation memory
+                self.costs += [conv_cost(c_in, c_out, sum(n.startswith("pool") for n in self.names)), 0.0]
                 self.names += [name, "relu" + name[4:]]
             if last_layer in self.names:
                 break
@@ -141,16 +145,56 @@ class VGG19Features(nn.Module):
         self.requires_grad_(False)
         self.eval()
 
-    def forward(self, image: torch.Tensor, layers: list[str]) -> dict[str, torch.Tensor]:
+    def forward(self, image: torch.Tensor, layers: list[str],
+                on_work: Callable[[float], None] | None = None) -> dict[str, torch.Tensor]:
+        """The features at `layers`. `on_work(fraction)`, if given, hears how much of this pass's arithmetic is
+        done after each convolution: of the forward pass, then (when the image needs a gradient) of the
+        backward pass, each weighted by its convolutions' multiply-adds, so a bar moves at a steady pace
+        even inside one long evaluation."""
         wanted, features = set(layers), {}
-        x = image
-        for name, layer in zip(self.names, self.layers):
+        last = max(self.names.index(name) for name in wanted)
+        total = float(sum(self.costs[:last + 1]))
+        backward = on_work is not None and image.requires_grad
+        share = 0.5 if backward else 1.0  # the input-gradient backward costs about what the forward does
+        x, before = image, 0.0
+        for name, layer, cost in zip(self.names, self.layers, self.costs):
+            if cost and backward:
+                # When the gradient reaches this convolution's input, its backward and every deeper one are done.
+                x.register_hook(self._backward_hook(on_work, 1.0 - 0.5 * before / total))
             x = layer(x)
+            if cost:
+                before += cost
+                if on_work is not None:
+                    on_work(share * before / total)
             if name in wanted:
                 features[name] = x
                 if len(features) == len(wanted):
                     break  # nothing deeper is needed
         return features
+
+    @staticmethod
+    def _backward_hook(on_work: Callable[[float], None], fraction: float):
+        def hook(grad):
+            on_work(fraction)
+        return hook
+
+
+def conv_cost(c_in: int, c_out: int, pools: int) -> float:
+    """A 3×3 convolution's multiply-adds per pixel of the image, after `pools` halvings of each side."""
+    return c_in * c_out * 9 / 4**pools
+
+
+def cost_fraction(layers: list[str]) -> float:
+    """The share of a pass to relu5_1's multiply-adds that a pass to the deepest of `layers` costs."""
+    cost, pools, costs = 0.0, 0, {}
+    for spec in ARCHITECTURE:
+        if spec == "pool":
+            pools += 1
+            continue
+        name, c_in, c_out = spec
+        cost += conv_cost(c_in, c_out, pools)
+        costs["relu" + name[4:]] = cost
+    return max(costs[layer] for layer in layers) / costs["relu5_1"]
 
 
 _networks: dict[str, VGG19Features] = {}

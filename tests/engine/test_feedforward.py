@@ -170,8 +170,8 @@ def test_progress_is_proportional_to_the_estimated_time(content, style):
     assert fractions == sorted(fractions) and fractions[-1] == 1.0
     # Halfway through the steps is about halfway through the scale's time.
     half = next(r for r in reports if r.step == 4)
-    last = stages[-1].seconds
-    assert half.fraction == pytest.approx((total - last + last * (0.6 + 4) / (0.6 + 8)) / total, rel=0.01)
+    last, targets = stages[-1].seconds, stages[-1].targets
+    assert half.fraction == pytest.approx((total - last + last * (targets + 4) / (targets + 8)) / total, rel=0.01)
 
 
 def test_time_estimates_for_the_web_layer():

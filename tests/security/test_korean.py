@@ -14,11 +14,11 @@ def hangul(text):
 def test_refusals_are_in_korean(client, settings, korean):
     from styletransfer import samples
 
-    settings.IMOGEN_STYLE_MEMORY_BUDGET_MB = 11468
+    settings.IMOGEN_STYLE_MEMORY_BUDGET_MB = 2867
     body = {"content_sample": samples.by_kind("content")[0].id, "style_sample": samples.by_kind("style")[0].id,
             "preset": "high", "size_preset": "4k"}
     words = client.post("/api/style-transfer/jobs/", body, HTTP_ACCEPT_LANGUAGE="ko").json()["size_preset"][0]
-    assert hangul(words) and "21.2 GB" in words and "“square”(2048×2048)" in words, words
+    assert hangul(words) and "7.6 GB" in words and "“preview”" in words, words
 
     fields = {f"f{n}": "x" for n in range(1001)}
     answer = client.post("/api/uploads/inspect/", fields, HTTP_ACCEPT_LANGUAGE="ko")

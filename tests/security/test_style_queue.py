@@ -1,5 +1,6 @@
-"""Item 3 of issue 15, against the live app: `3840×2160 high` was accepted though the engine's own estimate is
-21.2 GiB (the default budget was "no limit"), and a job whose worker is killed was handed out forever."""
+"""Item 3 of issue 15, against the live app: `3840×2160 high` was accepted though the engine's own estimate was
+21.2 GiB (the default budget was "no limit"; issue 22's tiles made it 7.6 GiB), and a job whose worker is killed
+was handed out forever."""
 import pytest
 from django.utils import timezone
 
@@ -25,16 +26,25 @@ def test_the_default_budget_is_read_from_the_machine(settings):
 
 
 def test_over_budget_requests_are_refused_at_submit_with_what_fits(http, settings, broker):
-    settings.IMOGEN_STYLE_MEMORY_BUDGET_MB = 11468  # the default on a 16 GiB server (70%)
+    # Issue 22 tiles the large sizes, so `4k` at `high` (7.6 GB) fits the default of a 16 GiB server (11.2 GB);
+    # on a 4 GiB one (70%: 2.8 GB) it does not, nor does any size at `high` (1920×1080 runs in one piece, the
+    # most memory of all), while `4k` at `preview` does.
+    settings.IMOGEN_STYLE_MEMORY_BUDGET_MB = 11468
+    assert http.post("/api/style-transfer/jobs/", data=style_body("4k", "high")).status_code == 202
+    settings.IMOGEN_STYLE_MEMORY_BUDGET_MB = 2867
     response = http.post("/api/style-transfer/jobs/", data=style_body("4k", "high"))
     assert response.status_code == 400, response.text
     words = response.json()["size_preset"][0]
-    assert "3840×2160" in words and "21.2 GB" in words and "11.2 GB" in words, words
-    assert "“preview”" in words and "“square” (2048×2048)" in words, words
-    assert StyleTransferJob.objects.count() == 0
+    assert "3840×2160" in words and "7.6 GB" in words and "2.8 GB" in words, words
+    assert "“preview”" in words and "or smaller" not in words, words
+    assert StyleTransferJob.objects.count() == 1
     # What the words suggest is accepted.
     assert http.post("/api/style-transfer/jobs/", data=style_body("4k", "preview")).status_code == 202
-    assert http.post("/api/style-transfer/jobs/", data=style_body("square", "high")).status_code == 202
+    # With 4.9 GB, `square` (4.8 GB, tiled) fits at `high` but 1920×1080 (5.7 GB) does not: the words must not
+    # say "`square` or smaller".
+    settings.IMOGEN_STYLE_MEMORY_BUDGET_MB = 5000
+    words = http.post("/api/style-transfer/jobs/", data=style_body("4k", "high")).json()["size_preset"][0]
+    assert "or smaller" not in words, words
 
 
 def lose_the_worker(job_id):
