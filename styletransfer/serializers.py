@@ -31,7 +31,7 @@ def size_presets():
 
 
 def presets():
-    from .engine import PRESETS  # the engine imports torch: only when asked, never at the web process's start
+    from .engine import PRESETS  # from the torch-free engine.plan, loaded when first asked
 
     return PRESETS
 
@@ -53,7 +53,7 @@ def memory_refusal(attrs, content_size, budget):
     """None if the request fits the memory budget, else words saying what it needs and which quality or size fits.
 
     Asked for at submit time, from the engine's own estimate (the worker checks the same budget again)."""
-    from .engine.transfer import TransferOptions, estimate_memory_bytes, output_size  # torch: only when asked
+    from .engine.plan import TransferOptions, estimate_memory_bytes, output_size  # torch-free; loaded when asked
 
     opts = TransferOptions(width=attrs.get("width"), height=attrs.get("height"), size=attrs.get("size"),
                            preset=attrs["preset"])

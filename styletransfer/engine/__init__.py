@@ -1,7 +1,7 @@
 """Imogen's style-transfer engine: pure PyTorch, no Django. See docs/engine.md.
 
 The names below load lazily (PEP 562): `import styletransfer.engine.feedforward` or `.images` (the web process's
-live preview) must not pull in torch through `.transfer`; `from styletransfer.engine import transfer` still works."""
+live preview) and `.plan` (presets and the cost model: validation and estimates) must not pull in torch through `.transfer`; `from styletransfer.engine import transfer` still works."""
 
 import sys
 import types
@@ -10,9 +10,11 @@ from importlib import import_module
 from .errors import Canceled, EngineError, InputError, MemoryBudgetExceeded, ModelMissing
 
 _LAZY = {
-    **dict.fromkeys(("MAX_SIDE", "MIN_SIDE", "PRESETS", "SIZE_PRESETS", "Progress", "Stage", "TransferOptions",
-                     "estimate_memory_bytes", "estimate_seconds", "plan_scales", "plan_stages", "resolve_device",
-                     "transfer"), ".transfer"),
+    **dict.fromkeys(("MAX_SIDE", "MIN_SIDE"), ".images"),
+    # planning and estimating: torch-free, so the web process validates and estimates without loading torch
+    **dict.fromkeys(("PRESETS", "SIZE_PRESETS", "Progress", "Stage", "TransferOptions", "estimate_memory_bytes",
+                     "estimate_seconds", "plan_scales", "plan_stages"), ".plan"),
+    **dict.fromkeys(("resolve_device", "transfer"), ".transfer"),
     "load_vgg19": ".vgg",
 }
 

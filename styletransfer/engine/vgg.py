@@ -17,18 +17,13 @@ from pathlib import Path
 import torch
 from torch import nn
 
+from .plan import ARCHITECTURE, conv_cost, cost_fraction  # noqa: F401 (the cost model's arithmetic, torch-free)
+
 CAFFE_MEAN_BGR = (103.939, 116.779, 123.68)
 WEIGHTS_FILE = "vgg19_weights_tf_dim_ordering_tf_kernels_notop_q.bin"
 CACHE_FORMAT = 1  # bump when the cached file layout changes
 
 # (name, in_channels, out_channels) of each conv layer, in order; "pool" marks a 2×2 max pool.
-ARCHITECTURE = (
-    ("conv1_1", 3, 64), ("conv1_2", 64, 64), "pool",
-    ("conv2_1", 64, 128), ("conv2_2", 128, 128), "pool",
-    ("conv3_1", 128, 256), ("conv3_2", 256, 256), ("conv3_3", 256, 256), ("conv3_4", 256, 256), "pool",
-    ("conv4_1", 256, 512), ("conv4_2", 512, 512), ("conv4_3", 512, 512), ("conv4_4", 512, 512), "pool",
-    ("conv5_1", 512, 512), ("conv5_2", 512, 512), ("conv5_3", 512, 512), ("conv5_4", 512, 512), "pool",
-)
 CONV_SHAPES = {spec[0]: (spec[2], spec[1], 3, 3) for spec in ARCHITECTURE if spec != "pool"}
 
 
@@ -177,24 +172,6 @@ class VGG19Features(nn.Module):
         def hook(grad):
             on_work(fraction)
         return hook
-
-
-def conv_cost(c_in: int, c_out: int, pools: int) -> float:
-    """A 3×3 convolution's multiply-adds per pixel of the image, after `pools` halvings of each side."""
-    return c_in * c_out * 9 / 4**pools
-
-
-def cost_fraction(layers: list[str]) -> float:
-    """The share of a pass to relu5_1's multiply-adds that a pass to the deepest of `layers` costs."""
-    cost, pools, costs = 0.0, 0, {}
-    for spec in ARCHITECTURE:
-        if spec == "pool":
-            pools += 1
-            continue
-        name, c_in, c_out = spec
-        cost += conv_cost(c_in, c_out, pools)
-        costs["relu" + name[4:]] = cost
-    return max(costs[layer] for layer in layers) / costs["relu5_1"]
 
 
 _networks: dict[str, VGG19Features] = {}
