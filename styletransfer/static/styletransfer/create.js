@@ -96,13 +96,7 @@
     if (maxPixels) scale = Math.min(scale, Math.sqrt(maxPixels / (bitmap.width * bitmap.height)));
     let quality = 0.9;
     for (let attempt = 0; attempt < 6; attempt++) {
-      const canvas = document.createElement("canvas");
-      canvas.width = Math.max(1, Math.round(bitmap.width * scale));
-      canvas.height = Math.max(1, Math.round(bitmap.height * scale));
-      const ctx = canvas.getContext("2d");
-      ctx.imageSmoothingQuality = "high";
-      ctx.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
-      const blob = await toBlob(canvas, quality);
+      const { canvas, blob } = await scaledJpeg(bitmap, bitmap.width * scale, bitmap.height * scale, quality);
       if (blob && (!maxBytes || blob.size <= maxBytes)) {
         const name = (file.name || "photo").replace(/\.[^.]*$/, "") + ".jpg";
         return { file: new File([blob], name, { type: "image/jpeg" }), width: canvas.width, height: canvas.height };
@@ -112,18 +106,23 @@
     return null;
   }
 
+  /** The picture drawn at width×height (rounded, at least 1 px) and encoded as a JPEG: {canvas, blob}. */
+  async function scaledJpeg(bitmap, width, height, quality) {
+    const canvas = document.createElement("canvas");
+    canvas.width = Math.max(1, Math.round(width));
+    canvas.height = Math.max(1, Math.round(height));
+    const ctx = canvas.getContext("2d");
+    ctx.imageSmoothingQuality = "high";
+    ctx.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+    return { canvas, blob: await toBlob(canvas, quality) };
+  }
+
   /** A small JPEG of the upright photo for live previews (made once: not the whole file at every slider move), and
    * its scale against the picture the crop box is measured in. */
   async function previewCopy(bitmap, chosen) {
     const scale = Math.min(1, PREVIEW_UPLOAD_SIDE / Math.max(chosen.width, chosen.height));
     if (scale === 1) return null;
-    const canvas = document.createElement("canvas");
-    canvas.width = Math.max(1, Math.round(chosen.width * scale));
-    canvas.height = Math.max(1, Math.round(chosen.height * scale));
-    const ctx = canvas.getContext("2d");
-    ctx.imageSmoothingQuality = "high";
-    ctx.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
-    const blob = await toBlob(canvas, 0.9);
+    const { canvas, blob } = await scaledJpeg(bitmap, chosen.width * scale, chosen.height * scale, 0.9);
     return blob ? { file: new File([blob], "preview.jpg", { type: "image/jpeg" }), width: canvas.width,
       height: canvas.height, scale: canvas.width / chosen.width } : null;
   }
